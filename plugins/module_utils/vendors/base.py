@@ -1,0 +1,432 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, fleetops.mdm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The abstract vendor adapter and what every adapter shares: lazy, renewable
+authentication, paging (concurrent where the vendor's paging allows it),
+device normalisation helpers and vendor-neutral device filters."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import abc
+import datetime
+import fnmatch
+import math
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
+    AuthenticationError,
+    BadResponseError,
+    InvalidInputError,
+    NotSupportedError,
+)
+
+NORMALISED_FIELDS = (
+    'mdm_vendor', 'mdm_device_id', 'mdm_name', 'mdm_platform', 'mdm_os_version', 'mdm_model', 'mdm_manufacturer',
+    'mdm_serial', 'mdm_imei', 'mdm_udid', 'mdm_user', 'mdm_user_email', 'mdm_ownership', 'mdm_status',
+    'mdm_compliant', 'mdm_last_seen', 'mdm_labels',
+)
+PLATFORMS = ('android', 'ios', 'macos', 'windows', 'other')
+OWNERSHIPS = ('company', 'employee', 'unknown')
+STATUSES = ('active', 'pending', 'retired', 'wiped', 'other')
+
+# Vendor-neutral filters (option ``filters``): key -> allowed values (None: free text, glob allowed).
+NEUTRAL_FILTERS = {
+    'platform': PLATFORMS,
+    'status': STATUSES,
+    'ownership': OWNERSHIPS,
+    'compliant': (True, False),
+    'name': None,
+    'os_version': None,
+    'model': None,
+    'manufacturer': None,
+    'serial': None,
+    'imei': None,
+    'udid': None,
+    'user': None,
+    'user_email': None,
+    'label': None,
+}
+
+# Renew a token this long before the vendor says it expires.
+TOKEN_RENEW_MARGIN = 300
+
+
+def platform_of(value):
+    """Map a vendor's platform / OS name to the normalised platform."""
+    text = (str(value) if value is not None else '').strip().lower()
+    if not text:
+        return 'other'
+    if 'android' in text:
+        return 'android'
+    if text in ('ios', 'iphone', 'ipad', 'ipod', 'ipados', 'apple ios') or text.startswith(('ios', 'iphone', 'ipad')):
+        return 'ios'
+    if 'mac' in text or 'os x' in text or 'osx' in text:
+        return 'macos'
+    if 'windows' in text or text.startswith('win'):
+        return 'windows'
+    return 'other'
+
+
+def iso_from_epoch_ms(value):
+    """ISO 8601 UTC from milliseconds since the epoch; None for missing or sentinel (-1, 0) values."""
+    try:
+        millis = float(value)
+    except (TypeError, ValueError):
+        return None
+    if millis <= 0:
+        return None
+    when = datetime.datetime.fromtimestamp(millis / 1000.0, tz=datetime.timezone.utc)
+    return when.replace(microsecond=0).isoformat().replace('+00:00', 'Z')
+
+
+def iso_from_text(value):
+    """ISO 8601 UTC from a vendor's date text (ISO forms with or without zone); the text itself when unreadable."""
+    if value in (None, ''):
+        return None
+    if isinstance(value, (int, float)):
+        return iso_from_epoch_ms(value)
+    text = str(value).strip()
+    if text.isdigit():
+        return iso_from_epoch_ms(int(text))
+    candidate = text.replace('Z', '+00:00')
+    if ' ' in candidate and 'T' not in candidate:
+        candidate = candidate.replace(' ', 'T', 1)
+    try:
+        when = datetime.datetime.fromisoformat(candidate)
+    except ValueError:
+        return text
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    when = when.astimezone(datetime.timezone.utc).replace(microsecond=0)
+    return when.isoformat().replace('+00:00', 'Z')
+
+
+def text_or_none(value):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text if text and text not in ('--', 'null', 'None') else None
+
+
+def bool_or_none(value):
+    if value is None or value == '':
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ('true', 'yes', '1', 'compliant', 'in compliance', 'ok'):
+        return True
+    if text in ('false', 'no', '0', 'non-compliant', 'noncompliant', 'out of compliance', 'ooc'):
+        return False
+    return None
+
+
+def make_device(vendor, raw=None, include_raw=False, **fields):
+    """A normalised device: every DESIGN.md field present, unknowns as None, labels a list."""
+    device = dict((name, None) for name in NORMALISED_FIELDS)
+    for key, value in fields.items():
+        name = key if key.startswith('mdm_') else 'mdm_' + key
+        if name not in device:
+            raise KeyError('not a normalised device field: %s' % name)
+        device[name] = value
+    device['mdm_vendor'] = vendor
+    device['mdm_device_id'] = text_or_none(device['mdm_device_id'])
+    for name in ('mdm_name', 'mdm_os_version', 'mdm_model', 'mdm_manufacturer', 'mdm_serial', 'mdm_imei', 'mdm_udid',
+                 'mdm_user', 'mdm_user_email'):
+        device[name] = text_or_none(device[name])
+    device['mdm_platform'] = device['mdm_platform'] if device['mdm_platform'] in PLATFORMS else 'other'
+    device['mdm_ownership'] = device['mdm_ownership'] if device['mdm_ownership'] in OWNERSHIPS else 'unknown'
+    device['mdm_status'] = device['mdm_status'] if device['mdm_status'] in STATUSES else 'other'
+    labels = device['mdm_labels'] or []
+    device['mdm_labels'] = sorted(set(str(label) for label in labels if label not in (None, '')))
+    if include_raw:
+        device['mdm_raw'] = raw
+    return device
+
+
+def validate_neutral_filters(filters, option='filters'):
+    """Check the vendor-neutral filters; returns them with every value as a list."""
+    if not filters:
+        return {}
+    if not isinstance(filters, dict):
+        raise InvalidInputError('must be a dictionary', option=option)
+    result = {}
+    for key, value in filters.items():
+        if key not in NEUTRAL_FILTERS:
+            raise InvalidInputError('unknown filter %r' % key, option=option, allowed=sorted(NEUTRAL_FILTERS))
+        values = value if isinstance(value, (list, tuple)) else [value]
+        allowed = NEUTRAL_FILTERS[key]
+        if allowed is not None:
+            clean = []
+            for item in values:
+                if key == 'compliant':
+                    item = bool_or_none(item) if not isinstance(item, bool) else item
+                elif isinstance(item, str):
+                    item = item.lower()
+                if item not in allowed:
+                    raise InvalidInputError('invalid value %r for filter %r' % (item, key), option='%s.%s' % (option, key),
+                                            allowed=allowed)
+                clean.append(item)
+            values = clean
+        else:
+            values = [str(item) for item in values]
+        if not values:
+            raise InvalidInputError('filter %r has no values' % key, option='%s.%s' % (option, key))
+        result[key] = values
+    return result
+
+
+def device_matches(device, filters):
+    """Does a normalised device pass every neutral filter?  Text filters are case-insensitive globs."""
+    for key, wanted in filters.items():
+        if key == 'label':
+            labels = [label.lower() for label in device.get('mdm_labels') or []]
+            if not any(fnmatch.filter(labels, pattern.lower()) for pattern in wanted):
+                return False
+            continue
+        value = device.get('mdm_' + key)
+        if NEUTRAL_FILTERS[key] is not None:
+            if value not in wanted:
+                return False
+            continue
+        text = '' if value is None else str(value).lower()
+        if not any(fnmatch.fnmatchcase(text, pattern.lower()) for pattern in wanted):
+            return False
+    return True
+
+
+class VendorAdapter(abc.ABC):
+    """One vendor's API behind the vendor-neutral calls of the collection."""
+
+    name = None
+    # The largest page the vendor's device listing allows.
+    max_page_size = 100
+    # Vendor-native device search filters (option ``vendor_filters``): name -> allowed values (None: any value).
+    vendor_filters = {}
+    # Does a 401 mean "log in again" (token auth), or are the credentials wrong (basic auth / API key)?
+    renewable_auth = False
+
+    def __init__(self, options, transport):
+        self.options = options
+        self.transport = transport
+        self._auth_lock = threading.Lock()
+        self._auth_headers = None
+        self._auth_generation = 0
+        self._auth_expires_at = None
+        for option in ('password', 'app_access_key', 'api_key', 'client_secret', 'refresh_token'):
+            transport.add_secret(options.get(option))
+
+    # -- authentication ------------------------------------------------------
+    @abc.abstractmethod
+    def _login(self):
+        """Authenticate; return (headers to send, seconds the credential lives or None)."""
+
+    def auth_headers(self):
+        """Headers that authenticate a request; logs in lazily, renews shortly before expiry."""
+        with self._auth_lock:
+            expired = self._auth_expires_at is not None and time.time() >= self._auth_expires_at
+            if self._auth_headers is None or expired:
+                self._renew_locked()
+            return self._auth_generation, dict(self._auth_headers)
+
+    def _renew_locked(self):
+        headers, lifetime = self._login()
+        self._auth_headers = headers
+        self._auth_generation += 1
+        if lifetime:
+            self._auth_expires_at = time.time() + max(lifetime - TOKEN_RENEW_MARGIN, lifetime / 2.0)
+        else:
+            self._auth_expires_at = None
+
+    def _renew_after_401(self, generation):
+        with self._auth_lock:
+            # Another thread may already have logged in again after the same 401.
+            if generation == self._auth_generation:
+                self._renew_locked()
+
+    def call(self, method, path, operation, headers=None, safe=None, **kwargs):
+        """An authenticated request; a 401 on token auth renews the token once and tries again."""
+        generation, auth = self.auth_headers()
+        merged = dict(headers or {})
+        merged.update(auth)
+        try:
+            return self.transport.request(method, path, operation, headers=merged, safe=safe, **kwargs)
+        except AuthenticationError as exc:
+            if exc.status != 401 or not self.renewable_auth:
+                raise
+        # The server refused the request unprocessed (401), so sending it again is harmless.
+        self._renew_after_401(generation)
+        generation, auth = self.auth_headers()
+        merged = dict(headers or {})
+        merged.update(auth)
+        return self.transport.request(method, path, operation, headers=merged, safe=safe, **kwargs)
+
+    def call_json(self, method, path, operation, **kwargs):
+        response = self.call(method, path, operation, **kwargs)
+        return self.parse_json(response, operation)
+
+    def parse_json(self, response, operation):
+        if not response.content:
+            return {}
+        try:
+            return response.json()
+        except ValueError as exc:
+            from ansible_collections.fleetops.mdm.plugins.module_utils.transport import describe_body
+            detail = describe_body(response) if 'html' in response.content_type else str(exc)
+            raise BadResponseError('the reply could not be read: %s' % detail, vendor=self.name, operation=operation,
+                                   status=response.status, secrets=self.transport.secrets)
+
+    def bad_response(self, message, operation, response=None):
+        return BadResponseError(message, vendor=self.name, operation=operation,
+                                status=response.status if response is not None else None, secrets=self.transport.secrets)
+
+    # -- devices -------------------------------------------------------------------
+    @abc.abstractmethod
+    def iter_device_records(self, vendor_params, page_size, concurrency):
+        """Yield the vendor's raw device records, every page."""
+
+    @abc.abstractmethod
+    def get_device_record(self, device_id):
+        """The vendor's raw record of one device, or None when there is no such device."""
+
+    @abc.abstractmethod
+    def normalise(self, raw, include_raw=False):
+        """The normalised device (make_device) of a raw record."""
+
+    @abc.abstractmethod
+    def device_id_of(self, raw):
+        """The vendor-native id of a raw record."""
+
+    def push_filters(self, filters):
+        """Vendor search parameters that narrow the listing for the neutral filters (an optimisation only:
+        every neutral filter is checked again on the normalised devices)."""
+        return {}
+
+    def check_vendor_filters(self, vendor_filters, option='vendor_filters'):
+        """Validate vendor-native filters before any request; returns them as the vendor's parameters."""
+        if not vendor_filters:
+            return {}
+        if not isinstance(vendor_filters, dict):
+            raise InvalidInputError('must be a dictionary', option=option)
+        if not self.vendor_filters:
+            raise NotSupportedError('device search filters (%s)' % option, self.name)
+        params = {}
+        for key, value in vendor_filters.items():
+            if key not in self.vendor_filters:
+                raise InvalidInputError('unknown %s filter %r' % (self.name, key), option=option, allowed=sorted(self.vendor_filters))
+            allowed = self.vendor_filters[key]
+            if isinstance(value, (list, dict)):
+                raise InvalidInputError('filter %r takes one value, not %s' % (key, type(value).__name__), option='%s.%s' % (option, key))
+            if allowed is not None and str(value) not in [str(a) for a in allowed]:
+                raise InvalidInputError('invalid value %r for filter %r' % (value, key), option='%s.%s' % (option, key), allowed=allowed)
+            params[key] = value
+        return self.validate_vendor_params(params, option)
+
+    def validate_vendor_params(self, params, option):
+        """Vendor hook for checks beyond allowed values (e.g. a query's length); may send read requests."""
+        return params
+
+    def list_devices(self, filters=None, vendor_filters=None, include_raw=False, page_size=None, concurrency=4):
+        """Every device that matches, normalised; each vendor id at most once."""
+        neutral = validate_neutral_filters(filters)
+        params = self.check_vendor_filters(vendor_filters)
+        page_size = self.check_page_size(page_size)
+        concurrency = check_concurrency(concurrency)
+        pushed = self.push_filters(neutral)
+        for key, value in pushed.items():
+            params.setdefault(key, value)
+        seen = set()
+        devices = []
+        for raw in self.iter_device_records(params, page_size, concurrency):
+            device_id = self.device_id_of(raw)
+            # Devices added or removed while we page can shift a record onto the next page: never list one twice.
+            if device_id is None or device_id in seen:
+                continue
+            seen.add(device_id)
+            device = self.normalise(raw, include_raw=include_raw)
+            if device_matches(device, neutral):
+                devices.append(device)
+        return devices
+
+    def get_device(self, device_id, include_raw=False):
+        if device_id is None or not str(device_id).strip():
+            raise InvalidInputError('a device id must not be empty', option='device_id')
+        raw = self.get_device_record(str(device_id).strip())
+        if raw is None:
+            return None
+        return self.normalise(raw, include_raw=include_raw)
+
+    def check_page_size(self, page_size):
+        if page_size is None:
+            return self.max_page_size
+        if not isinstance(page_size, int) or page_size < 1 or page_size > self.max_page_size:
+            raise InvalidInputError('page size %r is out of range for %s' % (page_size, self.name), option='page_size',
+                                    allowed=['1 to %d' % self.max_page_size])
+        return page_size
+
+    # -- paging ------------------------------------------------------------------
+    @staticmethod
+    def fetch_index_pages(fetch, page_size, concurrency):
+        """Pages addressed by the index of their first item (or a page number derived from it).
+
+        ``fetch(start) -> (items, total)``.  The first page tells the total; the
+        other pages are fetched ``concurrency`` at a time, in order.  If the total
+        grew while we paged, the tail is fetched until a short page.
+        """
+        items, total = fetch(0)
+        for item in items:
+            yield item
+        if total is None:
+            start = len(items)
+            while len(items) >= page_size:
+                items, _total = fetch(start)
+                for item in items:
+                    yield item
+                start += len(items)
+            return
+        starts = list(range(page_size, int(total), page_size))
+        highest_total = int(total)
+        if starts:
+            workers = max(1, min(concurrency, len(starts)))
+            executor = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+            results = executor.map(fetch, starts) if executor else (fetch(start) for start in starts)
+            try:
+                for page_items, page_total in results:
+                    if page_total is not None:
+                        highest_total = max(highest_total, int(page_total))
+                    for item in page_items:
+                        yield item
+            finally:
+                if executor is not None:
+                    executor.shutdown(wait=True)
+        # Devices added while we paged: the total grew, fetch the tail until a short page.
+        start = page_size * (len(starts) + 1)
+        while start < highest_total:
+            page_items, page_total = fetch(start)
+            if page_total is not None:
+                highest_total = max(highest_total, int(page_total))
+            for item in page_items:
+                yield item
+            if len(page_items) < page_size:
+                break
+            start += page_size
+
+
+def check_concurrency(concurrency):
+    if concurrency is None:
+        return 4
+    if not isinstance(concurrency, int) or concurrency < 1 or concurrency > 32:
+        raise InvalidInputError('concurrency %r is out of range' % (concurrency,), option='concurrency', allowed=['1 to 32'])
+    return concurrency
+
+
+def pages_needed(total, page_size):
+    return int(math.ceil(float(total) / page_size)) if total else 1
