@@ -1,0 +1,1 @@
+"""One module per vendor API; each exposes a Dialect subclass."""

@@ -1,0 +1,277 @@
+"""IBM MaaS360 web services.
+
+Sources: maas360-web-services-getting-started.txt (auth request, token header, 60 minute token, v1 search path),
+NOTES.md (auth reply fields, Accept: application/json, v2 search, paging, filters, single-object quirk),
+and the public sample search output in IBM's resilient-community-apps fn_maas360 README (record field names).
+"""
+
+import json
+import uuid
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+from xml.sax.saxutils import escape
+
+from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
+
+AUTH_PREFIX = '/auth-apis/auth/1.0/authenticate/'
+SEARCH_V2_PREFIX = '/device-apis/devices/2.0/search/customer/'
+SEARCH_V1_PREFIX = '/device-apis/devices/1.0/search/'
+# NOTES.md: groups GET /group-apis/group/1.0/groups/customer/{billingID}; the devices of a group
+# /device-apis/devices/2.0/searchByDeviceGroup/customer/{billingID}. Unverified beyond the paths: the group
+# record fields (groupID, groupName, groupType 2 = device group), the deviceGroupId parameter and a reply shaped
+# like the device search's.
+GROUPS_PREFIX = '/group-apis/group/1.0/groups/customer/'
+SEARCH_BY_GROUP_PREFIX = '/device-apis/devices/2.0/searchByDeviceGroup/customer/'
+DEVICE_GROUP_TYPE = 2
+# NOTES.md: pageSize in {25, 50, 100, 200, 250}, pageNumber from 1.
+PAGE_SIZES = (25, 50, 100, 200, 250)
+# Unverified: the default page size when pageSize is absent is not documented in our sources.
+DEFAULT_PAGE_SIZE = 50
+# Unverified: no public document we could reach lists MaaS360's authentication error codes or the HTTP status of a
+# refused login. NOTES.md says the reply carries errorCode (0 = ok) and errorDesc, so a refused login is answered
+# here with an authResponse envelope, HTTP 200 and a non-zero errorCode. Change these two constants if that is wrong.
+AUTH_FAILURE_STATUS = 200
+AUTH_FAILURE_CODE = 1
+AUTH_FIELDS = ('billingID', 'platformID', 'appID', 'appVersion', 'appAccessKey', 'userName', 'password')
+PLATFORM_NAMES = {'ios': 'iOS', 'android': 'Android', 'windows': 'Windows', 'macos': 'Mac', 'other': 'Others'}
+OWNERSHIP = {'company': 'Corporate Owned', 'employee': 'Employee Owned', 'unknown': ''}
+# deviceStatus values Active / Inactive: NOTES.md. The maas360ManagedStatus strings other than "Enrolled"
+# (seen in the public sample) are unverified.
+STATUS = {'active': ('Active', 'Enrolled'), 'pending': ('Active', 'Not Enrolled'),
+          'retired': ('Inactive', 'Control Removed'), 'wiped': ('Inactive', 'Device Wiped')}
+
+
+def _iso(epoch):
+    # Public sample: "lastReported": "2019-04-23T16:11:23" (no zone).
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime('%Y-%m-%dT%H:%M:%S')
+
+
+class MaaS360(Dialect):
+    name = 'maas360'
+
+    def render(self, logical):
+        device_status, managed = STATUS[logical['status']]
+        compliance = 'In Compliance' if logical['compliant'] else 'Out of Compliance'
+        user = logical['user']
+        imei = logical['imei'] or ''
+        if imei and logical['index'] % 2:
+            imei = int(imei)  # NOTES.md: numbers such as imeiEsn may arrive as numbers or strings.
+        return {
+            'maas360DeviceID': logical['ids']['maas360'],
+            'deviceName': logical['name'],
+            'customAssetNumber': '',
+            'ownership': OWNERSHIP[logical['ownership']],
+            'deviceOwner': user['display_name'] if logical['ownership'] == 'employee' else '',
+            'username': user['username'],
+            'emailAddress': user['email'],
+            'userDomain': user['email'].split('@')[1],
+            'platformName': PLATFORM_NAMES[logical['platform']],
+            'sourceID': 1,
+            'deviceType': logical['device_type'],
+            'manufacturer': logical['manufacturer'],
+            'model': logical['model'],
+            'osName': '%s %s' % (PLATFORM_NAMES[logical['platform']], logical['os_version']),
+            'osServicePack': '',
+            'osVersion': logical['os_version'],
+            'imeiEsn': imei,
+            'udid': logical['udid'],
+            # The serial number field of public MaaS360 API clients (not in the reference's sample record).
+            'platformSerialNumber': logical['serial'],
+            'wifiMacAddress': logical['wifi_mac'],
+            'phoneNumber': logical['phone'],
+            'installedDate': _iso(logical['enrolled']),
+            'installedDateInEpochms': logical['enrolled'] * 1000,
+            'lastReported': _iso(logical['last_seen']),
+            'lastReportedInEpochms': logical['last_seen'] * 1000,
+            'deviceStatus': device_status,
+            'maas360ManagedStatus': managed,
+            'policyComplianceState': compliance,
+            'ruleComplianceState': compliance,
+            'appComplianceState': 'In Compliance',
+            'passcodeCompliance': 'Compliant' if logical['compliant'] else 'Not Compliant',
+            'encryptionStatus': 'Encryption Complete',
+            'jailbreakStatus': 'No',
+            'selectiveWipeStatus': 'N/a',
+            'isSupervisedDevice': logical['platform'] == 'ios' and logical['ownership'] == 'company',
+            'testDevice': False,
+        }
+
+    def is_auth_request(self, request):
+        return request.path.startswith('/auth-apis/')
+
+    def handle(self, request):
+        if request.path.startswith(AUTH_PREFIX) and request.method == 'POST':
+            return self.authenticate(request, request.path[len(AUTH_PREFIX):])
+        for prefix in (SEARCH_V2_PREFIX, SEARCH_V1_PREFIX):
+            if request.path.startswith(prefix) and request.method == 'GET':
+                refused = self.check_token(request, request.path[len(prefix):])
+                return refused or self.search(request)
+        if request.path.startswith(GROUPS_PREFIX) and request.method == 'GET':
+            refused = self.check_token(request, request.path[len(GROUPS_PREFIX):])
+            return refused or self.groups(request)
+        if request.path.startswith(SEARCH_BY_GROUP_PREFIX) and request.method == 'GET':
+            refused = self.check_token(request, request.path[len(SEARCH_BY_GROUP_PREFIX):])
+            return refused or self.search_by_group(request)
+        return self.error(request, 404, 'Resource not found')
+
+    # -- authentication -----------------------------------------------------------------------------------------
+    def _auth_values(self, request):
+        text = request.body.decode('utf-8', 'replace').strip()
+        if text.startswith('{'):
+            data = json.loads(text)
+            node = data.get('authRequest', data).get('maaS360AdminAuth', data.get('authRequest', data))
+            return {key: str(node.get(key, '')) for key in AUTH_FIELDS}
+        root = ET.fromstring(text)
+        return {key: (root.findtext('.//%s' % key) or '').strip() for key in AUTH_FIELDS}
+
+    def authenticate(self, request, billing_id):
+        try:
+            values = self._auth_values(request)
+        except (ValueError, AttributeError, ET.ParseError):
+            return self.error(request, 400, 'Malformed authRequest')
+        expected = {'billingID': self.config['billing_id'], 'platformID': str(self.config['platform_id']),
+                    'appID': self.config['app_id'], 'appVersion': self.config['app_version'],
+                    'appAccessKey': self.config['app_access_key'], 'userName': self.config['username'],
+                    'password': self.config['password']}
+        if billing_id != expected['billingID'] or values != expected:
+            return self.auth_reply(request, AUTH_FAILURE_STATUS, {
+                'errorCode': AUTH_FAILURE_CODE, 'errorDesc': 'Authentication failed: invalid credentials or app details'})
+        # Token shape as in the reference example: 4d6d2190-ae0d-4a4e-93cc-95c782d6f376-CBHbmPO
+        rng = self.state.token_rng
+        token = '%s-%s' % (uuid.UUID(int=rng.getrandbits(128), version=4),
+                           ''.join(rng.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz') for _unused in range(7)))
+        self.state.issue_token(self.name, token)
+        return self.auth_reply(request, 200, {'authToken': token, 'errorCode': 0})
+
+    def auth_reply(self, request, status, fields):
+        if request.wants_json():
+            return json_response(status, {'authResponse': fields})
+        inner = ''.join('<%s>%s</%s>' % (key, escape(str(value)), key) for key, value in fields.items())
+        return Response(status, '<?xml version="1.0" encoding="UTF-8"?><authResponse>%s</authResponse>' % inner,
+                        content_type='application/xml;charset=UTF-8')
+
+    def check_token(self, request, billing_id):
+        value = request.header('Authorization').strip()
+        token = None
+        if value.startswith('MaaS token='):
+            token = value[len('MaaS token='):].strip().strip('"')
+        if not token or not self.state.token_valid(self.name, token):
+            return self.error(request, 401, 'Unauthorized: authentication token is missing, invalid or expired')
+        if billing_id.strip('/') != self.config['billing_id']:
+            # getting-started: the billing account in the request is validated against the authenticated session.
+            # The status code for a mismatch is unverified.
+            return self.error(request, 403, 'Billing account context does not match the authenticated session', True)
+        return None
+
+    def error(self, request, status, message, authenticated=False):
+        # Unverified: the body of MaaS360 error replies is not documented in our sources.
+        if request.wants_json():
+            return json_response(status, {'errorCode': status, 'errorDesc': message}, authenticated=authenticated)
+        return Response(status, '<error><errorCode>%d</errorCode><errorDesc>%s</errorDesc></error>' % (status, escape(message)),
+                        content_type='application/xml;charset=UTF-8', authenticated=authenticated)
+
+    # -- groups ---------------------------------------------------------------------------------------------------
+    def group_ids(self):
+        names = sorted({label for entry in self.state.entries(self.name) for label in entry.logical['labels']})
+        return dict((name, str(31000 + index)) for index, name in enumerate(names))
+
+    def groups(self, request):
+        groups = [{'groupID': group_id, 'groupName': name, 'groupType': DEVICE_GROUP_TYPE, 'description': ''}
+                  for name, group_id in sorted(self.group_ids().items())]
+        listed = groups[0] if len(groups) == 1 else groups  # the single-object quirk, as for devices
+        if request.wants_json():
+            return json_response(200, {'groups': {'group': listed}}, authenticated=True)
+        parts = ['<?xml version="1.0" encoding="UTF-8"?><groups>']
+        for group in groups:
+            parts.append('<group>%s</group>' % ''.join('<%s>%s</%s>' % (k, escape(str(v)), k) for k, v in group.items()))
+        parts.append('</groups>')
+        return Response(200, ''.join(parts), content_type='application/xml;charset=UTF-8', authenticated=True)
+
+    def search_by_group(self, request):
+        wanted = request.arg('deviceGroupId')
+        names = dict((group_id, name) for name, group_id in self.group_ids().items())
+        if wanted not in names:
+            return self.error(request, 404, 'Device group not found', True)
+        members = [entry.record for entry in self.state.entries(self.name) if names[wanted] in entry.logical['labels']]
+        return self.search(request, records=members)
+
+    # -- search -------------------------------------------------------------------------------------------------
+    def search(self, request, records=None):
+        page_size = int_arg(request, 'pageSize', DEFAULT_PAGE_SIZE)
+        page_number = int_arg(request, 'pageNumber', 1)
+        if page_size not in PAGE_SIZES:
+            return self.error(request, 400, 'Invalid pageSize: allowed values are 25, 50, 100, 200, 250', True)
+        if page_number is None or page_number < 1:
+            return self.error(request, 400, 'Invalid pageNumber: must be 1 or more', True)
+        try:
+            if records is None:
+                records = self.filtered(request)
+        except ValueError as exc:
+            return self.error(request, 400, str(exc), True)
+        page = records[(page_number - 1) * page_size: page_number * page_size]
+        devices = {'count': len(records), 'pageNumber': page_number, 'pageSize': page_size}
+        if len(page) == 1:
+            devices['device'] = page[0]  # NOTES.md: exactly one device on the page comes as an object, not a list.
+        elif page:
+            devices['device'] = page
+        # Unverified: with no device on the page the "device" key is left out.
+        if request.wants_json():
+            return json_response(200, {'devices': devices}, authenticated=True)
+        return Response(200, self.to_xml(devices), content_type='application/xml;charset=UTF-8', authenticated=True)
+
+    @staticmethod
+    def to_xml(devices):
+        parts = ['<?xml version="1.0" encoding="UTF-8"?><devices>']
+        for key in ('count', 'pageNumber', 'pageSize'):
+            parts.append('<%s>%s</%s>' % (key, devices[key], key))
+        listed = devices.get('device', [])
+        for record in [listed] if isinstance(listed, dict) else listed:
+            parts.append('<device>')
+            for key, value in record.items():
+                text = str(value).lower() if isinstance(value, bool) else str(value)
+                parts.append('<%s>%s</%s>' % (key, escape(text), key))
+            parts.append('</device>')
+        parts.append('</devices>')
+        return ''.join(parts)
+
+    def filtered(self, request):
+        exact = request.arg('match', '0') == '1'  # NOTES.md: match 0 partial, 1 exact
+
+        def like(value, wanted):
+            value, wanted = str(value).lower(), wanted.lower()
+            return value == wanted if exact else wanted in value
+
+        checks = []
+        for param, field in (('partialDeviceName', 'deviceName'), ('partialUsername', 'username')):
+            wanted = request.arg(param)
+            if wanted:
+                checks.append(lambda rec, f=field, w=wanted: like(rec[f], w))
+        for param, field in (('email', 'emailAddress'), ('udid', 'udid'), ('imeiMeid', 'imeiEsn'), ('wifiMacAddress', 'wifiMacAddress'),
+                             ('maas360DeviceId', 'maas360DeviceID'), ('deviceStatus', 'deviceStatus'), ('platformName', 'platformName'),
+                             ('maas360ManagedStatus', 'maas360ManagedStatus')):
+            wanted = request.arg(param)
+            if wanted:
+                checks.append(lambda rec, f=field, w=wanted: str(rec[f]).lower() == w.lower())
+        for param, field in (('plcCompliance', 'policyComplianceState'), ('ruleCompliance', 'ruleComplianceState'),
+                             ('appCompliance', 'appComplianceState'), ('pswdCompliance', 'passcodeCompliance')):
+            wanted = request.arg(param)
+            if wanted and wanted not in ('OOC', 'ALL'):
+                raise ValueError('Invalid %s: allowed values are OOC, ALL' % param)
+            if wanted == 'OOC':
+                checks.append(lambda rec, f=field: rec[f] in ('Out of Compliance', 'Not Compliant'))
+        after = request.arg('lastReportedAfterInEpochms')
+        if after:
+            if not after.isdigit():
+                raise ValueError('Invalid lastReportedAfterInEpochms')
+            checks.append(lambda rec, a=int(after): rec['lastReportedInEpochms'] > a)
+        records = [entry.record for entry in self.state.entries(self.name)]
+        records = [rec for rec in records if all(check(rec) for check in checks)]
+        sort_attribute = request.arg('sortAttribute')
+        if sort_attribute:
+            if sort_attribute not in ('lastReported', 'installedDate'):
+                raise ValueError('Invalid sortAttribute: allowed values are lastReported, installedDate')
+            order = request.arg('sortOrder', 'asc')
+            if order not in ('asc', 'dsc'):
+                raise ValueError('Invalid sortOrder: allowed values are asc, dsc')
+            records.sort(key=lambda rec: (rec[sort_attribute + 'InEpochms'], rec['maas360DeviceID']), reverse=order == 'dsc')
+        return records

@@ -1,0 +1,232 @@
+"""ManageEngine MDM (cloud and on-premises) and the Zoho accounts server that mints its OAuth access tokens.
+
+Sources: manageengine-mdm-devices-api.txt (paths, record shapes, Zoho-oauthtoken header, filter values),
+NOTES.md (limit/offset/default 50, metadata.total_record_count, paging.next/previous, groups, on-prem API key),
+manageengine.com "Retrieve a list of managed devices" (limit, offset zero-based, skip-token, searchkey/searchfield,
+search), manageengine.com MDM API introduction (API key in the Authorization header, valid 6 months),
+Zoho OAuth docs (POST {accounts}/oauth/v2/token?refresh_token&client_id&client_secret&grant_type=refresh_token,
+reply access_token / expires_in 3600 / api_domain / token_type Bearer).
+"""
+
+from urllib.parse import urlencode
+
+from mdmsim.dialects.base import Dialect, int_arg, json_response
+
+DEVICES_PATH = '/api/v1/mdm/devices'
+GROUPS_PATH = '/api/v1/mdm/groups'
+DEFAULT_LIMIT = 50  # NOTES.md: 50 by default
+# No maximum for "limit" is documented (manageengine.com device list page): none is enforced here.
+PLATFORM = {'ios': ('ios', 1), 'android': ('android', 2), 'windows': ('windows', 3), 'macos': ('ios', 1), 'other': ('android', 2)}
+# Reference example: android has platform_type_id 2. The ids of the other platforms are unverified; macOS is filed
+# under the Apple platform (the documented platform filter values are only iOS, Android, Windows); unverified.
+# owned_by: reference example shows 2 for a user-named device; 1 = corporate, 2 = personal is unverified.
+OWNED_BY = {'company': 1, 'employee': 2, 'unknown': 2}
+# managed_status 2 appears in the reference (a managed device); the other values are unverified.
+MANAGED_STATUS = {'active': 2, 'pending': 1, 'retired': 4, 'wiped': 7}
+# The reference lists the filter values (Corporate/Personal; smartphone/Tablet/Laptop/Desktop/Tv; iOS/Android/Windows)
+# but not the query parameter names. UNVERIFIED names, one place to change them:
+FILTER_PARAMS = {'ownership': 'owned_by', 'device_type': 'device_type', 'platform': 'platform'}
+OWNERSHIP_VALUES = {'corporate': 1, 'personal': 2}
+# manageengine.com: searchfield examples "name, email, udid".
+SEARCH_FIELDS = {'name': 'device_name', 'email': 'user.user_email', 'udid': 'udid', 'serial_number': 'serial_number',
+                 'imei': 'imei', 'user_name': 'user.user_name'}
+# Unverified: the ManageEngine MDM error body; shaped {"error_code", "error_description"} as our brief suggests.
+ERR_AUTH = {'error_code': 'COM0013', 'error_description': 'Invalid or expired OAuth token or API key'}
+
+
+def _group_id(name):
+    return 9007199254741000 + sum(ord(char) for char in name) * 7
+
+
+def _lookup(record, dotted):
+    value = record
+    for part in dotted.split('.'):
+        value = (value or {}).get(part)
+    return value
+
+
+class ZohoAccounts(Dialect):
+    """The Zoho accounts server: only the refresh-token grant."""
+
+    name = 'zoho_accounts'
+
+    def render(self, logical):
+        return None
+
+    def is_auth_request(self, request):
+        return request.path.startswith('/oauth/')
+
+    def handle(self, request):
+        if request.path != '/oauth/v2/token' or request.method != 'POST':
+            return json_response(404, {'error': 'invalid_request'})
+        params = {key: values[0] for key, values in request.form().items() if values}
+        if params.get('grant_type') != 'refresh_token':
+            # Unverified error token: Zoho's documented replies cover the refresh-token grant only.
+            return json_response(200, {'error': 'unsupported_grant_type'})
+        if params.get('client_id') != self.config['client_id'] or params.get('client_secret') != self.config['client_secret']:
+            # Unverified: Zoho answers OAuth errors as HTTP 200 with {"error": "invalid_client"} (widely reported, not
+            # found in the docs corpus we could search).
+            return json_response(200, {'error': 'invalid_client'})
+        if params.get('refresh_token') != self.config['refresh_token']:
+            return json_response(200, {'error': 'invalid_code'})  # unverified, see above
+        rng = self.state.token_rng
+        token = '1000.%032x.%032x' % (rng.getrandbits(128), rng.getrandbits(128))
+        self.state.issue_token('manageengine', token)
+        return json_response(200, {'access_token': token, 'api_domain': 'https://www.zohoapis.com', 'token_type': 'Bearer',
+                                   'expires_in': self.state.token_ttl['manageengine']})
+
+
+class ManageEngine(Dialect):
+    name = 'manageengine'
+
+    def render(self, logical):
+        platform_type, platform_id = PLATFORM[logical['platform']]
+        user = logical['user']
+        return {
+            'device_id': logical['ids']['manageengine'],
+            'device_name': logical['name'],
+            'os_version': logical['os_version'],
+            'platform_type': platform_type,
+            'platform_type_id': platform_id,
+            'owned_by': OWNED_BY[logical['ownership']],
+            'is_lost_mode_enabled': False,
+            'is_removed': logical['status'] in ('retired', 'wiped'),
+            'product_name': logical['manufacturer'],
+            'model': logical['model'],
+            'device_type': logical['device_type'],
+            'udid': logical['udid'],
+            'serial_number': logical['serial'],
+            'imei': int(logical['imei']) if logical['imei'] else None,  # reference: imei is a number
+            'user': {'user_name': user['username'], 'user_id': 9007199254000000 + user['index'], 'user_email': user['email']},
+            # managed_status: in the device details reference; last_contact_time: in the device summary reference.
+            # Their presence in list records is unverified.
+            'managed_status': MANAGED_STATUS[logical['status']],
+            'last_contact_time': logical['last_seen'] * 1000,
+            'summary': {'profile_count': 3, 'app_count': 12, 'doc_count': 0, 'group_count': len(logical['labels'])},
+        }
+
+    def details(self, entry):
+        """The shape of GET /api/v1/mdm/devices/{device_id} in the reference."""
+        record = entry.record
+        logical = entry.logical
+        detail = {key: value for key, value in record.items() if key not in ('platform_type', 'platform_type_id', 'device_type')}
+        detail.update({
+            'asset_tag': '', 'asset_owner': '', 'description': '', 'office': '',
+            'registered_time': logical['enrolled'] * 1000, 'added_time': logical['enrolled'] * 1000, 'unregistered_time': -1,
+            'is_supervised': logical['platform'] == 'ios' and logical['ownership'] == 'company',
+            'os': {'platform_type': record['platform_type'], 'os_version': record['os_version'], 'build_version': '',
+                   'serial_number': record['serial_number']},
+            'security': {'passcode_complaint': logical['compliant'], 'storage_encryption': True, 'device_rooted': False,
+                         'passcode_present': True},
+            'model_type': 1,
+            'os_name': {'ios': 'iOS', 'android': 'Android', 'windows': 'Windows', 'macos': 'macOS'}.get(logical['platform'], 'Other'),
+        })
+        return detail
+
+    def handle(self, request):
+        if not self.authorized(request):
+            return json_response(401, ERR_AUTH)
+        path = request.path.rstrip('/')
+        if request.method == 'GET' and path == DEVICES_PATH:
+            return self.list_devices(request)
+        if request.method == 'GET' and path == GROUPS_PATH:
+            return self.list_groups(request)
+        if request.method == 'GET' and path.startswith(GROUPS_PATH + '/') and path.endswith('/members'):
+            return self.group_members(request, path[len(GROUPS_PATH) + 1:-len('/members')])
+        if request.method == 'GET' and path.startswith(DEVICES_PATH + '/'):
+            parts = path[len(DEVICES_PATH) + 1:].split('/')
+            entry = self.find(parts[0])
+            if entry is None:
+                # Unverified error body, see ERR_AUTH.
+                return json_response(404, {'error_code': 'COM0008', 'error_description': 'Device not found'}, authenticated=True)
+            if len(parts) == 1:
+                return json_response(200, self.details(entry), authenticated=True)
+            if parts[1:] == ['summary']:
+                return json_response(200, self.summary(entry), authenticated=True)
+        return json_response(404, {'error_code': 'COM0008', 'error_description': 'Resource not found'}, authenticated=True)
+
+    def authorized(self, request):
+        value = request.header('Authorization').strip()
+        if value.startswith('Zoho-oauthtoken '):
+            return self.state.token_valid(self.name, value[len('Zoho-oauthtoken '):].strip())
+        return bool(value) and value == self.config['api_key']
+
+    def find(self, device_id):
+        for entry in self.state.entries(self.name):
+            if str(entry.record['device_id']) == device_id:
+                return entry
+        return None
+
+    def summary(self, entry):
+        record = entry.record
+        return {'device_id': record['device_id'], 'device_name': record['device_name'], 'platform_type': record['platform_type'],
+                'last_contact_time': record['last_contact_time'], 'agent_version': '', 'profile_count': 3, 'app_count': 12,
+                'doc_count': 0, 'group_count': len(entry.logical['labels']),
+                'group': [{'group_id': _group_id(name), 'group_name': name} for name in entry.logical['labels']]}
+
+    def list_devices(self, request):
+        limit = int_arg(request, 'limit', DEFAULT_LIMIT)
+        offset = int_arg(request, 'offset', 0)
+        if limit is None or offset is None or limit < 0 or offset < 0:
+            return json_response(400, {'error_code': 'COM0005', 'error_description': 'Invalid limit or offset'}, authenticated=True)
+        records = [entry.record for entry in self.state.entries(self.name)]
+        ownership = request.arg(FILTER_PARAMS['ownership'])
+        if ownership:
+            wanted = OWNERSHIP_VALUES.get(ownership.lower())
+            records = [rec for rec in records if rec['owned_by'] == wanted]
+        device_type = request.arg(FILTER_PARAMS['device_type'])
+        if device_type:
+            records = [rec for rec in records if rec['device_type'].lower() == device_type.lower()]
+        platform = request.arg(FILTER_PARAMS['platform'])
+        if platform:
+            records = [rec for rec in records if rec['platform_type'] == platform.lower()]
+        searchkey, searchfield = request.arg('searchkey'), request.arg('searchfield')
+        if searchkey and searchfield:
+            field = SEARCH_FIELDS.get(searchfield)
+            if field is None:
+                return json_response(400, {'error_code': 'COM0005', 'error_description': 'Invalid searchfield'}, authenticated=True)
+            records = [rec for rec in records if searchkey.lower() in str(_lookup(rec, field)).lower()]
+        search = request.arg('search')
+        if search:
+            needle = search.lower()
+            records = [rec for rec in records
+                       if needle in ' '.join((rec['device_name'], rec['user']['user_name'], rec['user']['user_email'])).lower()]
+        page = records[offset:offset + limit]
+        paging = {}
+        base = 'https://%s%s?' % (request.header('Host', '127.0.0.1'), DEVICES_PATH)
+        kept = {key: values[0] for key, values in request.query.items() if key not in ('limit', 'offset') and values}
+        if offset + limit < len(records):
+            paging['next'] = base + urlencode(dict(kept, limit=limit, offset=offset + limit))
+        if offset > 0:
+            paging['previous'] = base + urlencode(dict(kept, limit=limit, offset=max(0, offset - limit)))
+        return json_response(200, {'devices': page, 'metadata': {'total_record_count': len(records)}, 'paging': paging},
+                             authenticated=True)
+
+    def list_groups(self, request):
+        counts = {}
+        for entry in self.state.entries(self.name):
+            for name in entry.logical['labels']:
+                counts[name] = counts.get(name, 0) + 1
+        # manageengine.com "Get Group list": group_id, name, group_type (1 = device group); group_name as in the
+        # device summary reference; member_count is unverified.
+        groups = [{'group_id': _group_id(name), 'name': name, 'group_name': name, 'group_type': 1, 'member_count': count}
+                  for name, count in sorted(counts.items())]
+        limit = int_arg(request, 'limit', DEFAULT_LIMIT) or DEFAULT_LIMIT
+        offset = int_arg(request, 'offset', 0) or 0
+        return json_response(200, {'groups': groups[offset:offset + limit], 'metadata': {'total_record_count': len(groups)}},
+                             authenticated=True)
+
+    def group_members(self, request, group_id):
+        # manageengine.com "Get the member list of the group": GET /api/v1/mdm/groups/{group_id}/members with
+        # limit / offset; the member_ids list follows the members call's request body. The metadata is unverified.
+        names = {str(_group_id(name)): name for entry in self.state.entries(self.name) for name in entry.logical['labels']}
+        if group_id not in names:
+            return json_response(404, {'error_code': 'COM0008', 'error_description': 'Group not found'}, authenticated=True)
+        members = [str(entry.record['device_id']) for entry in self.state.entries(self.name)
+                   if names[group_id] in entry.logical['labels']]
+        limit = int_arg(request, 'limit', DEFAULT_LIMIT)
+        offset = int_arg(request, 'offset', 0)
+        if limit is None or offset is None or limit < 0 or offset < 0:
+            return json_response(400, {'error_code': 'COM0005', 'error_description': 'Invalid limit or offset'}, authenticated=True)
+        return json_response(200, {'member_ids': members[offset:offset + limit],
+                                   'metadata': {'total_record_count': len(members)}}, authenticated=True)

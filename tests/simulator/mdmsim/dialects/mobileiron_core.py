@@ -1,0 +1,318 @@
+"""MobileIron Core (Ivanti EPMM) API v2.
+
+Sources: mobileiron-core-v2-devices-api.txt (search parameters and limits, supported query forms, reply shapes,
+field names, count, query_test, parse-failure message), NOTES.md (Basic auth, adminDeviceSpaceId on every call,
+label_summary fields and limit 200, status values, ping), Ivanti "Valid fields Parameter Values" page (field list).
+"""
+
+import re
+import time
+from datetime import datetime, timezone
+
+from mdmsim.dialects.base import Dialect, int_arg, json_response
+from mdmsim.fleet import LABELS
+
+DEVICE_SPACE_ID = '1'  # the default "Global" device space
+MAX_QUERY = 255       # reference: query max 255 characters for search
+MAX_QUERY_COUNT = 2000  # reference: 2000 for count and query_test
+MAX_LIMIT = 200       # reference: limit "at least 0 and no more than 200"
+MAX_FIELDS = 512      # reference: fields 1..512, each at most 320 characters
+MAX_OFFSET = 10000000
+# Unverified: the default limit when none is sent (the reference sample sends limit=50).
+DEFAULT_LIMIT = 50
+PLATFORM = {'ios': 'iOS', 'android': 'Android', 'windows': 'Windows', 'macos': 'macOS', 'other': 'Other'}
+# Reference: common.owner "COMPANY"; EMPLOYEE is the other Core ownership value (unverified wording).
+OWNER = {'company': 'COMPANY', 'employee': 'EMPLOYEE', 'unknown': ''}
+# NOTES.md / reference: ACTIVE, PENDING, RETIRED, RETIRE_PENDING, WIPED.
+STATUS = {'active': 'ACTIVE', 'pending': 'PENDING', 'retired': 'RETIRED', 'wiped': 'WIPED'}
+TOKEN_RE = re.compile(r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<op>!=|=|\(|\))|(?P<word>[A-Za-z_][\w.]*))')
+
+
+def _iso(epoch):
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.000Z')
+
+
+class QueryError(ValueError):
+    """An unparseable advanced query: token and position as query_test reports them."""
+
+    def __init__(self, token, position):
+        super().__init__("Unrecognized token '%s' at position %d" % (token, position))
+        self.token = token
+        self.position = position
+
+
+def _tokenize(text):
+    tokens = []
+    position = 0
+    while position < len(text):
+        if text[position:].strip() == '':
+            break
+        match = TOKEN_RE.match(text, position)
+        if not match:
+            raise QueryError(text[position:].strip().split(' ')[0], position)
+        start = match.start(match.lastgroup)
+        tokens.append((match.lastgroup, match.group(match.lastgroup), start))
+        position = match.end()
+    tokens.append(('eof', '<EOF>', len(text)))
+    return tokens
+
+
+class QueryParser:
+    """A useful subset of the Core advanced-search language.
+
+    expr := term (("AND" | "OR") term)* ; term := "(" expr ")" | field op value ;
+    op := "=" | "!=" | "starts with" | "contains" | "ends with" ; field and value may be quoted.
+    """
+
+    def __init__(self, text):
+        self.tokens = _tokenize(text)
+        self.pos = 0
+
+    def peek(self):
+        return self.tokens[self.pos]
+
+    def take(self):
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def fail(self):
+        kind, value, position = self.peek()
+        raise QueryError(value if kind != 'eof' else '<EOF>', position)
+
+    def parse(self):
+        node = self.expr()
+        if self.peek()[0] != 'eof':
+            self.fail()
+        return node
+
+    def expr(self):
+        node = self.term()
+        while self.peek()[0] == 'word' and self.peek()[1].upper() in ('AND', 'OR'):
+            joiner = self.take()[1].upper()
+            node = (joiner, node, self.term())
+        return node
+
+    def value(self):
+        kind, value, _position = self.peek()
+        if kind == 'str':
+            self.take()
+            return value[1:-1].replace('\\"', '"')
+        if kind == 'word':
+            self.take()
+            return value
+        return self.fail()
+
+    def term(self):
+        if self.peek()[1] == '(':
+            self.take()
+            node = self.expr()
+            if self.peek()[1] != ')':
+                self.fail()
+            self.take()
+            return node
+        field = self.value()
+        kind, value, _position = self.peek()
+        if kind == 'op' and value in ('=', '!='):
+            self.take()
+            return (value, field, self.value())
+        if kind == 'word' and value.lower() in ('starts', 'ends'):
+            self.take()
+            if self.peek()[1].lower() != 'with':
+                self.fail()
+            self.take()
+            return (value.lower() + ' with', field, self.value())
+        if kind == 'word' and value.lower() == 'contains':
+            self.take()
+            return ('contains', field, self.value())
+        return self.fail()
+
+
+def evaluate(node, record):
+    operator = node[0]
+    if operator in ('AND', 'OR'):
+        left, right = evaluate(node[1], record), evaluate(node[2], record)
+        return (left and right) if operator == 'AND' else (left or right)
+    field, wanted = node[1], node[2].lower()
+    if '.' not in field:
+        field = 'common.' + field  # reference sample: manufacturer contains "Apple"
+    actual = record.get(field)
+    actual = '' if actual is None else str(actual).lower()
+    return {'=': actual == wanted, '!=': actual != wanted, 'starts with': actual.startswith(wanted),
+            'ends with': actual.endswith(wanted), 'contains': wanted in actual}[operator]
+
+
+def is_advanced(query):
+    """The reference distinguishes a simple (free-text) query from an advanced one."""
+    return bool(re.search(r'=|\bstarts with\b|\bends with\b|\bcontains\b', query, re.IGNORECASE))
+
+
+class MobileIronCore(Dialect):
+    name = 'mobileiron_core'
+
+    def render(self, logical):
+        user = logical['user']
+        platform = PLATFORM[logical['platform']]
+        record = {
+            'common.uuid': logical['ids']['core_uuid'],
+            'common.id': logical['ids']['core_id'],
+            'common.device_space_name': 'Global',
+            'common.platform': platform,
+            'common.platform_name': '%s %s' % (platform, logical['os_version']),
+            'common.os_version': logical['os_version'],
+            'common.manufacturer': logical['manufacturer'],
+            'common.model': logical['model'],
+            'common.owner': OWNER[logical['ownership']],
+            'common.status': STATUS[logical['status']],
+            'common.compliant': logical['compliant'],
+            'common.quarantined': False,
+            'common.device_is_compromised': False,
+            'common.mdm_managed': logical['status'] == 'active',
+            'common.imei': logical['imei'] or '',
+            'common.current_phone_number': logical['phone'],
+            'common.serial_number': logical['serial'],
+            'common.registration_date': _iso(logical['enrolled']),
+            'common.creation_date': _iso(logical['enrolled']),
+            'common.last_connected_at': _iso(logical['last_seen']),
+            'common.miclient_last_connected_at': _iso(logical['last_seen']),
+            'common.language': 'English',
+            'common.locale': 'en-US',
+            'user.display_name': user['display_name'],
+            'user.user_id': user['username'],
+            'user.email_address': user['email'],
+        }
+        if logical['platform'] == 'ios':
+            record['ios.iPhone UDID'] = logical['udid']
+            record['ios.DeviceName'] = logical['name']
+        else:
+            record['common.device_name'] = logical['name']  # unverified field name for non-iOS device names
+        return record
+
+    @staticmethod
+    def label_ids():
+        return {name: index + 10 for index, name in enumerate(LABELS)}
+
+    def handle(self, request):
+        credentials = request.basic_auth()
+        if credentials != (self.config['username'], self.config['password']):
+            # Unverified body; the status is HTTP Basic's 401.
+            return json_response(401, self.messages('com.mobileiron.vsp.messages.http.401', 'Unauthorized'),
+                                 headers=[('WWW-Authenticate', 'Basic realm="MobileIron"')])
+        path = request.path.rstrip('/')
+        if request.method == 'GET' and path == '/api/v2/ping':
+            # Unverified reply body (NOTES.md names the endpoint only).
+            return json_response(200, {'results': {'apiVersion': 2, 'vspVersion': '12.0.0.0'}}, authenticated=True)
+        space = request.arg('adminDeviceSpaceId')
+        if space != DEVICE_SPACE_ID:
+            # Unverified message key; reference: adminDeviceSpaceId is required on every call.
+            return json_response(400, self.messages('com.mobileiron.vsp.messages.deviceSpace.invalid',
+                                                    'Missing or invalid adminDeviceSpaceId'), authenticated=True)
+        routes = {'/api/v2/devices': self.search, '/api/v2/devices/count': self.count,
+                  '/api/v2/devices/query_test': self.query_test, '/api/v2/labels/label_summary': self.label_summary}
+        handler = routes.get(path)
+        if request.method != 'GET' or handler is None:
+            return json_response(404, self.messages('com.mobileiron.vsp.messages.http.404', 'Not found'), authenticated=True)
+        return handler(request)
+
+    @staticmethod
+    def messages(key, message, parameters=None):
+        # Shape from the reference's parse-failure reply.
+        return {'messages': [{'type': 'Error', 'messageKey': key, 'localizedMessage': message,
+                              'messageParameters': parameters or []}]}
+
+    def bad_request(self, message):
+        return json_response(400, self.messages('com.mobileiron.vsp.messages.http.400', message), authenticated=True)
+
+    def parse_failure(self, exc):
+        return json_response(400, self.messages('com.mobileiron.vsp.messages.advancedsearch.parse.failure', str(exc),
+                                                [exc.token, exc.position]), authenticated=True)
+
+    def matching(self, query, label_id):
+        """Records for a query and/or label, following the reference's table of supported forms."""
+        entries = self.state.entries(self.name)
+        if label_id is not None:
+            names = {value: name for name, value in self.label_ids().items()}
+            wanted = names.get(label_id)
+            entries = [entry for entry in entries if wanted in entry.logical['labels']]
+            if query and is_advanced(query):
+                return []  # reference: "Label & advanced query" is unsupported and returns no result
+            if query:
+                needle = query.lower()
+                return [e.record for e in entries if any(needle in str(value).lower() for value in e.record.values())]
+            return [entry.record for entry in entries]
+        if not query:
+            return [entry.record for entry in entries]
+        tree = QueryParser(query).parse()
+        return [entry.record for entry in entries if evaluate(tree, entry.record)]
+
+    def search(self, request):
+        fields_arg = request.arg('fields', '')
+        fields = [field for field in fields_arg.split(',') if field]
+        if not fields or len(fields) > MAX_FIELDS or any(len(field) > 320 for field in fields):
+            return self.bad_request('fields is required: 1 to 512 comma separated field names of at most 320 characters')
+        query = request.arg('query')
+        label_id = int_arg(request, 'labelId', None)
+        if query is None and 'labelId' not in request.query:
+            return self.bad_request('One of query or labelId is required')
+        if 'labelId' in request.query and label_id is None:
+            return self.bad_request('labelId must be a number')
+        if query is not None and len(query) > MAX_QUERY:
+            return self.bad_request('query must be at most 255 characters')
+        limit = int_arg(request, 'limit', DEFAULT_LIMIT)
+        offset = int_arg(request, 'offset', 0)
+        if limit is None or not 0 <= limit <= MAX_LIMIT:
+            return self.bad_request('limit must be at least 0 and no more than 200')
+        if offset is None or not 0 <= offset <= MAX_OFFSET:
+            return self.bad_request('offset must be between 0 and 10000000')
+        started = time.monotonic()
+        try:
+            records = self.matching(query, label_id)
+        except QueryError as exc:
+            return self.parse_failure(exc)
+        sort_field = request.arg('sortField')
+        if sort_field:
+            descending = request.arg('sortOrder', 'ASC').upper() == 'DESC'
+            records = sorted(records, key=lambda rec: str(rec.get(sort_field, '')), reverse=descending)
+        page = records[offset:offset + limit]
+        results = [{field: record[field] for field in fields if field in record} for record in page]
+        return json_response(200, {
+            'results': results, 'totalCount': len(records), 'resultCount': len(results),
+            'searchTimeMillis': int((time.monotonic() - started) * 1000),
+            'currentServerTimeMilliseconds': int(time.time() * 1000), 'hasMore': offset + len(results) < len(records),
+        }, authenticated=True)
+
+    def count(self, request):
+        query = request.arg('query', '')
+        if len(query) > MAX_QUERY_COUNT:
+            return self.bad_request('query must be at most 2000 characters')
+        try:
+            return json_response(200, {'totalCount': len(self.matching(query, None))}, authenticated=True)
+        except QueryError as exc:
+            return self.parse_failure(exc)
+
+    def query_test(self, request):
+        query = request.arg('query', '')
+        if len(query) > MAX_QUERY_COUNT:
+            return self.bad_request('query must be at most 2000 characters')
+        try:
+            if query:
+                QueryParser(query).parse()
+        except QueryError as exc:
+            return json_response(200, {'valid': False, 'token': exc.token, 'position': exc.position}, authenticated=True)
+        return json_response(200, {'valid': True, 'token': '', 'position': -1}, authenticated=True)
+
+    def label_summary(self, request):
+        limit = int_arg(request, 'limit', DEFAULT_LIMIT)
+        offset = int_arg(request, 'offset', 0)
+        if limit is None or not 0 <= limit <= MAX_LIMIT:
+            return self.bad_request('limit must be at least 0 and no more than 200')
+        counts = {}
+        for entry in self.state.entries(self.name):
+            for name in entry.logical['labels']:
+                counts[name] = counts.get(name, 0) + 1
+        # Label fields from NOTES.md; the envelope (results/totalCount/resultCount) is assumed like device search.
+        labels = [{'id': label_id, 'name': name, 'description': '', 'isStatic': True, 'criteria': '',
+                   'deviceCount': counts.get(name, 0), 'rowType': 'ADMIN'} for name, label_id in self.label_ids().items()]
+        page = labels[offset or 0:(offset or 0) + limit]
+        return json_response(200, {'results': page, 'totalCount': len(labels), 'resultCount': len(page),
+                                   'hasMore': (offset or 0) + len(page) < len(labels)}, authenticated=True)

@@ -1,0 +1,204 @@
+"""Shared simulator state: credentials, issued tokens, request log, action ledger, faults and per-vendor fleets."""
+
+import hashlib
+import random
+import re
+import threading
+import time
+
+from mdmsim.fleet import Fleet
+
+REDACTED = '<redacted>'
+# Documented token lifetimes: MaaS360 60 minutes (maas360-web-services-getting-started.txt);
+# Zoho access tokens 3600 s (NOTES.md; Zoho OAuth docs "expires_in": 3600).
+DEFAULT_TOKEN_TTL = {'maas360': 3600, 'manageengine': 3600}
+FAULT_KINDS = ('429', '500', '502', '503', '504', 'reset', 'reset_after', 'malformed', 'html')
+FAULT_KEYS = ('latency_ms', 'rate', 'kinds', 'methods', 'path_regex', 'skip_auth', 'count', 'expire_tokens_after', 'retry_after')
+# Field names whose values are credentials wherever they appear (query strings, form bodies, JSON, XML).
+SECRET_FIELDS = ('password', 'appAccessKey', 'refresh_token', 'client_secret', 'api_key', 'authToken', 'access_token')
+
+
+def derive_secret(seed, name):
+    """A distinctive, greppable secret derived from the run seed."""
+    return 'sim-' + hashlib.sha256(('%s:%s' % (seed, name)).encode()).hexdigest()[:24]
+
+
+class FaultSpec:
+    """Faults for one vendor, as set through the admin API."""
+
+    def __init__(self, spec):
+        unknown = set(spec) - set(FAULT_KEYS)
+        if unknown:
+            raise ValueError('unknown fault keys: %s' % ', '.join(sorted(unknown)))
+        self.latency_ms = float(spec.get('latency_ms') or 0)
+        self.rate = float(spec.get('rate') or 0)
+        if not 0 <= self.rate <= 1:
+            raise ValueError('rate must be between 0 and 1')
+        self.kinds = list(spec.get('kinds') or ['500'])
+        bad = [kind for kind in self.kinds if kind not in FAULT_KINDS]
+        if bad:
+            raise ValueError('unknown fault kinds: %s' % ', '.join(bad))
+        self.methods = [method.upper() for method in spec['methods']] if spec.get('methods') else None
+        self.path_regex = re.compile(spec['path_regex']) if spec.get('path_regex') else None
+        self.skip_auth = spec.get('skip_auth', True)
+        self.count = spec.get('count')
+        self.expire_tokens_after = spec.get('expire_tokens_after')
+        self.retry_after = spec.get('retry_after', 1)
+
+    def applies(self, method, path, is_auth):
+        if self.rate <= 0 or (self.count is not None and self.count <= 0):
+            return False
+        if self.methods is not None and method not in self.methods:
+            return False
+        if self.path_regex is not None and not self.path_regex.search(path):
+            return False
+        return not (self.skip_auth and is_auth)
+
+
+class Entry:
+    """One device of one vendor: the logical device and its record in the vendor's own shape."""
+
+    __slots__ = ('logical', 'record')
+
+    def __init__(self, logical, record):
+        self.logical = logical
+        self.record = record
+
+
+class SimState:
+    """Everything the vendor servers and the admin server share; one lock guards it."""
+
+    def __init__(self, devices, seed, latency_ms=0, token_ttl=None):
+        self.lock = threading.RLock()
+        self.seed = seed
+        self.latency_ms = latency_ms
+        self.token_ttl = {vendor: token_ttl or ttl for vendor, ttl in DEFAULT_TOKEN_TTL.items()}
+        self.fleet = Fleet(devices, seed)
+        self.secrets = {name: derive_secret(seed, name) for name in (
+            'maas360_password', 'maas360_app_access_key', 'manageengine_client_secret', 'manageengine_refresh_token',
+            'manageengine_api_key', 'mobileiron_core_password', 'mobileiron_cloud_password')}
+        self.log = []
+        self.ledger = []
+        self.seq = 0
+        self.ledger_seq = 0
+        self.faults = {}
+        self.fault_rng = {}
+        self.expire_countdown = {}
+        self.tokens = {}
+        self.issued = []
+        self.token_rng = random.Random('tokens-%s' % seed)
+        self.churn_rng = random.Random('churn-%s' % seed)
+        self.fleets = {}
+
+    # -- tokens -------------------------------------------------------------------------------------------------
+    def issue_token(self, vendor, token):
+        with self.lock:
+            self.tokens[token] = {'vendor': vendor, 'expires': time.monotonic() + self.token_ttl[vendor]}
+            self.issued.append(token)
+        return token
+
+    def token_valid(self, vendor, token):
+        with self.lock:
+            info = self.tokens.get(token)
+            return bool(info) and info['vendor'] == vendor and info['expires'] > time.monotonic()
+
+    def expire_tokens(self, vendor=None):
+        with self.lock:
+            expired = 0
+            for info in self.tokens.values():
+                if vendor in (None, info['vendor']) and info['expires'] > 0:
+                    info['expires'] = 0
+                    expired += 1
+            return expired
+
+    def all_secrets(self):
+        with self.lock:
+            return list(self.secrets.values()) + list(self.issued)
+
+    # -- faults -------------------------------------------------------------------------------------------------
+    def set_faults(self, vendor, spec):
+        parsed = FaultSpec(spec)
+        with self.lock:
+            self.faults[vendor] = parsed
+            # Re-seeded on every set_faults(): the same test draws the same faults whatever ran before it.
+            self.fault_rng[vendor] = random.Random('faults-%s-%s' % (self.seed, vendor))
+            self.expire_countdown[vendor] = parsed.expire_tokens_after
+
+    def clear_faults(self):
+        with self.lock:
+            self.faults.clear()
+            self.expire_countdown.clear()
+
+    def pick_fault(self, vendor, method, path, is_auth):
+        """Decide (once, under the lock) whether this request gets a fault, and which."""
+        with self.lock:
+            spec = self.faults.get(vendor)
+            if spec is None:
+                return None, 0.0, None
+            if not spec.applies(method, path, is_auth):
+                return None, spec.latency_ms, spec.retry_after
+            rng = self.fault_rng[vendor]
+            if rng.random() >= spec.rate:
+                return None, spec.latency_ms, spec.retry_after
+            if spec.count is not None:
+                spec.count -= 1
+            return rng.choice(spec.kinds), spec.latency_ms, spec.retry_after
+
+    def note_authenticated(self, vendor):
+        """Count an authenticated request for expire_tokens_after; expire every token of the vendor once at zero."""
+        with self.lock:
+            remaining = self.expire_countdown.get(vendor)
+            if remaining is None:
+                return
+            remaining -= 1
+            if remaining <= 0:
+                self.expire_countdown[vendor] = None
+                self.expire_tokens(vendor)
+            else:
+                self.expire_countdown[vendor] = remaining
+
+    # -- log and ledger -----------------------------------------------------------------------------------------
+    def redact_text(self, text):
+        if not text:
+            return text
+        for secret in self.all_secrets():
+            if secret and secret in text:
+                text = text.replace(secret, REDACTED)
+        for field in SECRET_FIELDS:
+            text = re.sub(r'(<%s>)[^<]*(</%s>)' % (field, field), r'\1%s\2' % REDACTED, text)
+            text = re.sub(r'("%s"\s*:\s*")[^"]*(")' % field, r'\1%s\2' % REDACTED, text)
+            text = re.sub(r'((?:^|[&?])%s=)[^&]*' % field, r'\1%s' % REDACTED, text)
+        return text
+
+    def append_log(self, entry):
+        with self.lock:
+            self.seq += 1
+            entry['seq'] = self.seq
+            self.log.append(entry)
+            return entry
+
+    def record_action(self, vendor, action, device_id, **details):
+        """For dialects: append one applied write command to the action ledger."""
+        with self.lock:
+            self.ledger_seq += 1
+            item = {'seq': self.ledger_seq, 'ts': time.time(), 'vendor': vendor, 'action': action, 'device_id': device_id}
+            item.update(details)
+            self.ledger.append(item)
+            return item
+
+    # -- fleet --------------------------------------------------------------------------------------------------
+    def entries(self, vendor):
+        with self.lock:
+            return list(self.fleets.get(vendor, ()))
+
+    def add_devices(self, vendor, render, count):
+        with self.lock:
+            for _unused in range(count):
+                logical = self.fleet.new_device()
+                self.fleets[vendor].append(Entry(logical, render(logical)))
+
+    def remove_devices(self, vendor, count):
+        with self.lock:
+            entries = self.fleets[vendor]
+            for _unused in range(min(count, len(entries))):
+                entries.pop(self.churn_rng.randrange(len(entries)))
