@@ -1,0 +1,386 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, fleetops.mdm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""IBM MaaS360: token authentication (auth v1) and the v2 device search.
+
+Sources: the vendor reference ``maas360-web-services-getting-started.txt`` (the XML
+``authRequest``, ``Authorization: MaaS token="..."``, tokens valid for 60 minutes),
+NOTES.md (reply fields of the authentication, ``Accept: application/json``, the v2
+search, its paging and filters, one device returned as an object), and the device
+records of public clients of this API: IBM's ``fn_maas360`` (resilient-community-apps,
+sample search output), Milhound/maas360api (``devices/search.go``, ``auth/auth.go``) and
+MichaelAlestock/MaaS360PS (``Get-MaaS360Device.ps1``).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from urllib.parse import quote
+from xml.parsers.expat import ExpatError
+from xml.sax.saxutils import escape
+
+try:
+    import xmltodict
+    HAS_XMLTODICT = True
+except ImportError:  # pragma: no cover - exercised by the sanity import test
+    HAS_XMLTODICT = False
+
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
+    AuthenticationError,
+    InvalidInputError,
+    MdmError,
+)
+from ansible_collections.fleetops.mdm.plugins.module_utils.transport import describe_body
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
+    VendorAdapter,
+    bool_or_none,
+    iso_from_epoch_ms,
+    iso_from_text,
+    make_device,
+    platform_of,
+    text_or_none,
+)
+
+AUTH_PATH = '/auth-apis/auth/1.0/authenticate/%s'
+SEARCH_PATH = '/device-apis/devices/2.0/search/customer/%s'
+# NOTES.md: the groups of the account, and the devices of one device group.  The group fields (groupID,
+# groupName, groupType with 2 for a device group) and the deviceGroupId parameter follow IBM's public
+# MaaS360 API reference ("Get User & Device Groups", "Search Devices by Device Group"); unverified here.
+GROUPS_PATH = '/group-apis/group/1.0/groups/customer/%s'
+SEARCH_BY_GROUP_PATH = '/device-apis/devices/2.0/searchByDeviceGroup/customer/%s'
+DEVICE_GROUP_TYPES = ('2',)
+
+# NOTES.md: pageSize must be one of these; pageNumber counts from 1.
+PAGE_SIZES = (25, 50, 100, 200, 250)
+# Getting started: "authentication token is valid for 60 mins"; the base renews it shortly before.
+TOKEN_LIFETIME = 3600
+
+# Only where the platformName filter selects the same devices (or more) as the normalised platform: 'windows'
+# would miss "Windows Mobile" / "Windows Phone 7" and 'other' would miss "BlackBerry" / "Symbian" (the platform
+# names of IBM's fn_maas360 search function), so those are filtered here only.
+PUSHED_PLATFORMS = {'android': 'Android', 'ios': 'iOS', 'macos': 'Mac'}
+
+# maas360ManagedStatus values: IBM's "fiberlink.maas360.device.managed.status" attribute (Enrolled, Not Enrolled,
+# User Removed Control, Control Removed, Pending Control Removal) and public clients (Activated, Inactive,
+# "Pending Control Removed").  A removal in flight counts as done, so that it is never requested twice.
+MANAGED_STATUS = {
+    'enrolled': 'active',
+    'activated': 'active',
+    'not enrolled': 'pending',
+    'control removed': 'retired',
+    'user removed control': 'retired',
+    'pending control removal': 'retired',
+    'pending control removed': 'retired',
+}
+
+
+class MaaS360Adapter(VendorAdapter):
+    name = 'maas360'
+    max_page_size = max(PAGE_SIZES)
+    # NOTES.md, device search v2 filters.  Public clients note that without deviceStatus the search lists Active
+    # devices only (unverified): pass deviceStatus: Inactive to see the others.
+    vendor_filters = {
+        'partialDeviceName': None,
+        'partialUsername': None,
+        'email': None,
+        'udid': None,
+        'imeiMeid': None,
+        'wifiMacAddress': None,
+        'maas360DeviceId': None,
+        'deviceStatus': ('Active', 'Inactive'),
+        'platformName': None,
+        'maas360ManagedStatus': None,
+        'plcCompliance': ('OOC', 'ALL'),
+        'ruleCompliance': ('OOC', 'ALL'),
+        'appCompliance': ('OOC', 'ALL'),
+        'pswdCompliance': ('OOC', 'ALL'),
+        'match': ('0', '1'),
+        'sortAttribute': ('lastReported', 'installedDate'),
+        'sortOrder': ('asc', 'dsc'),
+        'lastReportedAfterInEpochms': None,
+    }
+    renewable_auth = True
+
+    def __init__(self, options, transport):
+        super(MaaS360Adapter, self).__init__(options, transport)
+        self.billing_id = str(options.get('billing_id') or '').strip()
+        self._billing_path = quote(self.billing_id, safe='')
+
+    # -- authentication ------------------------------------------------------
+    def auth_request_body(self):
+        """The XML authRequest of the getting-started guide, every value escaped."""
+        fields = (
+            ('billingID', self.billing_id),
+            ('platformID', self.options.get('platform_id')),
+            ('appID', self.options.get('app_id')),
+            ('appVersion', self.options.get('app_version')),
+            ('appAccessKey', self.options.get('app_access_key')),
+            ('userName', self.options.get('username')),
+            ('password', self.options.get('password')),
+        )
+        inner = ''.join('<%s>%s</%s>' % (tag, escape(str(value if value is not None else '').strip()), tag) for tag, value in fields)
+        return '<authRequest><maaS360AdminAuth>%s</maaS360AdminAuth></authRequest>' % inner
+
+    def _login(self):
+        operation = 'log in'
+        try:
+            # Asking for a token changes nothing on the server: safe to send again after a 5xx or a dropped reply.
+            response = self.transport.request(
+                'POST', AUTH_PATH % self._billing_path, operation,
+                headers={'Content-Type': 'application/xml', 'Accept': 'application/json'},
+                data=self.auth_request_body().encode('utf-8'), safe=True)
+        except InvalidInputError as exc:
+            raise AuthenticationError('the server refused the authentication request: %s' % exc.message, vendor=self.name,
+                                      operation=operation, status=exc.status, secrets=self.transport.secrets)
+        data = self.read_reply(response, operation)
+        node = data.get('authResponse') if isinstance(data, dict) and isinstance(data.get('authResponse'), dict) else data
+        if not isinstance(node, dict):
+            raise self.bad_response('the authentication reply has no "authResponse"', operation, response)
+        code = text_or_none(node.get('errorCode'))
+        token = text_or_none(node.get('authToken'))
+        if (code is not None and code != '0') or not token:
+            reason = text_or_none(node.get('errorDesc')) or ('no authToken in the reply' if code in (None, '0') else 'no reason given')
+            if code not in (None, '0'):
+                reason = '%s (errorCode %s)' % (reason, code)
+            raise AuthenticationError(
+                'authentication of user %r for billing id %s failed: %s. Check username, password, app_id, app_version, '
+                'platform_id and app_access_key' % (self.options.get('username'), self.billing_id, reason),
+                vendor=self.name, operation=operation, status=response.status, secrets=self.transport.secrets)
+        self.transport.add_secret(token)
+        return {'Authorization': 'MaaS token="%s"' % token}, TOKEN_LIFETIME
+
+    def call(self, method, path, operation, headers=None, safe=None, **kwargs):
+        # Without it the replies may be XML (NOTES.md); read_reply() copes with both.
+        merged = {'Accept': 'application/json'}
+        merged.update(headers or {})
+        return super(MaaS360Adapter, self).call(method, path, operation, headers=merged, safe=safe, **kwargs)
+
+    # -- replies ---------------------------------------------------------------
+    def read_reply(self, response, operation):
+        """A JSON or XML reply as Python data (XML through xmltodict, namespace prefixes dropped)."""
+        text = response.text.lstrip()
+        ctype = response.content_type
+        if not text:
+            return {}
+        if 'html' in ctype or text[:15].lower().startswith(('<!doctype html', '<html')):
+            raise self.bad_response('the reply could not be read: %s' % describe_body(response), operation, response)
+        if 'json' in ctype or text[:1] in '{[':
+            return self.parse_json(response, operation)
+        if 'xml' in ctype or text[:1] == '<':
+            if not HAS_XMLTODICT:
+                raise MdmError('the Python library "xmltodict" is required to read the XML replies of IBM MaaS360 '
+                               '(pip install xmltodict)', vendor=self.name, operation=operation)
+            try:
+                return _strip_prefixes(xmltodict.parse(response.content, disable_entities=True))
+            except (ExpatError, ValueError) as exc:
+                raise self.bad_response('the XML reply could not be read: %s' % exc, operation, response)
+        raise self.bad_response('the reply is neither JSON nor XML: %s' % describe_body(response), operation, response)
+
+    # -- vendor filters ---------------------------------------------------------
+    def validate_vendor_params(self, params, option):
+        clean = {}
+        for key, value in params.items():
+            if isinstance(value, bool) or value is None or not str(value).strip():
+                raise InvalidInputError('filter %r needs a value' % key, option='%s.%s' % (option, key))
+            clean[key] = str(value).strip()
+        after = clean.get('lastReportedAfterInEpochms')
+        if after is not None and not after.isdigit():
+            raise InvalidInputError('lastReportedAfterInEpochms must be milliseconds since the epoch, not %r' % after,
+                                    option='%s.lastReportedAfterInEpochms' % option)
+        return clean
+
+    def push_filters(self, filters):
+        platforms = filters.get('platform') or []
+        if len(platforms) == 1 and platforms[0] in PUSHED_PLATFORMS:
+            return {'platformName': PUSHED_PLATFORMS[platforms[0]]}
+        return {}
+
+    def check_page_size(self, page_size):
+        if page_size is None:
+            return self.max_page_size
+        if isinstance(page_size, bool) or page_size not in PAGE_SIZES:
+            raise InvalidInputError('page size %r is not one MaaS360 accepts' % (page_size,), option='page_size', allowed=PAGE_SIZES)
+        return page_size
+
+    # -- devices -------------------------------------------------------------------
+    def search(self, params, operation, user_filters=False, path=SEARCH_PATH):
+        """One page of the v2 device search: (records, total count or None)."""
+        try:
+            response = self.call('GET', path % self._billing_path, operation, params=params)
+        except InvalidInputError as exc:
+            if not user_filters or exc.status != 400:
+                raise
+            raise InvalidInputError('the server rejected the search filters: %s' % exc.message, option='vendor_filters',
+                                    vendor=self.name, operation=operation, status=400, secrets=self.transport.secrets)
+        data = self.read_reply(response, operation)
+        if not isinstance(data, dict) or 'devices' not in data:
+            raise self.bad_response('the reply has no "devices" element', operation, response)
+        devices = data['devices']
+        if devices in (None, '', {}):
+            return [], 0
+        if not isinstance(devices, dict):
+            raise self.bad_response('"devices" is not an object', operation, response)
+        listed = devices.get('device')
+        if listed in (None, '', []):
+            records = []
+        elif isinstance(listed, dict):
+            # Exactly one device on the page comes as an object, not as a list of one (NOTES.md).
+            records = [listed]
+        elif isinstance(listed, list):
+            records = [record for record in listed if isinstance(record, dict)]
+        else:
+            raise self.bad_response('"devices.device" is neither a list nor an object', operation, response)
+        total = devices.get('count')
+        try:
+            total = int(total) if total not in (None, '') else None
+        except (TypeError, ValueError):
+            raise self.bad_response('"devices.count" %r is not a number' % (total,), operation, response)
+        return records, total
+
+    def iter_device_records(self, vendor_params, page_size, concurrency):
+        base = dict(vendor_params)
+        user_filters = bool(base)
+
+        def fetch(start):
+            params = dict(base, pageSize=page_size, pageNumber=start // page_size + 1)
+            return self.search(params, 'list devices', user_filters=user_filters)
+        return self.fetch_index_pages(fetch, page_size, concurrency)
+
+    def get_device_record(self, device_id):
+        # match=1: maas360DeviceId is compared exactly, not as a prefix (NOTES.md).
+        params = {'maas360DeviceId': device_id, 'match': 1, 'pageSize': PAGE_SIZES[0], 'pageNumber': 1}
+        records, _total = self.search(params, 'get device')
+        for record in records:
+            if self.device_id_of(record) == device_id:
+                return record
+        return None
+
+    def device_groups(self):
+        """The account's device groups: [(group id, group name)]."""
+        operation = 'list device groups'
+        response = self.call('GET', GROUPS_PATH % self._billing_path, operation)
+        data = self.read_reply(response, operation)
+        groups = data.get('groups') if isinstance(data, dict) else None
+        if groups in (None, '', {}):
+            return []
+        listed = groups.get('group') if isinstance(groups, dict) else None
+        if isinstance(listed, dict):
+            listed = [listed]  # one group comes as an object, like one device
+        if listed in (None, ''):
+            return []
+        if not isinstance(listed, list):
+            raise self.bad_response('"groups.group" is neither a list nor an object', operation, response)
+        found = []
+        for group in listed:
+            if not isinstance(group, dict):
+                continue
+            group_type = text_or_none(group.get('groupType'))
+            group_id, name = text_or_none(group.get('groupID')), text_or_none(group.get('groupName'))
+            if group_id and name and (group_type is None or group_type in DEVICE_GROUP_TYPES):
+                found.append((group_id, name))
+        return found
+
+    def label_memberships(self, device_ids, concurrency):
+        """Device groups as labels: the group list, then each group's devices (searchByDeviceGroup, paged)."""
+        page_size = self.max_page_size
+
+        def members(group):
+            group_id, name = group
+            operation = 'list the devices of group %s' % name
+
+            def fetch(start):
+                params = {'deviceGroupId': group_id, 'pageSize': page_size, 'pageNumber': start // page_size + 1}
+                return self.search(params, operation, path=SEARCH_BY_GROUP_PATH)
+            return name, [self.device_id_of(record) for record in self.fetch_index_pages(fetch, page_size, 1)]
+
+        memberships = {}
+        for name, ids in self.map_concurrently(members, self.device_groups(), concurrency):
+            for device_id in ids:
+                if device_id is not None:
+                    memberships.setdefault(device_id, []).append(name)
+        return memberships
+
+    def device_id_of(self, raw):
+        return text_or_none(raw.get('maas360DeviceID'))
+
+    def normalise(self, raw, include_raw=False):
+        last_seen = iso_from_epoch_ms(raw.get('lastReportedInEpochms')) or iso_from_text(text_or_none(raw.get('lastReported')))
+        # A search record carries no device group membership (groups have their own API): no labels here.
+        return make_device(
+            self.name, raw=raw, include_raw=include_raw,
+            device_id=raw.get('maas360DeviceID'),
+            name=raw.get('deviceName'),
+            platform=platform_of(text_or_none(raw.get('platformName')) or raw.get('osName')),
+            os_version=raw.get('osVersion'),
+            model=text_or_none(raw.get('model')) or raw.get('modelId'),
+            manufacturer=raw.get('manufacturer'),
+            # platformSerialNumber: the serial number field of Milhound/maas360api and MaaS360PS.
+            serial=raw.get('platformSerialNumber'),
+            imei=raw.get('imeiEsn'),
+            udid=raw.get('udid'),
+            user=raw.get('username'),
+            user_email=raw.get('emailAddress'),
+            ownership=ownership_of(raw.get('ownership')),
+            status=status_of(raw),
+            compliant=compliance_of(raw),
+            last_seen=last_seen,
+            labels=[],
+        )
+
+
+def ownership_of(value):
+    """"Corporate Owned" / "Employee Owned" / "Not Defined" (public records) to the normalised ownership."""
+    text = (text_or_none(value) or '').lower()
+    if text.startswith('corporate'):
+        return 'company'
+    if text.startswith(('employee', 'personal')):
+        return 'employee'
+    return 'unknown'
+
+
+def status_of(raw):
+    managed = (text_or_none(raw.get('maas360ManagedStatus')) or '').lower()
+    # Wipe wording in the managed status is unverified: a selective wipe removes the corporate data (what the
+    # other vendors call retire), any other wipe erases the device.
+    if 'selective wipe' in managed:
+        return 'retired'
+    if 'wipe' in managed:
+        return 'wiped'
+    if managed in MANAGED_STATUS:
+        return MANAGED_STATUS[managed]
+    if not managed and (text_or_none(raw.get('deviceStatus')) or '').lower() == 'active':
+        return 'active'
+    return 'other'
+
+
+def _compliance_value(value):
+    text = (text_or_none(value) or '').lower()
+    if text in ('not compliant', 'not in compliance'):
+        return False
+    return bool_or_none(text)
+
+
+def compliance_of(raw):
+    """Out of compliance when the policy or the compliance rules say so ("OOC" in the search filters)."""
+    values = [_compliance_value(raw.get(field)) for field in ('policyComplianceState', 'ruleComplianceState')]
+    if False in values:
+        return False
+    if True in values:
+        return True
+    return None
+
+
+def _strip_prefixes(data):
+    """xmltodict output without namespace prefixes (ns2:devices -> devices) and xmlns attributes."""
+    if isinstance(data, list):
+        return [_strip_prefixes(item) for item in data]
+    if isinstance(data, dict):
+        clean = {}
+        for key, value in data.items():
+            if key.startswith('@xmlns'):
+                continue
+            local = key.split(':')[-1]
+            clean['@' + local.lstrip('@') if key.startswith('@') else local] = _strip_prefixes(value)
+        return clean
+    return data
