@@ -1,0 +1,348 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, fleetops.mdm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""MobileIron Core (Ivanti EPMM) through its API v2: HTTP Basic auth, device search.
+
+Sources: the vendor reference ``mobileiron-core-v2-devices-api.txt`` ("Search for
+devices", "Test an advanced search query"), NOTES.md, and Ivanti's public V2 API guide
+("Valid fields Parameter Values", "Query Operators and Search Fields", "Get V2 API
+status", "Label Management").
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import re
+
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
+    AuthenticationError,
+    InvalidInputError,
+)
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
+    VendorAdapter,
+    bool_or_none,
+    iso_from_text,
+    make_device,
+    platform_of,
+    text_or_none,
+)
+
+DEVICES_PATH = '/api/v2/devices'
+QUERY_TEST_PATH = '/api/v2/devices/query_test'
+PING_PATH = '/api/v2/ping'
+LABEL_SUMMARY_PATH = '/api/v2/labels/label_summary'
+
+# "Search for devices": limit at most 200, query at most 255 characters, 1 to 512 fields of at most 320 characters each.
+MAX_LIMIT = 200
+MAX_QUERY_LENGTH = 255
+MAX_FIELDS = 512
+MAX_FIELD_LENGTH = 320
+
+# What normalise() reads, all from Ivanti's "Valid fields Parameter Values" list.  That list has no
+# serial number and no label field, so mdm_serial stays None and labels are not part of a device search.
+DEVICE_FIELDS = (
+    'common.uuid',
+    'common.platform',
+    'common.os_version',
+    'common.model',
+    'common.manufacturer',
+    'common.imei',
+    'common.owner',
+    'common.status',
+    'common.compliant',
+    'common.last_connected_at',
+    'user.user_id',
+    'user.email_address',
+    'ios.DeviceName',
+    'ios.iPhone UDID',
+)
+
+# common.status values: the reference (ACTIVE, PENDING, RETIRED), NOTES.md (RETIRE_PENDING, WIPED) and
+# Ivanti's reporting-database enumeration of MI_DEVICE.status (the rest).
+# A retire or wipe in flight (RETIRE_PENDING, WIPE_PENDING) is already on its way out of management: it counts
+# as retired / wiped, so that a retire or wipe is never sent twice.  'pending' is a device not yet fully
+# registered (enrolment or verification in progress).  BLOCKED, LOST, INFECTED, EXPIRED, UNKNOWN: 'other'.
+STATUS_MAP = {
+    'ACTIVE': 'active',
+    'PENDING': 'pending',
+    'VERIFICATION_PENDING': 'pending',
+    'VERIFIED': 'pending',
+    'IENROLL_VERIFIED': 'pending',
+    'IENROLL_INPROGRESS': 'pending',
+    'IENROLL_COMPLETE': 'pending',
+    'RETIRED': 'retired',
+    'RETIRE_PENDING': 'retired',
+    'WIPED': 'wiped',
+    'WIPE_PENDING': 'wiped',
+}
+
+OWNERSHIP_MAP = {'COMPANY': 'company', 'EMPLOYEE': 'employee'}
+
+# Neutral platforms pushed into the query: only those whose Core value is certain ("Android" in the reference,
+# "iOS" in Ivanti's MI_DEVICE.platform enumeration).  macOS and Windows have had several names across releases;
+# pushing one of them could hide devices, so the base filters those after normalisation instead.
+PLATFORM_QUERY_VALUES = {'android': ('Android',), 'ios': ('iOS',)}
+
+UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+
+# Key of the query built by push_filters(); merged with the user's query in iter_device_records().
+PUSHED_QUERY = '_pushed_query'
+
+
+def basic_auth_value(username, password):
+    raw = ('%s:%s' % (username or '', password or '')).encode('utf-8')
+    return 'Basic ' + base64.b64encode(raw).decode('ascii')
+
+
+def _or_clause(field, values):
+    """``("field"="a" OR "field"="b")`` with the quoting of the reference's advanced-search example."""
+    terms = ['"%s"="%s"' % (field, value) for value in values]
+    return terms[0] if len(terms) == 1 else '(%s)' % ' OR '.join(terms)
+
+
+class MobileIronCoreAdapter(VendorAdapter):
+    name = 'mobileiron_core'
+    max_page_size = MAX_LIMIT
+    vendor_filters = {
+        'query': None,
+        'labelId': None,
+        'fields': None,
+    }
+    # Basic auth: a 401 means the username or password is wrong, there is no token to renew.
+    renewable_auth = False
+
+    @property
+    def device_space_id(self):
+        return int(self.options.get('device_space_id') or 1)
+
+    # -- authentication ------------------------------------------------------
+    def _login(self):
+        # Nothing is sent: the first real request proves the credentials.
+        value = basic_auth_value(self.options.get('username'), self.options.get('password'))
+        # The header carries the password, merely base64-encoded: never let it reach a message.
+        self.transport.add_secret(value.split(' ', 1)[1])
+        return {'Authorization': value}, None
+
+    def call(self, method, path, operation, headers=None, safe=None, **kwargs):
+        merged = {'Accept': 'application/json'}
+        merged.update(headers or {})
+        try:
+            return super(MobileIronCoreAdapter, self).call(method, path, operation, headers=merged, safe=safe, **kwargs)
+        except AuthenticationError as exc:
+            if exc.status != 401:
+                raise
+            raise AuthenticationError(
+                'the server rejected the username %r or its password (HTTP Basic auth). Check username and password, '
+                'and that this admin holds the API role in the device space' % (self.options.get('username'),),
+                vendor=self.name, operation=exc.operation, status=401, secrets=self.transport.secrets)
+
+    # -- helpers for later work ---------------------------------------------------
+    def ping(self):
+        """Version information ("Get V2 API status"); proves that the URL and the credentials work."""
+        data = self.call_json('GET', PING_PATH, 'ping')
+        results = data.get('results') if isinstance(data, dict) else None
+        if not isinstance(results, dict):
+            raise self.bad_response('the ping reply has no "results" object', 'ping')
+        return results
+
+    def label_summary(self, page_size=MAX_LIMIT, concurrency=1):
+        """Every label of the device space (id, name, description, isStatic, criteria, deviceCount, rowType)."""
+        page_size = max(1, min(int(page_size), MAX_LIMIT))
+
+        def fetch(offset):
+            params = {'adminDeviceSpaceId': self.device_space_id, 'limit': page_size, 'offset': offset}
+            data = self.call_json('GET', LABEL_SUMMARY_PATH, 'list labels', params=params)
+            return self._results_and_total(data, 'list labels')
+        return list(self.fetch_index_pages(fetch, page_size, concurrency))
+
+    # -- vendor filters ---------------------------------------------------------------
+    def validate_vendor_params(self, params, option):
+        params = dict(params)
+        if 'labelId' in params:
+            try:
+                params['labelId'] = int(params['labelId'])
+            except (TypeError, ValueError):
+                raise InvalidInputError('labelId must be a label id (an integer), not %r' % (params['labelId'],),
+                                        option='%s.labelId' % option)
+        if 'fields' in params:
+            params['fields'] = self._extra_fields(params['fields'], '%s.fields' % option)
+        if 'query' in params:
+            query = params['query']
+            if query is None:
+                query = ''
+            if not isinstance(query, str):
+                raise InvalidInputError('the query must be text', option='%s.query' % option)
+            if len(query) > MAX_QUERY_LENGTH:
+                raise InvalidInputError('the query is %d characters long; MobileIron Core accepts at most %d in a device search'
+                                        % (len(query), MAX_QUERY_LENGTH), option='%s.query' % option)
+            params['query'] = query
+            self._check_query(query, 'labelId' in params, '%s.query' % option)
+        return params
+
+    def _extra_fields(self, value, option):
+        names = [name.strip() for name in str(value).split(',') if name.strip()] if value is not None else []
+        if not names:
+            raise InvalidInputError('give one or more comma-separated field names', option=option)
+        for name in names:
+            if len(name) > MAX_FIELD_LENGTH:
+                raise InvalidInputError('field name %r is longer than %d characters' % (name[:40] + '...', MAX_FIELD_LENGTH),
+                                        option=option)
+        extra = [name for name in dict.fromkeys(names) if name not in DEVICE_FIELDS]
+        if len(DEVICE_FIELDS) + len(extra) > MAX_FIELDS:
+            room = MAX_FIELDS - len(DEVICE_FIELDS)
+            raise InvalidInputError('a device search returns at most %d fields, and %d are needed for the normalised device: '
+                                    'give at most %d extra fields' % (MAX_FIELDS, len(DEVICE_FIELDS), room), option=option)
+        return extra
+
+    def _check_query(self, query, with_label, option):
+        """Ask the server whether the query parses before listing anything."""
+        if query == '':
+            return
+        data = self.call_json('GET', QUERY_TEST_PATH, 'validate the device query',
+                              params={'adminDeviceSpaceId': self.device_space_id, 'query': query})
+        if not isinstance(data, dict) or 'valid' not in data:
+            raise self.bad_response('the query_test reply has no "valid" field', 'validate the device query')
+        valid = bool_or_none(data.get('valid'))
+        if with_label:
+            # "Supported queries": a simple query with a label works, an advanced query with a label silently
+            # returns no devices.  query_test accepts exactly the advanced ones.
+            if valid:
+                raise InvalidInputError('an advanced query cannot be combined with labelId: MobileIron Core then returns '
+                                        'no devices. Drop labelId, or use a simple search text', option=option)
+            return
+        if not valid:
+            token = data.get('token')
+            position = data.get('position')
+            where = ''
+            if token not in (None, ''):
+                where = ': unexpected %r' % (token,)
+                if position not in (None, -1):
+                    where += ' at position %s' % (position,)
+            raise InvalidInputError('the query does not parse%s' % where, option=option,
+                                    vendor=self.name, operation='validate the device query', secrets=self.transport.secrets)
+
+    def push_filters(self, filters):
+        clauses = []
+        platforms = filters.get('platform')
+        if platforms and all(p in PLATFORM_QUERY_VALUES for p in platforms):
+            clauses.append(_or_clause('common.platform', [v for p in platforms for v in PLATFORM_QUERY_VALUES[p]]))
+        statuses = filters.get('status')
+        # 'other' is everything unlisted, which no equality can express.
+        if statuses and 'other' not in statuses:
+            values = [value for value, status in sorted(STATUS_MAP.items()) if status in statuses]
+            clauses.append(_or_clause('common.status', values))
+        if not clauses:
+            return {}
+        return {PUSHED_QUERY: ' AND '.join(clauses)}
+
+    def _search_params(self, vendor_params):
+        params = {'adminDeviceSpaceId': self.device_space_id}
+        fields = list(DEVICE_FIELDS) + list(vendor_params.get('fields') or [])
+        params['fields'] = ','.join(fields)
+        query = vendor_params.get('query')
+        label_id = vendor_params.get('labelId')
+        pushed = vendor_params.get(PUSHED_QUERY)
+        # A pushed query is advanced, and an advanced query with a label returns nothing: never mix them.
+        if pushed and label_id is None:
+            combined = '(%s) AND %s' % (query, pushed) if query else pushed
+            # Too long for the server: list more and let the base filter.
+            if len(combined) <= MAX_QUERY_LENGTH:
+                query = combined
+        if label_id is not None:
+            params['labelId'] = label_id
+        # One of query or labelId is required; an empty query returns every device.
+        if query is not None or label_id is None:
+            params['query'] = query or ''
+        return params
+
+    # -- devices -------------------------------------------------------------------
+    def _results_and_total(self, data, operation):
+        if not isinstance(data, dict) or not isinstance(data.get('results'), list):
+            raise self.bad_response('the reply has no "results" list', operation)
+        total = data.get('totalCount')
+        try:
+            total = int(total) if total is not None else None
+        except (TypeError, ValueError):
+            raise self.bad_response('totalCount %r is not a number' % (total,), operation)
+        return [item for item in data['results'] if isinstance(item, dict)], total
+
+    def iter_device_records(self, vendor_params, page_size, concurrency):
+        base = self._search_params(vendor_params)
+
+        def fetch(offset):
+            params = dict(base, limit=page_size, offset=offset)
+            data = self.call_json('GET', DEVICES_PATH, 'list devices', params=params)
+            return self._results_and_total(data, 'list devices')
+        return self.fetch_index_pages(fetch, page_size, concurrency)
+
+    def get_device_record(self, device_id):
+        if not UUID_RE.match(device_id):
+            raise InvalidInputError('%r is not a MobileIron Core device UUID (like a57dcd91-f9a4-428e-bd47-3dd96bb7e1f9)'
+                                    % (device_id,), option='device_id')
+        params = {
+            'adminDeviceSpaceId': self.device_space_id,
+            'fields': ','.join(DEVICE_FIELDS),
+            # The reference's own advanced-search example: one device by UUID.
+            'query': '"common.uuid"="%s"' % device_id,
+            'limit': 1,
+            'offset': 0,
+        }
+        data = self.call_json('GET', DEVICES_PATH, 'get device', params=params)
+        records, _total = self._results_and_total(data, 'get device')
+        for record in records:
+            if str(record.get('common.uuid') or '').lower() == device_id.lower():
+                return record
+        return None
+
+    def label_memberships(self, device_ids, concurrency):
+        """Labels from label_summary, then the uuids of each non-empty label's devices (search by labelId).
+
+        One request per 200 labels, plus one per 200 members of each label (NOTES.md, "Only label" in the reference).
+        """
+        labels = [label for label in self.label_summary(concurrency=concurrency)
+                  if isinstance(label, dict) and label.get('id') is not None and text_or_none(label.get('name'))
+                  and str(label.get('deviceCount', 1)) != '0']
+
+        def members(label):
+            operation = 'list the devices of label %s' % label['name']
+
+            def fetch(offset):
+                params = {'adminDeviceSpaceId': self.device_space_id, 'labelId': label['id'], 'fields': 'common.uuid',
+                          'limit': MAX_LIMIT, 'offset': offset}
+                return self._results_and_total(self.call_json('GET', DEVICES_PATH, operation, params=params), operation)
+            return label['name'], [text_or_none(row.get('common.uuid')) for row in self.fetch_index_pages(fetch, MAX_LIMIT, 1)
+                                   if isinstance(row, dict)]
+
+        memberships = {}
+        for name, uuids in self.map_concurrently(members, labels, concurrency):
+            for uuid in uuids:
+                if uuid is not None:
+                    memberships.setdefault(uuid, []).append(name)
+        return memberships
+
+    def device_id_of(self, raw):
+        return text_or_none(raw.get('common.uuid'))
+
+    def normalise(self, raw, include_raw=False):
+        status = str(raw.get('common.status') or '').strip().upper()
+        owner = str(raw.get('common.owner') or '').strip().upper()
+        return make_device(
+            self.name, raw=raw, include_raw=include_raw,
+            device_id=raw.get('common.uuid'),
+            name=raw.get('ios.DeviceName'),
+            platform=platform_of(raw.get('common.platform')),
+            os_version=raw.get('common.os_version'),
+            model=raw.get('common.model'),
+            manufacturer=raw.get('common.manufacturer'),
+            imei=raw.get('common.imei'),
+            udid=raw.get('ios.iPhone UDID'),
+            user=raw.get('user.user_id'),
+            user_email=raw.get('user.email_address'),
+            ownership=OWNERSHIP_MAP.get(owner, 'unknown'),
+            status=STATUS_MAP.get(status, 'other'),
+            compliant=bool_or_none(raw.get('common.compliant')),
+            last_seen=iso_from_text(raw.get('common.last_connected_at')),
+            labels=[],
+        )
