@@ -334,15 +334,22 @@ class VendorAdapter(abc.ABC):
         """Vendor hook for checks beyond allowed values (e.g. a query's length); may send read requests."""
         return params
 
-    def list_devices(self, filters=None, vendor_filters=None, include_raw=False, page_size=None, concurrency=4):
-        """Every device that matches, normalised; each vendor id at most once."""
+    def list_devices(self, filters=None, vendor_filters=None, include_raw=False, page_size=None, concurrency=4, labels=False):
+        """Every device that matches, normalised; each vendor id at most once.
+
+        ``labels``: also fill ``mdm_labels`` from the vendor's labels / groups (label_memberships()), which costs
+        extra requests.  A ``label`` filter turns it on, since it cannot be checked otherwise.
+        """
         neutral = validate_neutral_filters(filters)
         params = self.check_vendor_filters(vendor_filters)
         page_size = self.check_page_size(page_size)
         concurrency = check_concurrency(concurrency)
+        labels = bool(labels) or 'label' in neutral
         pushed = self.push_filters(neutral)
         for key, value in pushed.items():
             params.setdefault(key, value)
+        # Checked while paging: everything but labels, which only exist once every page is in.
+        early = dict((key, value) for key, value in neutral.items() if not (labels and key == 'label'))
         seen = set()
         devices = []
         for raw in self.iter_device_records(params, page_size, concurrency):
@@ -352,9 +359,35 @@ class VendorAdapter(abc.ABC):
                 continue
             seen.add(device_id)
             device = self.normalise(raw, include_raw=include_raw)
-            if device_matches(device, neutral):
+            if device_matches(device, early):
                 devices.append(device)
+        if labels and devices:
+            self.add_labels(devices, concurrency)
+            if 'label' in neutral:
+                devices = [device for device in devices if device_matches(device, {'label': neutral['label']})]
         return devices
+
+    def add_labels(self, devices, concurrency):
+        """Merge the vendor's label / group memberships into ``mdm_labels`` of normalised devices."""
+        memberships = self.label_memberships([device['mdm_device_id'] for device in devices], concurrency)
+        for device in devices:
+            extra = memberships.get(device['mdm_device_id'])
+            if extra:
+                device['mdm_labels'] = sorted(set(device['mdm_labels'] or []) | set(str(label) for label in extra))
+
+    def label_memberships(self, device_ids, concurrency):
+        """``{device id: [label names]}`` for (at least) the given devices, from the vendor's labels or groups."""
+        raise NotSupportedError('listing device labels', self.name)
+
+    @staticmethod
+    def map_concurrently(function, items, concurrency):
+        """``[function(item) for item in items]``, ``concurrency`` at a time, in order."""
+        items = list(items)
+        workers = max(1, min(concurrency, len(items)))
+        if workers == 1:
+            return [function(item) for item in items]
+        with ThreadPoolExecutor(max_workers=workers) as executor:
+            return list(executor.map(function, items))
 
     def get_device(self, device_id, include_raw=False):
         if device_id is None or not str(device_id).strip():
@@ -382,14 +415,12 @@ class VendorAdapter(abc.ABC):
         grew while we paged, the tail is fetched until a short page.
         """
         items, total = fetch(0)
-        for item in items:
-            yield item
+        yield from items
         if total is None:
             start = len(items)
             while len(items) >= page_size:
                 items, _total = fetch(start)
-                for item in items:
-                    yield item
+                yield from items
                 start += len(items)
             return
         starts = list(range(page_size, int(total), page_size))
@@ -402,8 +433,7 @@ class VendorAdapter(abc.ABC):
                 for page_items, page_total in results:
                     if page_total is not None:
                         highest_total = max(highest_total, int(page_total))
-                    for item in page_items:
-                        yield item
+                    yield from page_items
             finally:
                 if executor is not None:
                     executor.shutdown(wait=True)
@@ -413,8 +443,7 @@ class VendorAdapter(abc.ABC):
             page_items, page_total = fetch(start)
             if page_total is not None:
                 highest_total = max(highest_total, int(page_total))
-            for item in page_items:
-                yield item
+            yield from page_items
             if len(page_items) < page_size:
                 break
             start += page_size

@@ -102,3 +102,65 @@ def test_device_matches():
     assert device_matches(device, validate_neutral_filters({'label': 'vip', 'compliant': False}))
     assert not device_matches(device, validate_neutral_filters({'compliant': True}))
     assert not device_matches(device, validate_neutral_filters({'label': 'finance'}))
+
+
+class FakeTransport:
+    def add_secret(self, value):
+        pass
+
+
+class LabelledAdapter(VendorAdapter):
+    """Three devices; the vendor reports labels only through label_memberships()."""
+
+    name = 'mobileiron_core'
+    max_page_size = 10
+
+    def __init__(self):
+        super(LabelledAdapter, self).__init__({}, FakeTransport())
+        self.membership_calls = 0
+
+    def _login(self):
+        return {}, None
+
+    def iter_device_records(self, vendor_params, page_size, concurrency):
+        return iter([{'id': 'a', 'platform': 'iOS'}, {'id': 'b', 'platform': 'Android'}, {'id': 'c', 'platform': 'iOS'}])
+
+    def get_device_record(self, device_id):
+        return None
+
+    def device_id_of(self, raw):
+        return raw['id']
+
+    def normalise(self, raw, include_raw=False):
+        return make_device(self.name, raw=raw, device_id=raw['id'], platform=platform_of(raw['platform']),
+                           labels=['built-in'] if raw['id'] == 'c' else [])
+
+    def label_memberships(self, device_ids, concurrency):
+        self.membership_calls += 1
+        return {'a': ['Sales', 'EMEA'], 'c': ['Sales'], 'gone': ['Sales']}
+
+
+def test_labels_are_fetched_only_when_asked_and_merged():
+    adapter = LabelledAdapter()
+    plain = adapter.list_devices()
+    assert adapter.membership_calls == 0
+    assert [device['mdm_labels'] for device in plain] == [[], [], ['built-in']]
+    labelled = adapter.list_devices(labels=True)
+    assert adapter.membership_calls == 1
+    assert [device['mdm_labels'] for device in labelled] == [['EMEA', 'Sales'], [], ['Sales', 'built-in']]
+
+
+def test_a_label_filter_fetches_labels_and_applies_after_them():
+    adapter = LabelledAdapter()
+    found = adapter.list_devices(filters={'label': 'sal*', 'platform': 'ios'})
+    assert adapter.membership_calls == 1
+    assert [device['mdm_device_id'] for device in found] == ['a', 'c']
+
+
+def test_labels_unsupported_by_default():
+    class NoLabels(LabelledAdapter):
+        label_memberships = VendorAdapter.label_memberships
+
+    with pytest.raises(Exception) as caught:
+        NoLabels().list_devices(labels=True)
+    assert 'not supported' in str(caught.value)
