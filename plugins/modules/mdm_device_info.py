@@ -1,0 +1,229 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, fleetops.mdm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: mdm_device_info
+short_description: List and search managed devices on an MDM server
+version_added: 0.1.0
+description:
+  - Lists the devices managed by IBM MaaS360, ManageEngine MDM (cloud and on-premises), MobileIron Core or MobileIron Cloud,
+    every page of them, normalised to the same field names for every vendor.
+  - Narrows the list with vendor-neutral O(filters) on the normalised fields, with the vendor's own search
+    parameters (O(vendor_filters)), or looks up one device by its id (O(device_id)).
+  - Neutral filters that the vendor's search can take are sent to the server; every filter is also checked on the
+    normalised devices, so the result is exact either way.
+author:
+  - fleetops.mdm contributors (@fleetops)
+extends_documentation_fragment:
+  - fleetops.mdm.connection
+  - fleetops.mdm.attributes
+  - fleetops.mdm.attributes.INFO_MODULE
+options:
+  device_id:
+    description:
+      - The vendor-native id of one device (MaaS360 C(maas360DeviceID), ManageEngine C(device_id), MobileIron Core device UUID,
+        MobileIron Cloud device id).
+      - The result then holds that device, or nothing when there is no such device.
+      - Mutually exclusive with O(filters) and O(vendor_filters).
+    type: str
+  filters:
+    description:
+      - Vendor-neutral filters on the normalised fields, all of which must match.
+      - Keys - V(platform) (android, ios, macos, windows, other), V(status) (active, pending, retired, wiped, other),
+        V(ownership) (company, employee, unknown), V(compliant) (true, false), and the text fields V(name), V(os_version),
+        V(model), V(manufacturer), V(serial), V(imei), V(udid), V(user), V(user_email), V(label).
+      - A value may be a list (any of them matches). Text values are case-insensitive shell-style patterns such as V(iPhone*).
+    type: dict
+  vendor_filters:
+    description:
+      - The vendor's own device search parameters, sent as they are after validation.
+      - MaaS360 - the v2 device search filters, for example C(partialDeviceName), C(deviceStatus), C(platformName), C(plcCompliance).
+      - ManageEngine - the device list filters and search parameters.
+      - MobileIron Core - C(query) (at most 255 characters, checked with the server's query test first), C(labelId), C(fields).
+      - MobileIron Cloud - C(fq).
+    type: dict
+  include_raw:
+    description:
+      - Add the vendor's own record of each device as RV(devices[].mdm_raw).
+    type: bool
+    default: false
+  fetch_labels:
+    description:
+      - Fill RV(devices[].mdm_labels) from the vendor's labels or device groups.
+      - This costs requests beyond the device listing. MobileIron Core lists its labels, then the devices of each label;
+        MaaS360 and ManageEngine list their device groups, then the members of each group; MobileIron Cloud reports the
+        groups of a device only one device at a time, so it makes one request per device.
+      - A C(label) filter in O(filters) turns this on.
+    type: bool
+    default: false
+  page_size:
+    description:
+      - Devices asked for per request. By default the largest page the vendor allows
+        (MaaS360 250, MobileIron Core 200, MobileIron Cloud 500, ManageEngine see the support matrix).
+    type: int
+  concurrency:
+    description:
+      - How many pages are fetched at once once the first page has told the total (1 to 32).
+    type: int
+    default: 4
+notes:
+  - Device ids are returned as strings for every vendor, so large ManageEngine ids keep every digit.
+'''
+
+EXAMPLES = r'''
+- name: List every device
+  fleetops.mdm.mdm_device_info:
+    vendor: mobileiron_core
+    url: https://core.example.com
+    username: api-admin
+    password: "{{ vault_core_password }}"
+  register: fleet
+
+- name: Company-owned iOS devices that are out of compliance, credentials from module_defaults
+  module_defaults:
+    group/fleetops.mdm.mdm:
+      vendor: maas360
+      url: https://services.m3.maas360.com
+      billing_id: "30008180"
+      username: script_only_user
+      password: "{{ vault_maas360_password }}"
+      app_id: com.example.fleetops
+      app_version: "1.0"
+      app_access_key: "{{ vault_maas360_access_key }}"
+  fleetops.mdm.mdm_device_info:
+    filters:
+      platform: ios
+      ownership: company
+      compliant: false
+  register: noncompliant
+
+- name: One device by id
+  fleetops.mdm.mdm_device_info:
+    device_id: "9007199254741000"
+  register: one
+
+- name: The vendor's own search (MobileIron Core query)
+  fleetops.mdm.mdm_device_info:
+    vendor_filters:
+      query: '"common.platform" = "Android"'
+'''
+
+RETURN = r'''
+devices:
+  description: The devices found, normalised; the same field names for every vendor.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    mdm_vendor:
+      description: The vendor, as in O(vendor).
+      type: str
+      sample: mobileiron_core
+    mdm_device_id:
+      description: The vendor-native device id.
+      type: str
+      sample: c592e4f3-4e76-4148-a91e-c62da8464968
+    mdm_name:
+      description: The device name.
+      type: str
+    mdm_platform:
+      description: One of V(android), V(ios), V(macos), V(windows), V(other).
+      type: str
+    mdm_os_version:
+      description: The OS version.
+      type: str
+    mdm_model:
+      description: The model.
+      type: str
+    mdm_manufacturer:
+      description: The manufacturer.
+      type: str
+    mdm_serial:
+      description: The serial number.
+      type: str
+    mdm_imei:
+      description: The IMEI, as a string.
+      type: str
+    mdm_udid:
+      description: The UDID.
+      type: str
+    mdm_user:
+      description: The user name of the device's user.
+      type: str
+    mdm_user_email:
+      description: The e-mail address of the device's user.
+      type: str
+    mdm_ownership:
+      description: One of V(company), V(employee), V(unknown).
+      type: str
+    mdm_status:
+      description: One of V(active), V(pending), V(retired), V(wiped), V(other).
+      type: str
+    mdm_compliant:
+      description: Whether the device is compliant; null when the vendor does not say.
+      type: bool
+    mdm_last_seen:
+      description: When the device last checked in, ISO 8601 UTC.
+      type: str
+      sample: '2026-11-20T08:15:00Z'
+    mdm_labels:
+      description: Labels or groups of the device.
+      type: list
+      elements: str
+    mdm_raw:
+      description: The vendor's own record; only with O(include_raw=true).
+      type: dict
+      returned: when O(include_raw=true)
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import run_module
+
+
+def run(module, adapter):
+    """List or look up devices; an _info module never changes anything."""
+    params = module.params
+    if params['device_id'] is not None:
+        device = adapter.get_device(params['device_id'], include_raw=params['include_raw'])
+        devices = [device] if device is not None else []
+        if devices and params['fetch_labels']:
+            adapter.add_labels(devices, params['concurrency'])
+    else:
+        devices = adapter.list_devices(
+            filters=params['filters'],
+            vendor_filters=params['vendor_filters'],
+            include_raw=params['include_raw'],
+            page_size=params['page_size'],
+            concurrency=params['concurrency'],
+            labels=params['fetch_labels'],
+        )
+    return False, dict(devices=devices), None
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=module_argument_spec(
+            device_id=dict(type='str'),
+            filters=dict(type='dict'),
+            vendor_filters=dict(type='dict'),
+            include_raw=dict(type='bool', default=False),
+            fetch_labels=dict(type='bool', default=False),
+            page_size=dict(type='int'),
+            concurrency=dict(type='int', default=4),
+        ),
+        mutually_exclusive=[('device_id', 'filters'), ('device_id', 'vendor_filters')],
+        supports_check_mode=True,
+    )
+    run_module(module, run)
+
+
+if __name__ == '__main__':
+    main()
