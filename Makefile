@@ -1,0 +1,128 @@
+# Build, test and demo toolchain of the fleetops.mdm collection (the repo root is the
+# collection root). Needs only python3 (3.11+) and make; every target creates what it
+# needs. `make help` lists the targets.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Interpreters: ansible-core 2.19 runs on Python 3.11-3.13, ansible-core 2.16 on 3.10-3.12.
+PYTHON ?= python3
+PYTHON_2_16 ?= $(PYTHON)
+VENV := .venv
+VENV_2_16 := .venv-2.16
+# The shared project directory beside the repo (offline ansible-test get-pip stand-in).
+SHARED_DIR ?= $(CURDIR)/../shared
+PYTEST_ARGS ?=
+
+BUILD := $(CURDIR)/.build
+DIST := $(BUILD)/dist
+COLLECTIONS_DIR := $(BUILD)/collections
+INSTALLED := $(COLLECTIONS_DIR)/ansible_collections/fleetops/mdm
+
+# What the tests see: the collection as built and installed from the tarball (so that
+# `import ansible_collections.fleetops.mdm...` exercises what users get), and the
+# simulator package `mdmsim`. PYTHONPATH is set, not extended, to keep runs reproducible.
+TEST_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_DIR) \
+	PYTHONPATH=$(COLLECTIONS_DIR):$(CURDIR)/tests/simulator \
+	ANSIBLE_NOCOLOR=1
+
+# Everything that ends up in the collection tarball; a change rebuilds it.
+COLLECTION_SRC := galaxy.yml README.md requirements.txt bindep.txt \
+	$(shell find meta plugins roles playbooks docs changelogs extensions tests \
+		\( -name __pycache__ -o -name output -o -name .pytest_cache \) -prune \
+		-o -type f -print 2>/dev/null)
+
+.PHONY: help venv venvs venv-2.16 collection sanity sanity-2.19 sanity-2.16 units units-2.19 \
+	units-2.16 integration lint changelog-lint test demo bench-inventory clean
+
+help:
+	@echo "make venv         .venv with requirements-dev.txt (ansible-core 2.19, ansible-lint, pytest, ...)"
+	@echo "make venv-2.16    .venv-2.16 with requirements-ansible-2.16.txt (oldest supported core)"
+	@echo "make collection   build the tarball into .build/dist and install it into .build/collections"
+	@echo "make sanity       ansible-test sanity with ansible-core 2.19 and 2.16"
+	@echo "make units        pytest tests/unit with ansible-core 2.19 and 2.16"
+	@echo "make integration  pytest tests/integration (starts the simulator itself)"
+	@echo "make lint         ansible-lint --profile production and antsibull-changelog lint"
+	@echo "make test         all of the above, in order, stopping at the first failure"
+	@echo "make demo         list 500 simulated devices with playbooks/demo.yml"
+	@echo "make bench-inventory  inventory benchmark (10,000 devices per vendor, 20 ms latency)"
+	@echo "make clean        remove venvs, build and test output"
+
+# --- virtualenvs (re-installed only when their requirement files change) ---------------
+venv: $(VENV)/.installed
+venv-2.16: $(VENV_2_16)/.installed
+venvs: venv venv-2.16
+
+$(VENV)/.installed: requirements-dev.txt requirements.txt
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "$(PYTHON) is Python %d.%d; ansible-core 2.19 needs 3.11-3.13: make PYTHON=python3.X" % v)'
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(VENV_2_16)/.installed: requirements-ansible-2.16.txt
+	@$(PYTHON_2_16) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 12) else "$(PYTHON_2_16) is Python %d.%d; ansible-core 2.16 needs 3.10-3.12: make PYTHON_2_16=python3.X" % v)'
+	test -x $(VENV_2_16)/bin/python || $(PYTHON_2_16) -m venv $(VENV_2_16)
+	$(VENV_2_16)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-ansible-2.16.txt
+	touch $@
+
+# --- the collection as users get it --------------------------------------------------------
+collection: $(INSTALLED)/MANIFEST.json
+
+$(INSTALLED)/MANIFEST.json: $(VENV)/.installed $(COLLECTION_SRC)
+	rm -rf $(DIST)
+	$(VENV)/bin/ansible-galaxy collection build --force --output-path $(DIST) $(CURDIR)
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS_DIR) $(VENV)/bin/ansible-galaxy collection install \
+		--offline --force -p $(COLLECTIONS_DIR) $(DIST)/fleetops-mdm-*.tar.gz
+	touch $@
+
+# --- sanity: ansible-test on a copy of the tree (see scripts/sanity.sh) -------------------
+sanity: sanity-2.19 sanity-2.16
+
+sanity-2.19: venv
+	SHARED_DIR=$(SHARED_DIR) bash scripts/sanity.sh $(VENV)
+
+sanity-2.16: venv-2.16
+	SHARED_DIR=$(SHARED_DIR) bash scripts/sanity.sh $(VENV_2_16)
+
+# --- pytest ------------------------------------------------------------------------------
+units: units-2.19 units-2.16
+
+units-2.19: venv collection
+	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python -m pytest $(PYTEST_ARGS) tests/unit
+
+units-2.16: venv-2.16 collection
+	$(TEST_ENV) PATH=$(CURDIR)/$(VENV_2_16)/bin:$$PATH $(VENV_2_16)/bin/python -m pytest $(PYTEST_ARGS) tests/unit
+
+# The integration tests start the simulator and run ansible-playbook / ansible-inventory
+# from the interpreter's bin directory.
+integration: venv collection
+	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python -m pytest $(PYTEST_ARGS) tests/integration
+
+# --- lint ------------------------------------------------------------------------------------
+lint: venv changelog-lint
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/ansible-lint --profile production
+
+changelog-lint: venv
+	$(VENV)/bin/antsibull-changelog lint
+
+# --- everything, in order, with timings ---------------------------------------------------------
+test:
+	+@MAKE='$(MAKE)' bash scripts/run-stages.sh venvs collection changelog-lint \
+		sanity-2.19 sanity-2.16 units-2.19 units-2.16 integration lint
+
+# --- demo ------------------------------------------------------------------------------------
+# `mdmsim run` starts the simulator, writes its connection settings to the file named by
+# MDM_SIM_VARS, runs the command after `--`, then stops. The sh -c makes sure that
+# $MDM_SIM_VARS is expanded in the simulator's child process, where it is set.
+demo: venv collection
+	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python -m mdmsim run --devices 500 --seed 42 -- \
+		sh -c 'exec ansible-playbook playbooks/demo.yml -e "@$$MDM_SIM_VARS"'
+
+# --- benchmarks (not part of `make test`: they measure, they do not pass or fail) -----------------
+BENCH_ARGS ?=
+bench-inventory: venv collection
+	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python benchmarks/inventory.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) $(VENV_2_16) .build tests/output .ansible collections .pytest_cache
+	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
