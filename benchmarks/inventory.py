@@ -1,0 +1,128 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, fleetops.mdm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Inventory benchmark: fleetops.mdm.devices against the Ansible floor, side by side in one run.
+
+For each vendor, with N simulated devices and a simulated latency per request:
+  (a) HTTP requests made / the minimum (authentication + ceil(N / largest page));
+  (b) wall time of `ansible-inventory --graph` with the plugin / the same with a plugin that adds the same
+      hosts, variables and groups from a local file (no network): target <= 1.3;
+  (c) peak memory (max RSS) of the same two commands, same ratio: target <= 1.3.
+Run: make bench-inventory   (or: PYTHONPATH=tests/simulator:<collections> python benchmarks/inventory.py)
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import yaml
+
+from mdmsim.control import Simulator
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BIN = os.path.dirname(sys.executable)
+FLAVOURS = ('maas360', 'manageengine', 'manageengine_onprem', 'mobileiron_core', 'mobileiron_cloud')
+VENDOR_OF = {'manageengine_onprem': 'manageengine'}
+
+
+def run_timed(cmd, env):
+    """Wall time and max RSS (KiB) of one child process; output goes to files so a full pipe never blocks it."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit('command failed: %s\n%s' % (' '.join(cmd), err.read().decode()[-2000:]))
+    return elapsed, usage.ru_maxrss
+
+
+def minimum_requests(flavour, n_devices, conn):
+    from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
+    adapter = build_adapter(conn)
+    pages = max(1, int(math.ceil(n_devices / float(adapter.max_page_size))))
+    # Authentication: a login request for token auth (MaaS360, Zoho OAuth); none for Basic auth or an API key;
+    # MobileIron Cloud's default-partition look-up is its one request before the listing.
+    auth = {'maas360': 1, 'manageengine': 1, 'manageengine_onprem': 0, 'mobileiron_core': 0, 'mobileiron_cloud': 1}[flavour]
+    return auth + pages, adapter.max_page_size
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--devices', type=int, default=10000)
+    parser.add_argument('--latency-ms', type=int, default=20)
+    parser.add_argument('--repeat', type=int, default=3, help='runs of each command; the median is reported')
+    parser.add_argument('--vendors', nargs='*', default=list(FLAVOURS), choices=FLAVOURS)
+    parser.add_argument('--concurrency', type=int, default=4)
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    env.update(ANSIBLE_INVENTORY_PLUGINS=os.path.join(HERE, 'floor_plugins'), ANSIBLE_NOCOLOR='1',
+               ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED='1')
+    inventory_bin = os.path.join(BIN, 'ansible-inventory')
+    rows = []
+    failures = []
+    with tempfile.TemporaryDirectory() as workdir, \
+            Simulator(devices=args.devices, seed=1, latency_ms=args.latency_ms) as sim:
+        for flavour in args.vendors:
+            vendor = VENDOR_OF.get(flavour, flavour)
+            conn = dict(sim.params(flavour))
+            config = os.path.join(workdir, '%s.mdm.yml' % flavour)
+            with open(config, 'w') as handle:
+                yaml.safe_dump(dict(conn, plugin='fleetops.mdm.devices', concurrency=args.concurrency), handle)
+            # The floor's input: the very devices the plugin lists, normalised, in a local file.
+            from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
+            devices = build_adapter(conn).list_devices()
+            devices_file = os.path.join(workdir, '%s.devices.json' % flavour)
+            with open(devices_file, 'w') as handle:
+                json.dump(devices, handle)
+            floor = os.path.join(workdir, '%s.floor.yml' % flavour)
+            with open(floor, 'w') as handle:
+                yaml.safe_dump(dict(plugin='mdm_floor', devices_file=devices_file), handle)
+
+            sim.clear_log()
+            plugin_runs, floor_runs = [], []
+            for _unused in range(args.repeat):
+                plugin_runs.append(run_timed([inventory_bin, '-i', config, '--graph'], env))
+                floor_runs.append(run_timed([inventory_bin, '-i', floor, '--graph'], env))
+            log = sim.log(vendor) + (sim.log('zoho_accounts') if flavour == 'manageengine' else [])
+            made = len(log) / float(args.repeat)
+            minimum, page = minimum_requests(flavour, args.devices, conn)
+            wall = statistics.median(t for t, _m in plugin_runs) / statistics.median(t for t, _m in floor_runs)
+            memory = max(m for _t, m in plugin_runs) / float(max(m for _t, m in floor_runs))
+            rows.append((flavour, page, made, minimum, statistics.median(t for t, _m in plugin_runs),
+                         statistics.median(t for t, _m in floor_runs), wall,
+                         max(m for _t, m in plugin_runs) / 1024.0, max(m for _t, m in floor_runs) / 1024.0, memory))
+            if made != minimum:
+                failures.append('%s: %s requests, minimum %s' % (flavour, made, minimum))
+            if wall > 1.3:
+                failures.append('%s: wall-time ratio %.2f > 1.3' % (flavour, wall))
+            if memory > 1.3:
+                failures.append('%s: memory ratio %.2f > 1.3' % (flavour, memory))
+
+    print('fleetops.mdm.devices vs the Ansible floor: %d devices, %d ms latency per request, concurrency %d, median of %d runs'
+          % (args.devices, args.latency_ms, args.concurrency, args.repeat))
+    header = ('vendor', 'page', 'requests', 'minimum', 'plugin s', 'floor s', 'time ratio', 'plugin MiB', 'floor MiB', 'mem ratio')
+    print('%-20s %5s %9s %8s %9s %8s %10s %11s %10s %9s' % header)
+    for row in rows:
+        print('%-20s %5d %9.1f %8d %9.2f %8.2f %10.2f %11.1f %10.1f %9.2f' % row)
+    if failures:
+        print('TARGETS MISSED: ' + '; '.join(failures))
+        return 1
+    print('all targets met: requests equal to the minimum, time and memory ratios <= 1.3')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
