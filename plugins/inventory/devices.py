@@ -116,19 +116,18 @@ keyed_groups:
   - key: mdm_manufacturer
     prefix: maker
 
----
-# maas360.mdm.yml - cached for an hour, named by serial number first
-plugin: fleetops.mdm.devices
-vendor: maas360
-url: https://services.m3.maas360.com
-billing_id: "30008180"
-hostnames: [serial, name, id]
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/fleetops-mdm
-cache_timeout: 3600
-groups:
-  stale: mdm_last_seen < '2026-10-01'
+# A second file, maas360.mdm.yml - cached for an hour, hosts named by serial number first:
+# plugin: fleetops.mdm.devices
+# vendor: maas360
+# url: https://services.m3.maas360.com
+# billing_id: "30008180"
+# hostnames: [serial, name, id]
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/fleetops-mdm
+# cache_timeout: 3600
+# groups:
+#   stale: mdm_last_seen < '2026-10-01'
 '''
 
 import hashlib
