@@ -480,3 +480,27 @@ def test_json_auth_reply_without_the_envelope_is_accepted():
     adapter, session, _sleeps = build(OPTIONS, [auth(reply={'authToken': TOKEN, 'errorCode': '0'}), search(1, page([1], 1))])
     assert len(adapter.list_devices()) == 1
     session.assert_done()
+
+
+GROUPS_PATH = '/group-apis/group/1.0/groups/customer/' + BILLING
+BY_GROUP_PATH = '/device-apis/devices/2.0/searchByDeviceGroup/customer/' + BILLING
+
+
+def test_labels_are_device_groups_and_their_devices():
+    groups = {'groups': {'group': [{'groupID': '31000', 'groupName': 'Sales', 'groupType': 2},
+                                   {'groupID': '9', 'groupName': 'All Users', 'groupType': 0},
+                                   {'groupID': '31001', 'groupName': 'Kiosk', 'groupType': 2}]}}
+    headers = {'Authorization': 'MaaS token="%s"' % TOKEN, 'Accept': 'application/json'}
+    adapter, session, sleeps = build(OPTIONS, [
+        auth(),
+        search(1, page([1, 2], 2)),
+        Expect('GET', GROUPS_PATH, query={}, headers=headers, body=None, reply=groups),
+        # The user group is not a device group: not searched.  One device in a group comes as an object.
+        Expect('GET', BY_GROUP_PATH, query={'deviceGroupId': '31000', 'pageSize': '250', 'pageNumber': '1'}, headers=headers,
+               body=None, reply=page([1, 2], 2)),
+        Expect('GET', BY_GROUP_PATH, query={'deviceGroupId': '31001', 'pageSize': '250', 'pageNumber': '1'}, headers=headers,
+               body=None, reply=page([2], 1)),
+    ])
+    devices = adapter.list_devices(concurrency=1, labels=True)
+    assert [d['mdm_labels'] for d in devices] == [['Sales'], ['Kiosk', 'Sales']]
+    session.assert_done()

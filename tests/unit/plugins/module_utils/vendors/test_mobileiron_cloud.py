@@ -279,3 +279,17 @@ def test_429_honours_retry_after():
     assert len(adapter.list_devices(concurrency=1)) == 501
     assert sleeps == [3.0]
     session.assert_done()
+
+
+def test_labels_are_the_groups_of_the_single_device_reply():
+    one = {'errors': None, 'result': dict(record(1000), groups=[{'id': 7, 'name': 'Sales'}, {'id': 8, 'name': 'EMEA'}])}
+    two = {'errors': None, 'result': dict(record(1001), groups=[])}
+    adapter, session, sleeps = build(OPTIONS, [
+        partitions(),
+        search(0, page([1000, 1001], 2)),
+        Expect('GET', '/api/v1/device/1000', query={'dmPartitionId': '100001'}, headers=HEADERS, body=None, reply=one),
+        Expect('GET', '/api/v1/device/1001', query={'dmPartitionId': '100001'}, headers=HEADERS, body=None, reply=two),
+    ])
+    devices = adapter.list_devices(concurrency=1, labels=True)
+    assert [(d['mdm_device_id'], d['mdm_labels']) for d in devices] == [('1000', ['EMEA', 'Sales']), ('1001', [])]
+    session.assert_done()

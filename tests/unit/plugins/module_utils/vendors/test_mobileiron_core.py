@@ -363,3 +363,26 @@ def test_ping_and_label_summary():
     assert adapter.ping()['apiVersion'] == 2
     assert adapter.label_summary() == labels
     session.assert_done()
+
+
+def label_page(labels, total):
+    return {'results': labels, 'totalCount': total, 'resultCount': len(labels), 'hasMore': False}
+
+
+def test_labels_come_from_label_summary_and_a_uuid_search_per_label():
+    labels = [{'id': 4, 'name': 'Sales', 'deviceCount': 2}, {'id': 5, 'name': 'Empty', 'deviceCount': 0},
+              {'id': 6, 'name': 'iOS', 'deviceCount': 1}]
+    adapter, session, sleeps = build(OPTIONS, [
+        search(0, page([1, 2, 3], 3)),
+        Expect('GET', '/api/v2/labels/label_summary', query={'adminDeviceSpaceId': '1', 'limit': '200', 'offset': '0'},
+               headers=HEADERS, body=None, reply=label_page(labels, 3)),
+        # The empty label is not searched.
+        search(0, {'results': [{'common.uuid': uuid(1)}, {'common.uuid': uuid(3)}], 'totalCount': 2}, query=None,
+               fields='common.uuid', extra_query={'labelId': '4'}),
+        search(0, {'results': [{'common.uuid': uuid(3)}], 'totalCount': 1}, query=None, fields='common.uuid',
+               extra_query={'labelId': '6'}),
+    ])
+    devices = adapter.list_devices(concurrency=1, labels=True)
+    assert [(d['mdm_device_id'], d['mdm_labels']) for d in devices] == [
+        (uuid(1), ['Sales']), (uuid(2), []), (uuid(3), ['Sales', 'iOS'])]
+    session.assert_done()
