@@ -105,15 +105,21 @@ def iso_from_text(value):
     return when.isoformat().replace('+00:00', 'Z')
 
 
+_NO_TEXT = frozenset(('', '--', 'null', 'None'))
+
+
 def text_or_none(value):
     if value is None:
         return None
+    if value.__class__ is str:  # the common case first: this runs for every field of every device
+        text = value.strip()
+        return None if text in _NO_TEXT else text
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
-    return text if text and text not in ('--', 'null', 'None') else None
+    return None if text in _NO_TEXT else text
 
 
 def bool_or_none(value):
@@ -129,24 +135,30 @@ def bool_or_none(value):
     return None
 
 
+_TEXT_FIELDS = ('mdm_device_id', 'mdm_name', 'mdm_os_version', 'mdm_model', 'mdm_manufacturer', 'mdm_serial', 'mdm_imei',
+                'mdm_udid', 'mdm_user', 'mdm_user_email')
+_FIELD_OF = dict([(name, name) for name in NORMALISED_FIELDS] + [(name[4:], name) for name in NORMALISED_FIELDS])
+
+
 def make_device(vendor, raw=None, include_raw=False, **fields):
     """A normalised device: every DESIGN.md field present, unknowns as None, labels a list."""
-    device = dict((name, None) for name in NORMALISED_FIELDS)
+    device = dict.fromkeys(NORMALISED_FIELDS)
     for key, value in fields.items():
-        name = key if key.startswith('mdm_') else 'mdm_' + key
-        if name not in device:
-            raise KeyError('not a normalised device field: %s' % name)
+        name = _FIELD_OF.get(key)
+        if name is None:
+            raise KeyError('not a normalised device field: %s' % key)
         device[name] = value
     device['mdm_vendor'] = vendor
-    device['mdm_device_id'] = text_or_none(device['mdm_device_id'])
-    for name in ('mdm_name', 'mdm_os_version', 'mdm_model', 'mdm_manufacturer', 'mdm_serial', 'mdm_imei', 'mdm_udid',
-                 'mdm_user', 'mdm_user_email'):
+    for name in _TEXT_FIELDS:
         device[name] = text_or_none(device[name])
-    device['mdm_platform'] = device['mdm_platform'] if device['mdm_platform'] in PLATFORMS else 'other'
-    device['mdm_ownership'] = device['mdm_ownership'] if device['mdm_ownership'] in OWNERSHIPS else 'unknown'
-    device['mdm_status'] = device['mdm_status'] if device['mdm_status'] in STATUSES else 'other'
-    labels = device['mdm_labels'] or []
-    device['mdm_labels'] = sorted(set(str(label) for label in labels if label not in (None, '')))
+    if device['mdm_platform'] not in PLATFORMS:
+        device['mdm_platform'] = 'other'
+    if device['mdm_ownership'] not in OWNERSHIPS:
+        device['mdm_ownership'] = 'unknown'
+    if device['mdm_status'] not in STATUSES:
+        device['mdm_status'] = 'other'
+    labels = device['mdm_labels']
+    device['mdm_labels'] = sorted(set(str(label) for label in labels if label not in (None, ''))) if labels else []
     if include_raw:
         device['mdm_raw'] = raw
     return device
