@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import abc
+import base64
 import datetime
 import fnmatch
 import math
@@ -122,6 +123,16 @@ def text_or_none(value):
     return None if text in _NO_TEXT else text
 
 
+def text_filters(params, option):
+    """Vendor filters that each take one non-empty text value, stripped; ``option`` names them in errors."""
+    clean = {}
+    for key, value in params.items():
+        if isinstance(value, bool) or value is None or not str(value).strip():
+            raise InvalidInputError('filter %r needs a value' % key, option='%s.%s' % (option, key))
+        clean[key] = str(value).strip()
+    return clean
+
+
 def bool_or_none(value):
     if value is None or value == '':
         return None
@@ -225,6 +236,8 @@ class VendorAdapter(abc.ABC):
     vendor_filters = {}
     # Does a 401 mean "log in again" (token auth), or are the credentials wrong (basic auth / API key)?
     renewable_auth = False
+    # Headers every request of the vendor carries; a request's own headers and the auth headers win.
+    default_headers = {}
 
     def __init__(self, options, transport):
         self.options = options
@@ -267,19 +280,38 @@ class VendorAdapter(abc.ABC):
     def call(self, method, path, operation, headers=None, safe=None, **kwargs):
         """An authenticated request; a 401 on token auth renews the token once and tries again."""
         generation, auth = self.auth_headers()
-        merged = dict(headers or {})
-        merged.update(auth)
         try:
-            return self.transport.request(method, path, operation, headers=merged, safe=safe, **kwargs)
+            return self.transport.request(method, path, operation, headers=self._headers(headers, auth), safe=safe, **kwargs)
         except AuthenticationError as exc:
             if exc.status != 401 or not self.renewable_auth:
                 raise
         # The server refused the request unprocessed (401), so sending it again is harmless.
         self._renew_after_401(generation)
         generation, auth = self.auth_headers()
-        merged = dict(headers or {})
+        return self.transport.request(method, path, operation, headers=self._headers(headers, auth), safe=safe, **kwargs)
+
+    def _headers(self, headers, auth):
+        merged = dict(self.default_headers)
+        merged.update(headers or {})
         merged.update(auth)
-        return self.transport.request(method, path, operation, headers=merged, safe=safe, **kwargs)
+        return merged
+
+    # -- HTTP Basic auth (MobileIron Core and Cloud) -----------------------------
+    def basic_auth_headers(self):
+        """The Authorization header for username / password.  Nothing is sent: the first request proves them."""
+        raw = ('%s:%s' % (self.options.get('username') or '', self.options.get('password') or '')).encode('utf-8')
+        value = base64.b64encode(raw).decode('ascii')
+        # The header carries the password, merely base64-encoded: never let it reach a message.
+        self.transport.add_secret(value)
+        return {'Authorization': 'Basic ' + value}, None
+
+    def basic_auth_refused(self, exc, hint):
+        """The error for a 401 under Basic auth: the credentials are wrong (there is no token to renew)."""
+        if exc.status != 401:
+            return exc
+        return AuthenticationError('the server rejected the username %r or its password (HTTP Basic auth). %s'
+                                   % (self.options.get('username'), hint),
+                                   vendor=self.name, operation=exc.operation, status=401, secrets=self.transport.secrets)
 
     def call_json(self, method, path, operation, **kwargs):
         response = self.call(method, path, operation, **kwargs)

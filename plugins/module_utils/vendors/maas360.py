@@ -39,6 +39,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     iso_from_text,
     make_device,
     platform_of,
+    text_filters,
     text_or_none,
 )
 
@@ -101,6 +102,8 @@ class MaaS360Adapter(VendorAdapter):
         'lastReportedAfterInEpochms': None,
     }
     renewable_auth = True
+    # Without it the replies may be XML (NOTES.md); read_reply() copes with both.
+    default_headers = {'Accept': 'application/json'}
 
     def __init__(self, options, transport):
         super(MaaS360Adapter, self).__init__(options, transport)
@@ -150,12 +153,6 @@ class MaaS360Adapter(VendorAdapter):
         self.transport.add_secret(token)
         return {'Authorization': 'MaaS token="%s"' % token}, TOKEN_LIFETIME
 
-    def call(self, method, path, operation, headers=None, safe=None, **kwargs):
-        # Without it the replies may be XML (NOTES.md); read_reply() copes with both.
-        merged = {'Accept': 'application/json'}
-        merged.update(headers or {})
-        return super(MaaS360Adapter, self).call(method, path, operation, headers=merged, safe=safe, **kwargs)
-
     # -- replies ---------------------------------------------------------------
     def read_reply(self, response, operation):
         """A JSON or XML reply as Python data (XML through xmltodict, namespace prefixes dropped)."""
@@ -179,11 +176,7 @@ class MaaS360Adapter(VendorAdapter):
 
     # -- vendor filters ---------------------------------------------------------
     def validate_vendor_params(self, params, option):
-        clean = {}
-        for key, value in params.items():
-            if isinstance(value, bool) or value is None or not str(value).strip():
-                raise InvalidInputError('filter %r needs a value' % key, option='%s.%s' % (option, key))
-            clean[key] = str(value).strip()
+        clean = text_filters(params, option)
         after = clean.get('lastReportedAfterInEpochms')
         if after is not None and not after.isdigit():
             raise InvalidInputError('lastReportedAfterInEpochms must be milliseconds since the epoch, not %r' % after,

@@ -29,6 +29,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     iso_from_epoch_ms,
     make_device,
     platform_of,
+    text_filters,
     text_or_none,
 )
 
@@ -67,6 +68,8 @@ DEVICE_ID = re.compile(r'^[0-9]+$')
 class ManageEngineAdapter(VendorAdapter):
     name = 'manageengine'
     max_page_size = MAX_LIMIT
+    # manageengine.com lists "Accept: application/json" as a mandatory request header.
+    default_headers = {'Accept': 'application/json'}
     # Option keys of vendor_filters; iter_device_records() sends them under WIRE_NAMES.
     vendor_filters = {
         'owned_by': OWNERSHIP_FILTER,
@@ -132,11 +135,8 @@ class ManageEngineAdapter(VendorAdapter):
         return {'Authorization': 'Zoho-oauthtoken %s' % token}, max(lifetime, 1)
 
     def call(self, method, path, operation, headers=None, safe=None, **kwargs):
-        # manageengine.com lists "Accept: application/json" as a mandatory request header.
-        merged = {'Accept': 'application/json'}
-        merged.update(headers or {})
         try:
-            return super(ManageEngineAdapter, self).call(method, path, operation, headers=merged, safe=safe, **kwargs)
+            return super(ManageEngineAdapter, self).call(method, path, operation, headers=headers, safe=safe, **kwargs)
         except AuthenticationError as exc:
             if exc.status != 401 or self.cloud:
                 raise
@@ -146,11 +146,7 @@ class ManageEngineAdapter(VendorAdapter):
 
     # -- vendor filters ---------------------------------------------------------
     def validate_vendor_params(self, params, option):
-        clean = {}
-        for key, value in params.items():
-            if isinstance(value, bool) or value is None or not str(value).strip():
-                raise InvalidInputError('filter %r needs a value' % key, option='%s.%s' % (option, key))
-            clean[key] = str(value).strip()
+        clean = text_filters(params, option)
         if ('searchkey' in clean) != ('searchfield' in clean):
             missing = 'searchfield' if 'searchkey' in clean else 'searchkey'
             raise InvalidInputError('searchkey and searchfield go together (e.g. searchfield: name, email or udid)',

@@ -14,7 +14,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import base64
 import threading
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
@@ -56,11 +55,6 @@ OWNERSHIP_MAP = {'COMPANY': 'company', 'EMPLOYEE': 'employee'}
 PUSHED_FQ = '_pushed_fq'
 
 
-def basic_auth_value(username, password):
-    raw = ('%s:%s' % (username or '', password or '')).encode('utf-8')
-    return 'Basic ' + base64.b64encode(raw).decode('ascii')
-
-
 class MobileIronCloudAdapter(VendorAdapter):
     name = 'mobileiron_cloud'
     max_page_size = MAX_ROWS
@@ -69,6 +63,7 @@ class MobileIronCloudAdapter(VendorAdapter):
     }
     # Basic auth: a 401 means the credentials are wrong (or MFA forbids Basic auth), there is no token to renew.
     renewable_auth = False
+    default_headers = {'Accept': 'application/json'}
 
     def __init__(self, options, transport):
         super(MobileIronCloudAdapter, self).__init__(options, transport)
@@ -78,25 +73,15 @@ class MobileIronCloudAdapter(VendorAdapter):
 
     # -- authentication ------------------------------------------------------
     def _login(self):
-        # Nothing is sent: the first real request proves the credentials.
-        value = basic_auth_value(self.options.get('username'), self.options.get('password'))
-        # The header carries the password, merely base64-encoded: never let it reach a message.
-        self.transport.add_secret(value.split(' ', 1)[1])
-        return {'Authorization': value}, None
+        return self.basic_auth_headers()
 
     def call(self, method, path, operation, headers=None, safe=None, **kwargs):
-        merged = {'Accept': 'application/json'}
-        merged.update(headers or {})
         try:
-            return super(MobileIronCloudAdapter, self).call(method, path, operation, headers=merged, safe=safe, **kwargs)
+            return super(MobileIronCloudAdapter, self).call(method, path, operation, headers=headers, safe=safe, **kwargs)
         except AuthenticationError as exc:
-            if exc.status != 401:
-                raise
-            raise AuthenticationError(
-                'the server rejected the username %r or its password (HTTP Basic auth). Check username and password; '
-                'if multi-factor authentication is on for admin portal sign-in, MobileIron Cloud refuses Basic auth '
-                'and only token-based authentication works' % (self.options.get('username'),),
-                vendor=self.name, operation=exc.operation, status=401, secrets=self.transport.secrets)
+            raise self.basic_auth_refused(exc, 'Check username and password; if multi-factor authentication is on for '
+                                               'admin portal sign-in, MobileIron Cloud refuses Basic auth and only '
+                                               'token-based authentication works')
 
     def _result(self, data, operation):
         """The ``result`` of the reply envelope; an error reported inside a 200 is an error."""

@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import base64
 import re
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
@@ -91,11 +90,6 @@ UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 PUSHED_QUERY = '_pushed_query'
 
 
-def basic_auth_value(username, password):
-    raw = ('%s:%s' % (username or '', password or '')).encode('utf-8')
-    return 'Basic ' + base64.b64encode(raw).decode('ascii')
-
-
 def _or_clause(field, values):
     """``("field"="a" OR "field"="b")`` with the quoting of the reference's advanced-search example."""
     terms = ['"%s"="%s"' % (field, value) for value in values]
@@ -112,6 +106,7 @@ class MobileIronCoreAdapter(VendorAdapter):
     }
     # Basic auth: a 401 means the username or password is wrong, there is no token to renew.
     renewable_auth = False
+    default_headers = {'Accept': 'application/json'}
 
     @property
     def device_space_id(self):
@@ -119,24 +114,14 @@ class MobileIronCoreAdapter(VendorAdapter):
 
     # -- authentication ------------------------------------------------------
     def _login(self):
-        # Nothing is sent: the first real request proves the credentials.
-        value = basic_auth_value(self.options.get('username'), self.options.get('password'))
-        # The header carries the password, merely base64-encoded: never let it reach a message.
-        self.transport.add_secret(value.split(' ', 1)[1])
-        return {'Authorization': value}, None
+        return self.basic_auth_headers()
 
     def call(self, method, path, operation, headers=None, safe=None, **kwargs):
-        merged = {'Accept': 'application/json'}
-        merged.update(headers or {})
         try:
-            return super(MobileIronCoreAdapter, self).call(method, path, operation, headers=merged, safe=safe, **kwargs)
+            return super(MobileIronCoreAdapter, self).call(method, path, operation, headers=headers, safe=safe, **kwargs)
         except AuthenticationError as exc:
-            if exc.status != 401:
-                raise
-            raise AuthenticationError(
-                'the server rejected the username %r or its password (HTTP Basic auth). Check username and password, '
-                'and that this admin holds the API role in the device space' % (self.options.get('username'),),
-                vendor=self.name, operation=exc.operation, status=401, secrets=self.transport.secrets)
+            raise self.basic_auth_refused(exc, 'Check username and password, and that this admin holds the API role in '
+                                               'the device space')
 
     # -- helpers for later work ---------------------------------------------------
     def ping(self):
