@@ -17,6 +17,7 @@ description:
   - Reads the current members of each label first and sends only the difference, so a second identical run sends
     no write and reports no change.
   - The labels must exist; a name that does not fails before any write, with the list of known labels.
+    A dynamic MobileIron Core label (not C(isStatic)) fails the same way, its members following its criteria.
   - IBM MaaS360 and MobileIron Cloud document no call that changes the devices of a device group; the module fails
     with a clear message before any request.
 author:
@@ -183,6 +184,10 @@ def run(module, adapter):
     unknown = [name for name in names if name not in by_name]
     if unknown:
         raise InvalidInputError('no such label: %s' % ', '.join(unknown), option='labels', allowed=sorted(by_name))
+    dynamic = [name for name in names if by_name[name].get('writable') is False]
+    if dynamic:
+        raise InvalidInputError('the members of %s follow the label criteria and cannot be set' % ', '.join(dynamic),
+                                option='labels')
 
     additions, removals, report = {}, {}, []
     before, after = {}, {}

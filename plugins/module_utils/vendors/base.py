@@ -389,7 +389,8 @@ class VendorAdapter(abc.ABC):
 
         ``members`` (vendor device ids) is there only ``with_members``, and then only for the labels that
         ``select(name)`` accepts (every label when ``select`` is None); a label the vendor reports as empty is
-        not asked for its members.  ``device_count`` is None when the vendor does not tell it.
+        not asked for its members.  ``device_count`` is None when the vendor does not tell it.  An optional
+        ``writable: False`` marks a label whose members the vendor sets itself (a dynamic label).
         """
         raise NotSupportedError('listing labels or device groups', self.name)
 

@@ -317,7 +317,9 @@ class MobileIronCoreAdapter(VendorAdapter):
                     count = int(row.get('deviceCount'))
                 except (TypeError, ValueError):
                     count = None
-                labels.append({'id': str(row['id']), 'name': text_or_none(row['name']), 'device_count': count})
+                # isStatic (NOTES.md): a label that is not static follows its criteria, so its members cannot be set.
+                labels.append({'id': str(row['id']), 'name': text_or_none(row['name']), 'device_count': count,
+                               'writable': bool_or_none(row.get('isStatic'))})
         if not with_members:
             return labels
 

@@ -267,3 +267,10 @@ def test_label_info_is_not_supported_by_mobileiron_cloud():
     with pytest.raises(NotSupportedError) as err:
         mdm_label_info.run(FakeModule(), adapter)
     assert 'MobileIron Cloud' in str(err.value)
+
+
+def test_core_dynamic_label_fails_before_any_write():
+    labels = [{'id': 30, 'name': 'iOS devices', 'deviceCount': 0, 'isStatic': False, 'criteria': '"common.platform"="iOS"'}]
+    with pytest.raises(InvalidInputError) as err:
+        run_label(CORE, [summary(labels)], labels=['iOS devices'], devices=[uuid(1)])
+    assert err.value.option == 'labels' and 'criteria' in str(err.value)
