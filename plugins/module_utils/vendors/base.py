@@ -421,7 +421,33 @@ class VendorAdapter(abc.ABC):
 
     def label_memberships(self, device_ids, concurrency):
         """``{device id: [label names]}`` for (at least) the given devices, from the vendor's labels or groups."""
-        raise NotSupportedError('listing device labels', self.name)
+        memberships = {}
+        for label in self.list_labels(with_members=True, concurrency=concurrency):
+            for device_id in label['members']:
+                memberships.setdefault(device_id, []).append(label['name'])
+        return memberships
+
+    # -- labels / device groups ----------------------------------------------------
+    def list_labels(self, with_members=False, concurrency=4, select=None):
+        """Every label (or device group): ``[{'id', 'name', 'device_count', 'members'}]``.
+
+        ``members`` (vendor device ids) is there only ``with_members``, and then only for the labels that
+        ``select(name)`` accepts (every label when ``select`` is None); a label the vendor reports as empty is
+        not asked for its members.  ``device_count`` is None when the vendor does not tell it.  An optional
+        ``writable: False`` marks a label whose members the vendor sets itself (a dynamic label).
+        """
+        raise NotSupportedError('listing labels or device groups', self.name)
+
+    def check_label_writes(self, devices, option='devices'):
+        """Fail before any request when the vendor cannot change label membership, or a device id cannot be one
+        of this vendor's; returns the ids as the vendor writes them."""
+        raise NotSupportedError('changing the devices of a label or device group', self.name)
+
+    def change_label_members(self, labels, additions, removals, concurrency=4):
+        """Add and remove devices: ``additions`` / ``removals`` map a label name to device ids, ``labels`` maps a
+        label name to its list_labels() record.  Returns ``(requests sent, failures)``, each failure a dict with
+        ``label``, ``device_id``, ``action`` (add, remove) and ``reason``; a failed request does not stop the others."""
+        raise NotSupportedError('changing the devices of a label or device group', self.name)
 
     @staticmethod
     def map_concurrently(function, items, concurrency):

@@ -274,25 +274,39 @@ class MaaS360Adapter(VendorAdapter):
                 found.append((group_id, name))
         return found
 
-    def label_memberships(self, device_ids, concurrency):
-        """Device groups as labels: the group list, then each group's devices (searchByDeviceGroup, paged)."""
+    def list_labels(self, with_members=False, concurrency=4, select=None):
+        """Device groups as labels: the group list, then each group's devices (searchByDeviceGroup).
+
+        The group list carries no device count: it is the ``count`` of the group's first search page (one request
+        of the smallest page size per group), or the number of members when they are fetched (every page).
+        """
         page_size = self.max_page_size
 
-        def members(group):
-            group_id, name = group
-            operation = 'list the devices of group %s' % name
+        def count_of(label):
+            operation = 'count the devices of group %s' % label['name']
+            params = {'deviceGroupId': label['id'], 'pageSize': PAGE_SIZES[0], 'pageNumber': 1}
+            records, total = self.search(params, operation, path=SEARCH_BY_GROUP_PATH)
+            return total if total is not None else len(records)
+
+        def members(label):
+            operation = 'list the devices of group %s' % label['name']
 
             def fetch(start):
-                params = {'deviceGroupId': group_id, 'pageSize': page_size, 'pageNumber': start // page_size + 1}
+                params = {'deviceGroupId': label['id'], 'pageSize': page_size, 'pageNumber': start // page_size + 1}
                 return self.search(params, operation, path=SEARCH_BY_GROUP_PATH)
-            return name, [self.device_id_of(record) for record in self.fetch_index_pages(fetch, page_size, 1)]
+            ids = (self.device_id_of(record) for record in self.fetch_index_pages(fetch, page_size, 1))
+            return [device_id for device_id in ids if device_id is not None]
 
-        memberships = {}
-        for name, ids in self.map_concurrently(members, self.device_groups(), concurrency):
-            for device_id in ids:
-                if device_id is not None:
-                    memberships.setdefault(device_id, []).append(name)
-        return memberships
+        labels = [{'id': group_id, 'name': name, 'device_count': None} for group_id, name in self.device_groups()]
+        if with_members:
+            chosen = [label for label in labels if select is None or select(label['name'])]
+            for label, ids in zip(chosen, self.map_concurrently(members, chosen, concurrency)):
+                label['members'] = ids
+                label['device_count'] = len(ids)
+        else:
+            for label, count in zip(labels, self.map_concurrently(count_of, labels, concurrency)):
+                label['device_count'] = count
+        return labels
 
     def device_id_of(self, raw):
         return text_or_none(raw.get('maas360DeviceID'))

@@ -21,6 +21,7 @@ import re
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     InvalidInputError,
+    MdmError,
     NotFoundError,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
@@ -43,6 +44,8 @@ TOKEN_PATH = '/oauth/v2/token'
 # No maximum for "limit" is documented; the vendor's own pagination example asks for limit=200.
 # UNVERIFIED: lower this one value if a server refuses 200.
 MAX_LIMIT = 200
+# No maximum of member_ids per call is documented: UNVERIFIED, the one value to change if a server refuses 512.
+MAX_MEMBERS_PER_CALL = 512
 # Zoho access tokens last an hour (NOTES.md); used when a reply carries no expires_in.
 DEFAULT_TOKEN_LIFETIME = 3600
 
@@ -206,32 +209,83 @@ class ManageEngineAdapter(VendorAdapter):
             return items, total
         return list(self.fetch_index_pages(fetch, page_size, concurrency))
 
-    def label_memberships(self, device_ids, concurrency):
-        """Groups as labels: the group list, then each group's members."""
-        groups = []
+    def list_labels(self, with_members=False, concurrency=4, select=None):
+        """Groups as labels: the group list, then (with members) each non-empty group's members."""
+        labels = []
         for group in self._paged(GROUPS_PATH, 'groups', 'list groups', MAX_LIMIT, 1):
             if isinstance(group, dict) and group.get('group_id') is not None:
                 name = text_or_none(group.get('name')) or text_or_none(group.get('group_name'))
-                if name and str(group.get('member_count', 1)) != '0':
-                    groups.append((str(group['group_id']), name))
+                if not name:
+                    continue
+                try:
+                    # member_count is UNVERIFIED (not in manageengine.com's group attributes): None when absent.
+                    count = int(group['member_count']) if group.get('member_count') is not None else None
+                except (TypeError, ValueError):
+                    count = None
+                labels.append({'id': str(group['group_id']), 'name': name, 'device_count': count})
+        if not with_members:
+            return labels
 
-        def members(group):
-            group_id, name = group
-            items = self._paged('%s/%s/members' % (GROUPS_PATH, group_id), 'member_ids',
-                                'list the members of group %s' % name, MAX_LIMIT, 1)
+        def members(label):
+            if label['device_count'] == 0 or (select is not None and not select(label['name'])):
+                return []
+            items = self._paged('%s/%s/members' % (GROUPS_PATH, label['id']), 'member_ids',
+                                'list the members of group %s' % label['name'], MAX_LIMIT, 1)
             ids = []
             for item in items:
                 if isinstance(item, dict):
                     item = item.get('device_id', item.get('resource_id'))
                 if item is not None and not isinstance(item, bool):
                     ids.append(str(item))
-            return name, ids
+            return ids
 
-        memberships = {}
-        for name, ids in self.map_concurrently(members, groups, concurrency):
-            for device_id in ids:
-                memberships.setdefault(device_id, []).append(name)
-        return memberships
+        for label, ids in zip(labels, self.map_concurrently(members, labels, concurrency)):
+            if label['device_count'] == 0 or select is None or select(label['name']):
+                label['members'] = ids
+                if label['device_count'] is None:
+                    label['device_count'] = len(ids)
+        return labels
+
+    # -- group membership writes ----------------------------------------------------------
+    def check_label_writes(self, devices, option='devices'):
+        ids = []
+        for device in devices:
+            text = str(device).strip()
+            if not DEVICE_ID.match(text):
+                raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device,), option=option)
+            ids.append(text)
+        return ids
+
+    def change_label_members(self, labels, additions, removals, concurrency=4):
+        """Add: ``POST /api/v1/mdm/groups/{group_id}/members`` with ``{"member_ids": [...]}`` (NOTES.md).
+        Remove: ``DELETE /api/v1/mdm/groups/{group_id}/members/{member_id}``, one device a call (manageengine.com,
+        "Remove a member from a particular group", documented for the on-premises server with reply 204; the
+        same path on the cloud server is UNVERIFIED)."""
+        sent = 0
+        failures = []
+        for name in sorted(additions):
+            ids = sorted(set(additions[name]), key=int)
+            group_id = labels[name]['id']
+            for start in range(0, len(ids), MAX_MEMBERS_PER_CALL):
+                batch = ids[start:start + MAX_MEMBERS_PER_CALL]
+                sent += 1
+                try:
+                    # Ids go as JSON numbers with every digit (64-bit ids never pass through float).  Never re-sent
+                    # after a lost reply (safe=False).
+                    self.call('POST', '%s/%s/members' % (GROUPS_PATH, group_id), 'add devices to group %s' % name,
+                              json_body={'member_ids': [int(member) for member in batch]}, safe=False)
+                except MdmError as exc:
+                    failures.extend(dict(label=name, device_id=member, action='add', reason=str(exc)) for member in batch)
+        for name in sorted(removals):
+            group_id = labels[name]['id']
+            for member in sorted(set(removals[name]), key=int):
+                sent += 1
+                try:
+                    self.call('DELETE', '%s/%s/members/%s' % (GROUPS_PATH, group_id, member),
+                              'remove device %s from group %s' % (member, name), safe=False)
+                except MdmError as exc:
+                    failures.append(dict(label=name, device_id=member, action='remove', reason=str(exc)))
+        return sent, failures
 
     def get_device_record(self, device_id):
         # Ids are 64-bit numbers (9007199254741000): kept as the text given, never through float.

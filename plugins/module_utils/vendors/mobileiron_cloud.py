@@ -20,6 +20,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     InvalidInputError,
     NotFoundError,
+    NotSupportedError,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     VendorAdapter,
@@ -179,6 +180,11 @@ class MobileIronCloudAdapter(VendorAdapter):
         if not isinstance(result, dict):
             raise self.bad_response('the device reply has no "result" object', 'get device')
         return result
+
+    def list_labels(self, with_members=False, concurrency=4, select=None):
+        # The public API documents device groups only inside one device's record: no call lists the groups of the
+        # tenant or the members of a group.
+        raise NotSupportedError('listing device groups (no documented call lists them)', self.name)
 
     def label_memberships(self, device_ids, concurrency):
         """Device groups as labels.  Only the single-device reply carries them, so this is one request per device,

@@ -94,3 +94,18 @@ class Dialect:
 
     def handle(self, request):
         raise NotImplementedError
+
+    def set_labels(self, entry, labels):
+        """Change the labels / groups of one device of this vendor only.
+
+        The logical device is shared by every vendor's fleet: it is copied before the change, so that a write to
+        one vendor never shows through another vendor's API.  Call with the state lock held.
+        """
+        entry.logical = dict(entry.logical, labels=sorted(set(labels)))
+
+    def read_json(self, request):
+        """The JSON body of a request, or None when it is not JSON."""
+        try:
+            return json.loads(request.body.decode('utf-8')) if request.body else None
+        except (UnicodeDecodeError, ValueError):
+            return None

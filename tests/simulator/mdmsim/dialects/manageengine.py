@@ -10,7 +10,8 @@ reply access_token / expires_in 3600 / api_domain / token_type Bearer).
 
 from urllib.parse import urlencode
 
-from mdmsim.dialects.base import Dialect, int_arg, json_response
+from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
+from mdmsim.fleet import LABELS
 
 DEVICES_PATH = '/api/v1/mdm/devices'
 GROUPS_PATH = '/api/v1/mdm/groups'
@@ -133,6 +134,11 @@ class ManageEngine(Dialect):
             return self.list_groups(request)
         if request.method == 'GET' and path.startswith(GROUPS_PATH + '/') and path.endswith('/members'):
             return self.group_members(request, path[len(GROUPS_PATH) + 1:-len('/members')])
+        if request.method == 'POST' and path.startswith(GROUPS_PATH + '/') and path.endswith('/members'):
+            return self.add_members(request, path[len(GROUPS_PATH) + 1:-len('/members')])
+        parts = path[len(GROUPS_PATH) + 1:].split('/') if path.startswith(GROUPS_PATH + '/') else []
+        if request.method == 'DELETE' and len(parts) == 3 and parts[1] == 'members':
+            return self.remove_member(parts[0], parts[2])
         if request.method == 'GET' and path.startswith(DEVICES_PATH + '/'):
             parts = path[len(DEVICES_PATH) + 1:].split('/')
             entry = self.find(parts[0])
@@ -202,8 +208,13 @@ class ManageEngine(Dialect):
         return json_response(200, {'devices': page, 'metadata': {'total_record_count': len(records)}, 'paging': paging},
                              authenticated=True)
 
+    @staticmethod
+    def group_names():
+        """{group id: name} of the fixed set of device groups (empty ones included)."""
+        return {str(_group_id(name)): name for name in LABELS}
+
     def list_groups(self, request):
-        counts = {}
+        counts = dict((name, 0) for name in LABELS)
         for entry in self.state.entries(self.name):
             for name in entry.logical['labels']:
                 counts[name] = counts.get(name, 0) + 1
@@ -219,7 +230,7 @@ class ManageEngine(Dialect):
     def group_members(self, request, group_id):
         # manageengine.com "Get the member list of the group": GET /api/v1/mdm/groups/{group_id}/members with
         # limit / offset; the member_ids list follows the members call's request body. The metadata is unverified.
-        names = {str(_group_id(name)): name for entry in self.state.entries(self.name) for name in entry.logical['labels']}
+        names = self.group_names()
         if group_id not in names:
             return json_response(404, {'error_code': 'COM0008', 'error_description': 'Group not found'}, authenticated=True)
         members = [str(entry.record['device_id']) for entry in self.state.entries(self.name)
@@ -230,3 +241,38 @@ class ManageEngine(Dialect):
             return json_response(400, {'error_code': 'COM0005', 'error_description': 'Invalid limit or offset'}, authenticated=True)
         return json_response(200, {'member_ids': members[offset:offset + limit],
                                    'metadata': {'total_record_count': len(members)}}, authenticated=True)
+
+    def add_members(self, request, group_id):
+        # NOTES.md: POST /api/v1/mdm/groups/{group_id}/members with {"member_ids": [...]}. UNVERIFIED: the reply
+        # (answered 204 without a body, like the documented member DELETE) and the 400 for unknown device ids.
+        name = self.group_names().get(group_id)
+        if name is None:
+            return json_response(404, {'error_code': 'COM0008', 'error_description': 'Group not found'}, authenticated=True)
+        body = self.read_json(request)
+        members = body.get('member_ids') if isinstance(body, dict) else None
+        if not isinstance(members, list) or not members:
+            return json_response(400, {'error_code': 'COM0005', 'error_description': 'member_ids is required'}, authenticated=True)
+        with self.state.lock:
+            entries = dict((str(entry.record['device_id']), entry) for entry in self.state.entries(self.name))
+            if any(str(member) not in entries for member in members):
+                return json_response(400, {'error_code': 'COM0005', 'error_description': 'Invalid member_ids'}, authenticated=True)
+            for member in members:
+                entry = entries[str(member)]
+                self.set_labels(entry, list(entry.logical['labels']) + [name])
+                entry.record['summary'] = dict(entry.record['summary'], group_count=len(entry.logical['labels']))
+                self.state.record_action(self.name, 'add_group_member', str(member), group=name)
+        return Response(204, b'', authenticated=True)
+
+    def remove_member(self, group_id, member_id):
+        # manageengine.com "Remove a member from a particular group": DELETE .../groups/{group_id}/members/{member_id},
+        # reply 204. UNVERIFIED: the 404 for an unknown device, and 204 for a device that is not a member.
+        name = self.group_names().get(group_id)
+        with self.state.lock:
+            entry = self.find(member_id)
+            if name is None or entry is None:
+                return json_response(404, {'error_code': 'COM0008', 'error_description': 'Resource not found'}, authenticated=True)
+            if name in entry.logical['labels']:
+                self.set_labels(entry, [label for label in entry.logical['labels'] if label != name])
+                entry.record['summary'] = dict(entry.record['summary'], group_count=len(entry.logical['labels']))
+                self.state.record_action(self.name, 'remove_group_member', member_id, group=name)
+        return Response(204, b'', authenticated=True)

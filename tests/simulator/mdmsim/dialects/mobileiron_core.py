@@ -8,6 +8,7 @@ label_summary fields and limit 200, status values, ping), Ivanti "Valid fields P
 import re
 import time
 from datetime import datetime, timezone
+from urllib.parse import unquote
 
 from mdmsim.dialects.base import Dialect, int_arg, json_response
 from mdmsim.fleet import LABELS
@@ -18,6 +19,11 @@ MAX_QUERY_COUNT = 2000  # reference: 2000 for count and query_test
 MAX_LIMIT = 200       # reference: limit "at least 0 and no more than 200"
 MAX_FIELDS = 512      # reference: fields 1..512, each at most 320 characters
 MAX_OFFSET = 10000000
+# NOTES.md: at most 512 UUIDs per delete call, and action batches of at most 512. The 400 reply past it is unverified.
+MAX_ACTION_UUIDS = 512
+LABEL_ACTION_RE = re.compile(r'^/api/v2/devices/labels/(?P<names>[^/]+)/(?P<action>add|remove)$')
+# Reference: actionType of "Apply labels to devices" and "Remove labels from devices".
+LABEL_ACTION_TYPES = {'add': 'APPLY_LABEL_TO_DEVICES', 'remove': 'REMOVE_LABEL_FROM_DEVICES'}
 # Unverified: the default limit when none is sent (the reference sample sends limit=50).
 DEFAULT_LIMIT = 50
 PLATFORM = {'ios': 'iOS', 'android': 'Android', 'windows': 'Windows', 'macos': 'macOS', 'other': 'Other'}
@@ -209,6 +215,10 @@ class MobileIronCore(Dialect):
                                                     'Missing or invalid adminDeviceSpaceId'), authenticated=True)
         routes = {'/api/v2/devices': self.search, '/api/v2/devices/count': self.count,
                   '/api/v2/devices/query_test': self.query_test, '/api/v2/labels/label_summary': self.label_summary}
+        action = LABEL_ACTION_RE.match(path)
+        if request.method == 'PUT' and action:
+            return self.label_action(request, [unquote(name) for name in action.group('names').split(',')],
+                                     action.group('action'))
         handler = routes.get(path)
         if request.method != 'GET' or handler is None:
             return json_response(404, self.messages('com.mobileiron.vsp.messages.http.404', 'Not found'), authenticated=True)
@@ -316,3 +326,42 @@ class MobileIronCore(Dialect):
         page = labels[offset or 0:(offset or 0) + limit]
         return json_response(200, {'results': page, 'totalCount': len(labels), 'resultCount': len(page),
                                    'hasMore': (offset or 0) + len(page) < len(labels)}, authenticated=True)
+
+    def label_action(self, request, names, action):
+        """"Apply labels to devices" / "Remove labels from devices", with the reference's reply shape.
+
+        deviceResults carries the failure reasons the reference names ("Device not found", "Invalid request. Label
+        not found for Label with ID"); the records list, per label, the devices that were changed.
+        """
+        body = self.read_json(request)
+        uuids = body.get('deviceUuids') if isinstance(body, dict) else None
+        if isinstance(uuids, str):
+            uuids = [uuid for uuid in uuids.split(',') if uuid]  # reference: "Use commas to separate multiple values"
+        if not isinstance(uuids, list) or not uuids:
+            return self.bad_request('deviceUuids is required')
+        if len(uuids) > MAX_ACTION_UUIDS:
+            return self.bad_request('at most %d deviceUuids per call' % MAX_ACTION_UUIDS)
+        known = self.label_ids()
+        missing = [name for name in names if name not in known]
+        results, changed = {}, []
+        with self.state.lock:
+            entries = dict((entry.record['common.uuid'], entry) for entry in self.state.entries(self.name))
+            for uuid in uuids:
+                entry = entries.get(str(uuid))
+                if missing:
+                    results[str(uuid)] = 'Invalid request. Label not found for Label with ID'
+                elif entry is None:
+                    results[str(uuid)] = 'Device not found'
+                else:
+                    labels = set(entry.logical['labels'])
+                    labels = labels | set(names) if action == 'add' else labels - set(names)
+                    self.set_labels(entry, labels)
+                    changed.append(str(uuid))
+                    self.state.record_action(self.name, LABEL_ACTION_TYPES[action], str(uuid), labels=list(names))
+        records = [{'uuid': None, 'id': None, 'principal': None, 'deviceSpaceId': int(DEVICE_SPACE_ID),
+                    'deviceSpacePath': '/%s/' % DEVICE_SPACE_ID, 'label': name, 'device': [{'uuid': uuid} for uuid in changed]}
+                   for name in names] if changed else []
+        # resultId: the reference shows "114"; what it numbers is not documented.
+        return json_response(200, {'results': [{'resultId': str(self.state.ledger_seq), 'resultMessage': None, 'records': records}],
+                                   'resultCount': len(changed), 'actionType': LABEL_ACTION_TYPES[action],
+                                   'deviceResults': results, 'successful': not results}, authenticated=True)
