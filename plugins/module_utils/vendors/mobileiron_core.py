@@ -334,7 +334,8 @@ class MobileIronCoreAdapter(VendorAdapter):
             if not UUID_RE.match(text):
                 raise InvalidInputError('%r is not a MobileIron Core device UUID (like a57dcd91-f9a4-428e-bd47-3dd96bb7e1f9)'
                                         % (device,), option=option)
-            uuids.append(text)
+            # Core reports device UUIDs in lower case (reference examples): an upper-case UUID names the same device.
+            uuids.append(text.lower())
         return uuids
 
     def change_label_members(self, labels, additions, removals, concurrency=4):

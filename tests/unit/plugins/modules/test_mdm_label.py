@@ -106,6 +106,12 @@ def test_core_second_identical_run_sends_no_write():
     assert changed is False and result['requests'] == 0
 
 
+def test_core_upper_case_uuids_name_the_same_devices():
+    changed, result, _diff = run_label(CORE, [summary(), label_devices(10, [1, 2])], labels=['Sales'],
+                                       devices=[uuid(1).upper(), uuid(2).upper()])
+    assert changed is False and result['requests'] == 0
+
+
 def test_core_check_mode_predicts_and_sends_no_write():
     changed, result, diff = run_label(CORE, [summary(), label_devices(10, [1, 2])], labels=['Sales'], devices=[uuid(3)],
                                       purge=True, check_mode=True)
