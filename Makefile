@@ -115,7 +115,8 @@ test:
 # MDM_SIM_VARS, runs the command after `--`, then stops. The sh -c makes sure that
 # $MDM_SIM_VARS is expanded in the simulator's child process, where it is set.
 demo: venv collection
-	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python -m mdmsim run --devices 500 --seed 42 -- \
+	$(TEST_ENV) ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+		PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python -m mdmsim run --devices 500 --seed 42 -- \
 		sh -c 'exec ansible-playbook playbooks/demo.yml -e "@$$MDM_SIM_VARS"'
 
 # --- benchmarks (not part of `make test`: they measure, they do not pass or fail) -----------------
