@@ -15,7 +15,7 @@ description:
   - With O(state=present) and O(details), makes the details of ManageEngine MDM devices (asset tag, name,
     description, purchase and warranty data, ...) hold the given values. It reads each device first and sends only
     the fields that differ, so fields not given never change and a second identical run sends no write.
-  - With O(state=absent), deletes MobileIron Core devices. Only retired devices can be deleted: the status of every
+  - With O(state=absent), deletes MobileIron Core devices. Only retired devices can be deleted, so the status of every
     device is read first, and a device that is not retired fails the task before any write. A device that no
     longer exists is skipped.
   - Every other vendor and state fails with a clear message before any request.
