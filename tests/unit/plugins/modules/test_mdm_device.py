@@ -10,6 +10,7 @@ __metaclass__ = type
 import base64
 
 import pytest
+import requests
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, NotSupportedError
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_device
@@ -220,3 +221,18 @@ def test_other_vendor_state_combinations_are_not_supported(options, state):
     with pytest.raises(NotSupportedError) as err:
         run_device(options, [], devices=['1'], state=state, details={'asset_tag': 'x'} if state == 'present' else None)
     assert 'not supported by' in str(err.value)
+
+
+# -- a write is never re-sent after a lost reply ----------------------------------------------------------------------------
+def test_lost_replies_are_not_re_sent_and_fail_the_task():
+    lost = requests.exceptions.ReadTimeout('read timed out')
+    me_put = put({'asset_tag': 'IT-1'})
+    me_put.raise_exc = lost
+    with pytest.raises(Failed) as err:
+        run_device(ME, [details(), me_put], devices=[DEVICE], details={'asset_tag': 'IT-1'})
+    assert [item['device_id'] for item in err.value.args[0]['failures']] == [DEVICE]
+    core_delete = delete_call([1])
+    core_delete.raise_exc = lost
+    with pytest.raises(Failed) as err:
+        run_device(CORE, [status_search([1], {1: 'RETIRED'}), core_delete], devices=[uuid(1)], state='absent')
+    assert err.value.args[0]['requests'] == 1 and err.value.args[0]['failures'][0]['device_id'] == uuid(1)
