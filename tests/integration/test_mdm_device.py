@@ -7,10 +7,24 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pytest
+
 from conftest import run_playbook
+from mdmsim.control import Simulator
 
 # "Delete devices": Core deletes only retired devices of these platforms.
 DELETABLE_PLATFORMS = ('iOS', 'macOS', 'Windows', 'Android')
+
+
+@pytest.fixture(scope='module')
+def sim():
+    """A simulator of its own: these tests delete and change devices, which the shared one must not see."""
+    simulator = Simulator(devices=200, seed=11)
+    simulator.start()
+    try:
+        yield simulator
+    finally:
+        simulator.stop()
 
 
 def writes(sim, vendor):
@@ -56,13 +70,7 @@ def test_core_deletes_a_retired_device_then_no_change(sim, tmp_path):
     retired = sorted(uuid for uuid, record in fleet.items()
                      if record['common.status'] == 'RETIRED' and record['common.platform'] in DELETABLE_PLATFORMS)
     assert retired
-    device = retired[0]
-    try:
-        _delete_and_delete_again(sim, tmp_path, fleet, device)
-    finally:
-        # Later tests count SIM_DEVICES devices per vendor: put a device back in place of the deleted one.
-        if len(records(sim, 'mobileiron_core', 'common.uuid')) < len(fleet):
-            sim.add_devices('mobileiron_core', len(fleet) - len(records(sim, 'mobileiron_core', 'common.uuid')))
+    _delete_and_delete_again(sim, tmp_path, fleet, retired[0])
 
 
 def _delete_and_delete_again(sim, tmp_path, fleet, device):
