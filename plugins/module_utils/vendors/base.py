@@ -449,6 +449,34 @@ class VendorAdapter(abc.ABC):
         ``label``, ``device_id``, ``action`` (add, remove) and ``reason``; a failed request does not stop the others."""
         raise NotSupportedError('changing the devices of a label or device group', self.name)
 
+    # -- a device's own record (mdm_device) -------------------------------------------
+    def check_device_updates(self, devices, details, option='details'):
+        """Fail before any request when the vendor cannot update device details, or ``details`` holds a field the
+        vendor's update call does not take; returns ``(device ids, details)`` as the vendor writes them."""
+        raise NotSupportedError('updating device details', self.name)
+
+    def device_details(self, device_id, fields):
+        """``{field: current value}`` of one device for the given update fields, or None when there is no such device."""
+        raise NotSupportedError('updating device details', self.name)
+
+    def update_device_details(self, device_id, changes):
+        """Send ``changes`` (only the fields that differ) for one device; raises MdmError when the server refuses."""
+        raise NotSupportedError('updating device details', self.name)
+
+    def check_device_deletes(self, devices, option='devices'):
+        """Fail before any request when the vendor cannot delete devices, or a device id cannot be one of this
+        vendor's; returns the ids as the vendor writes them."""
+        raise NotSupportedError('deleting devices', self.name)
+
+    def device_statuses(self, devices):
+        """``{device id: the vendor's status}`` of the given devices; a device that does not exist is left out."""
+        raise NotSupportedError('deleting devices', self.name)
+
+    def delete_devices(self, devices):
+        """Delete devices the vendor allows to be deleted.  Returns ``(requests sent, deleted ids, failures)``, each
+        failure a dict with ``device_id`` and ``reason``; a failed request does not stop the others."""
+        raise NotSupportedError('deleting devices', self.name)
+
     @staticmethod
     def map_concurrently(function, items, concurrency):
         """``[function(item) for item in items]``, ``concurrency`` at a time, in order."""

@@ -67,6 +67,26 @@ MANAGED_STATUS = {'2': 'active', '1': 'pending', '4': 'retired', '7': 'wiped'}
 
 DEVICE_ID = re.compile(r'^[0-9]+$')
 
+# "Update device details" (PUT /api/v1/mdm/devices/{device_id}): the fields of the reference's request body, less
+# apn_password, which the details record returns as null (it cannot be compared, so never idempotent) and which is
+# a secret.  The details record names the device "device_name", the update body "name": that the two are the same
+# field is UNVERIFIED (the reference's update reply carries neither).
+DETAIL_FIELDS = {
+    'asset_owner': 'asset_owner',
+    'asset_tag': 'asset_tag',
+    'apn_username': 'apn_username',
+    'description': 'description',
+    'name': 'device_name',
+    'office': 'office',
+    'purchase_date': 'purchase_date',
+    'purchase_order_number': 'purchase_order_number',
+    'purchase_price': 'purchase_price',
+    'purchase_type': 'purchase_type',
+    'warranty_expiration_date': 'warranty_expiration_date',
+    'warranty_number': 'warranty_number',
+    'warranty_type': 'warranty_type',
+}
+
 
 class ManageEngineAdapter(VendorAdapter):
     name = 'manageengine'
@@ -286,6 +306,33 @@ class ManageEngineAdapter(VendorAdapter):
                 except MdmError as exc:
                     failures.append(dict(label=name, device_id=member, action='remove', reason=str(exc)))
         return sent, failures
+
+    # -- device details writes -----------------------------------------------------------------
+    def check_device_updates(self, devices, details, option='details'):
+        if not isinstance(details, dict) or not details:
+            raise InvalidInputError('give one or more device detail fields to set', option=option, allowed=sorted(DETAIL_FIELDS))
+        unknown = sorted(str(key) for key in details if key not in DETAIL_FIELDS)
+        if unknown:
+            raise InvalidInputError('%s cannot be set with the ManageEngine MDM device update' % ', '.join(unknown),
+                                    option=option, allowed=sorted(DETAIL_FIELDS))
+        for key, value in details.items():
+            if isinstance(value, (dict, list)):
+                raise InvalidInputError('%s takes a single value, not %s' % (key, type(value).__name__),
+                                        option='%s.%s' % (option, key))
+        return self.check_label_writes(devices, option='devices'), dict(details)
+
+    def device_details(self, device_id, fields):
+        record = self.get_device_record(device_id)
+        if record is None:
+            return None
+        return dict((field, record.get(DETAIL_FIELDS[field])) for field in fields)
+
+    def update_device_details(self, device_id, changes):
+        """"Update device details": ``PUT /api/v1/mdm/devices/{device_id}`` with only the fields to change (the reference:
+        "update the value of the device details only if the existing field values are not affected").  Never re-sent
+        after a lost reply (safe=False)."""
+        self.call('PUT', '%s/%s' % (DEVICES_PATH, device_id), 'update the details of device %s' % device_id,
+                  json_body=dict(changes), safe=False)
 
     def get_device_record(self, device_id):
         # Ids are 64-bit numbers (9007199254741000): kept as the text given, never through float.

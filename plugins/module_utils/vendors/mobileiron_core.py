@@ -104,6 +104,20 @@ def _or_clause(field, values):
     return terms[0] if len(terms) == 1 else '(%s)' % ' OR '.join(terms)
 
 
+def _uuid_queries(uuids):
+    """``"common.uuid"="a" OR "common.uuid"="b" ...``, each at most MAX_QUERY_LENGTH characters."""
+    queries, terms = [], []
+    for uuid in uuids:
+        term = '"common.uuid"="%s"' % uuid
+        if terms and len(' OR '.join(terms + [term])) > MAX_QUERY_LENGTH:
+            queries.append(' OR '.join(terms))
+            terms = []
+        terms.append(term)
+    if terms:
+        queries.append(' OR '.join(terms))
+    return queries
+
+
 class MobileIronCoreAdapter(VendorAdapter):
     name = 'mobileiron_core'
     max_page_size = MAX_LIMIT
@@ -394,6 +408,54 @@ class MobileIronCoreAdapter(VendorAdapter):
         if not failures and bool_or_none(data.get('successful')) is False:
             failures = failed('the server reported the call as not successful')
         return failures
+
+    # -- device deletion -------------------------------------------------------------------
+    def check_device_deletes(self, devices, option='devices'):
+        return list(dict.fromkeys(self.check_label_writes(devices, option=option)))
+
+    def device_statuses(self, devices):
+        """common.status of each device, with as few searches as the 255-character query allows: the UUIDs of one
+        search are joined with OR in the reference's advanced-search form."""
+        statuses = {}
+        wanted = set(devices)
+        for query in _uuid_queries(devices):
+            params = {'adminDeviceSpaceId': self.device_space_id, 'fields': 'common.uuid,common.status', 'query': query,
+                      'limit': MAX_LIMIT, 'offset': 0}
+            data = self.call_json('GET', DEVICES_PATH, 'read the status of devices', params=params)
+            records, _total = self._results_and_total(data, 'read the status of devices')
+            for record in records:
+                uuid = str(record.get('common.uuid') or '').lower()
+                if uuid in wanted:
+                    statuses[uuid] = str(record.get('common.status') or '').strip().upper()
+        return statuses
+
+    def delete_devices(self, devices):
+        """"Delete devices": ``DELETE /api/v2/devices`` with ``{"deviceUuids": [...]}``, at most MAX_ACTION_UUIDS a call;
+        the reply lists the UUIDs really deleted (retired iOS, OS X, Win8 or Android devices not modified in the last
+        day), every other UUID of the call is a failure."""
+        sent, deleted, failures = 0, [], []
+        devices = list(devices)
+        for start in range(0, len(devices), MAX_ACTION_UUIDS):
+            batch = devices[start:start + MAX_ACTION_UUIDS]
+            sent += 1
+            try:
+                # Never re-sent after a lost reply (safe=False).
+                data = self.call_json('DELETE', DEVICES_PATH, 'delete devices', params={'adminDeviceSpaceId': self.device_space_id},
+                                      json_body={'deviceUuids': batch}, safe=False)
+            except MdmError as exc:
+                failures.extend(dict(device_id=uuid, reason=str(exc)) for uuid in batch)
+                continue
+            if not isinstance(data, list):
+                failures.extend(dict(device_id=uuid, reason='the reply is not the list of deleted devices') for uuid in batch)
+                continue
+            done = set(str(uuid).lower() for uuid in data)
+            for uuid in batch:
+                if uuid in done:
+                    deleted.append(uuid)
+                else:
+                    failures.append(dict(device_id=uuid, reason='MobileIron Core did not delete it: it deletes only retired '
+                                                                'iOS, OS X, Win8 and Android devices not modified in the last day'))
+        return sent, deleted, failures
 
     def device_id_of(self, raw):
         return text_or_none(raw.get('common.uuid'))

@@ -35,6 +35,17 @@ SEARCH_FIELDS = {'name': 'device_name', 'email': 'user.user_email', 'udid': 'udi
 ERR_AUTH = {'error_code': 'COM0013', 'error_description': 'Invalid or expired OAuth token or API key'}
 
 
+# "Update device details" (PUT /api/v1/mdm/devices/{device_id}): the fields of the reference's request body, and the
+# defaults of those the details record shows.  "name" is stored as the record's device_name: UNVERIFIED (the
+# reference's update reply carries neither).
+UPDATABLE_DEFAULTS = {
+    'asset_owner': '', 'asset_tag': '', 'apn_username': '', 'apn_password': None, 'description': '', 'office': '',
+    'purchase_date': -1, 'purchase_order_number': '', 'purchase_price': -1, 'purchase_type': '',
+    'warranty_expiration_date': -1, 'warranty_number': '', 'warranty_type': '',
+}
+UPDATE_FIELDS = dict([(key, key) for key in UPDATABLE_DEFAULTS] + [('name', 'device_name')])
+
+
 def _group_id(name):
     return 9007199254741000 + sum(ord(char) for char in name) * 7
 
@@ -111,8 +122,12 @@ class ManageEngine(Dialect):
         record = entry.record
         logical = entry.logical
         detail = {key: value for key, value in record.items() if key not in ('platform_type', 'platform_type_id', 'device_type')}
+        # Fields of "Update device details" the fleet does not seed: their defaults ("To revert to the default values,
+        # provide the empty string and -1") until a PUT stores a value in the record.  -1 for the dates and the price
+        # is UNVERIFIED.
+        for key, value in UPDATABLE_DEFAULTS.items():
+            detail.setdefault(key, value)
         detail.update({
-            'asset_tag': '', 'asset_owner': '', 'description': '', 'office': '',
             'registered_time': logical['enrolled'] * 1000, 'added_time': logical['enrolled'] * 1000, 'unregistered_time': -1,
             'is_supervised': logical['platform'] == 'ios' and logical['ownership'] == 'company',
             'os': {'platform_type': record['platform_type'], 'os_version': record['os_version'], 'build_version': '',
@@ -139,6 +154,8 @@ class ManageEngine(Dialect):
         parts = path[len(GROUPS_PATH) + 1:].split('/') if path.startswith(GROUPS_PATH + '/') else []
         if request.method == 'DELETE' and len(parts) == 3 and parts[1] == 'members':
             return self.remove_member(parts[0], parts[2])
+        if request.method == 'PUT' and path.startswith(DEVICES_PATH + '/') and '/' not in path[len(DEVICES_PATH) + 1:]:
+            return self.update_device(request, path[len(DEVICES_PATH) + 1:])
         if request.method == 'GET' and path.startswith(DEVICES_PATH + '/'):
             parts = path[len(DEVICES_PATH) + 1:].split('/')
             entry = self.find(parts[0])
@@ -276,3 +293,23 @@ class ManageEngine(Dialect):
                 entry.record['summary'] = dict(entry.record['summary'], group_count=len(entry.logical['labels']))
                 self.state.record_action(self.name, 'remove_group_member', member_id, group=name)
         return Response(204, b'', authenticated=True)
+
+    def update_device(self, request, device_id):
+        """"Update device details": only the fields given change; the reply is the device's details record, as in the
+        reference.  UNVERIFIED: the 400 for an empty body or an unknown field, and the 404 for an unknown device."""
+        body = self.read_json(request)
+        if not isinstance(body, dict) or not body:
+            return json_response(400, {'error_code': 'COM0005', 'error_description': 'A JSON object is required'},
+                                 authenticated=True)
+        unknown = sorted(key for key in body if key not in UPDATE_FIELDS)
+        if unknown:
+            return json_response(400, {'error_code': 'COM0005', 'error_description': 'Invalid field: %s' % ', '.join(unknown)},
+                                 authenticated=True)
+        with self.state.lock:
+            entry = self.find(device_id)
+            if entry is None:
+                return json_response(404, {'error_code': 'COM0008', 'error_description': 'Device not found'}, authenticated=True)
+            for key, value in body.items():
+                entry.record[UPDATE_FIELDS[key]] = value
+            self.state.record_action(self.name, 'update_device_details', device_id, fields=sorted(body))
+            return json_response(200, self.details(entry), authenticated=True)

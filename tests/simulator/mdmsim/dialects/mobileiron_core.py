@@ -24,6 +24,9 @@ MAX_ACTION_UUIDS = 512
 LABEL_ACTION_RE = re.compile(r'^/api/v2/devices/labels/(?P<names>[^/]+)/(?P<action>add|remove)$')
 # Reference: actionType of "Apply labels to devices" and "Remove labels from devices".
 LABEL_ACTION_TYPES = {'add': 'APPLY_LABEL_TO_DEVICES', 'remove': 'REMOVE_LABEL_FROM_DEVICES'}
+# "Delete devices": only retired devices of these platforms ("iOS, OS X, Win8, or Android") are deleted.  The
+# reference's other condition, "not modified in the last day", is not modelled: the fleet keeps no modification time.
+DELETABLE_PLATFORMS = ('iOS', 'macOS', 'Windows', 'Android')
 # Unverified: the default limit when none is sent (the reference sample sends limit=50).
 DEFAULT_LIMIT = 50
 PLATFORM = {'ios': 'iOS', 'android': 'Android', 'windows': 'Windows', 'macos': 'macOS', 'other': 'Other'}
@@ -219,6 +222,8 @@ class MobileIronCore(Dialect):
         if request.method == 'PUT' and action:
             return self.label_action(request, [unquote(name) for name in action.group('names').split(',')],
                                      action.group('action'))
+        if request.method == 'DELETE' and path == '/api/v2/devices':
+            return self.delete_devices(request)
         handler = routes.get(path)
         if request.method != 'GET' or handler is None:
             return json_response(404, self.messages('com.mobileiron.vsp.messages.http.404', 'Not found'), authenticated=True)
@@ -365,3 +370,27 @@ class MobileIronCore(Dialect):
         return json_response(200, {'results': [{'resultId': str(self.state.ledger_seq), 'resultMessage': None, 'records': records}],
                                    'resultCount': len(changed), 'actionType': LABEL_ACTION_TYPES[action],
                                    'deviceResults': results, 'successful': not results}, authenticated=True)
+
+    def delete_devices(self, request):
+        """"Delete devices": the reply is the list of the UUIDs really deleted; the others are silently kept.
+        UNVERIFIED: the 400 replies for a missing or too long deviceUuids list (wifiMacs and principals are not
+        modelled)."""
+        body = self.read_json(request)
+        uuids = body.get('deviceUuids') if isinstance(body, dict) else None
+        if not isinstance(uuids, list) or not uuids:
+            return self.bad_request('deviceUuids is required')
+        if len(uuids) > MAX_ACTION_UUIDS:
+            return self.bad_request('at most %d deviceUuids per call' % MAX_ACTION_UUIDS)
+        deleted = []
+        with self.state.lock:
+            entries = self.state.fleets[self.name]
+            for uuid in uuids:
+                for index, entry in enumerate(entries):
+                    record = entry.record
+                    if str(record['common.uuid']).lower() == str(uuid).lower():
+                        if record['common.status'] == 'RETIRED' and record['common.platform'] in DELETABLE_PLATFORMS:
+                            entries.pop(index)
+                            deleted.append(str(uuid))
+                            self.state.record_action(self.name, 'DELETE_DEVICE', str(uuid))
+                        break
+        return json_response(200, deleted, authenticated=True)
