@@ -18,14 +18,30 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.options import connec
 from ansible_collections.fleetops.mdm.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
+class PartialFailure(Exception):
+    """Part of the work failed: the task fails, and its result still tells what was done and what failed."""
+
+    def __init__(self, msg, changed, result):
+        super(PartialFailure, self).__init__(msg)
+        self.msg = msg
+        self.changed = changed
+        self.result = result
+
+
 def run_module(module, run):
-    """Call ``run(module, adapter) -> (changed, result, diff)`` and exit the module with its outcome."""
+    """Call ``run(module, adapter) -> (changed, result, diff)`` and exit the module with its outcome.
+
+    ``run`` raises a typed error when nothing could be done, PartialFailure when some of it failed.
+    """
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
     adapter = None
     try:
         adapter = build_adapter(connection_params(module.params))
         changed, result, diff = run(module, adapter)
+    except PartialFailure as exc:
+        _hide_secrets(module, adapter)
+        module.fail_json(msg=exc.msg, changed=exc.changed, **exc.result)
     except MdmError as exc:
         _hide_secrets(module, adapter)
         module.fail_json(**exc.to_dict())

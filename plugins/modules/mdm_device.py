@@ -131,7 +131,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure, run_module
 
 RETIRED = 'RETIRED'
 
@@ -214,9 +214,8 @@ def run(module, adapter):
     changed = any(item['changed'] for item in report)
     result = dict(devices=report, requests=sent, failures=failures)
     if failures:
-        module.no_log_values.update(adapter.transport.secrets)
-        module.fail_json(msg='%d device(s) failed, for example %s: %s' % (
-            len(failures), failures[0]['device_id'], failures[0]['reason']), changed=sent > 0, **result)
+        raise PartialFailure('%d device(s) failed, for example %s: %s' % (
+            len(failures), failures[0]['device_id'], failures[0]['reason']), sent > 0, result)
     if diff is not None:
         diff = dict(before=diff[0], after=diff[1])
     return changed, result, diff

@@ -149,7 +149,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure, run_module
 
 
 def check_options(params):
@@ -210,10 +210,9 @@ def run(module, adapter):
         sent, failures = adapter.change_label_members(by_name, additions, removals, concurrency=params['concurrency'])
     result = dict(labels=report, requests=sent, failures=failures)
     if failures:
-        module.no_log_values.update(adapter.transport.secrets)
-        module.fail_json(msg='%d device change(s) failed, for example %s %s in label %s: %s' % (
+        raise PartialFailure('%d device change(s) failed, for example %s %s in label %s: %s' % (
             len(failures), failures[0]['action'], failures[0]['device_id'], failures[0]['label'], failures[0]['reason']),
-            changed=sent > 0, **result)
+            sent > 0, result)
     diff = dict(before=before, after=after) if changed else None
     return changed, result, diff
 

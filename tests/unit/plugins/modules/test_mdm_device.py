@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, NotSupportedError
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_device
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import Expect, build
@@ -50,6 +51,9 @@ def run_device(options, script, **params):
     check_mode = params.pop('check_mode', False)
     try:
         return mdm_device.run(FakeModule(check_mode=check_mode, **params), adapter)
+    except PartialFailure as exc:
+        # What run_module() hands to fail_json.
+        raise Failed(dict(exc.result, msg=exc.msg, changed=exc.changed))
     finally:
         session.assert_done()
 

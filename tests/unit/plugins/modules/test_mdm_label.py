@@ -12,6 +12,7 @@ import base64
 import pytest
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, NotSupportedError
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_label, mdm_label_info
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import Expect, build
@@ -72,7 +73,11 @@ def label_put(names, action, numbers, reply=None):
 def run_label(options, script, **params):
     adapter, session, _sleeps = build(options, script)
     check_mode = params.pop('check_mode', False)
-    outcome = mdm_label.run(FakeModule(check_mode=check_mode, **params), adapter)
+    try:
+        outcome = mdm_label.run(FakeModule(check_mode=check_mode, **params), adapter)
+    except PartialFailure as exc:
+        # What run_module() hands to fail_json.
+        raise Failed(dict(exc.result, msg=exc.msg, changed=exc.changed))
     session.assert_done()
     return outcome
 
