@@ -150,6 +150,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
 
 def check_options(params):
@@ -161,9 +162,7 @@ def check_options(params):
         raise InvalidInputError('is required unless state=present and purge=true', option='devices')
     if params['purge'] and params['state'] != 'present':
         raise InvalidInputError('purge applies to state=present only', option='purge', allowed=[False])
-    concurrency = params['concurrency']
-    if not isinstance(concurrency, int) or not 1 <= concurrency <= 32:
-        raise InvalidInputError('concurrency %r is out of range' % (concurrency,), option='concurrency', allowed=['1 to 32'])
+    check_concurrency(params['concurrency'])
     return list(dict.fromkeys(str(name) for name in names))
 
 

@@ -96,6 +96,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
 
 def name_matcher(pattern):
@@ -111,9 +112,7 @@ def name_matcher(pattern):
 def run(module, adapter):
     """List the labels; an _info module never changes anything."""
     params = module.params
-    concurrency = params['concurrency']
-    if not isinstance(concurrency, int) or not 1 <= concurrency <= 32:
-        raise InvalidInputError('concurrency %r is out of range' % (concurrency,), option='concurrency', allowed=['1 to 32'])
+    concurrency = check_concurrency(params['concurrency'])
     matches = name_matcher(params['name'])
     found = adapter.list_labels(with_members=params['members'], concurrency=concurrency, select=matches)
     labels = []
