@@ -18,6 +18,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.actions import check_params, default_precheck
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     BadResponseError,
@@ -476,6 +477,45 @@ class VendorAdapter(abc.ABC):
         """Delete devices the vendor allows to be deleted.  Returns ``(requests sent, deleted ids, failures)``, each
         failure a dict with ``device_id`` and ``reason``; a failed request does not stop the others."""
         raise NotSupportedError('deleting devices', self.name)
+
+    # -- device commands (mdm_device_action; the contract is in module_utils/actions.py) --------
+    def action_catalogue(self):
+        """``{name: ActionSpec}`` of every device command this vendor documents (neutral and own names)."""
+        raise NotSupportedError('device commands', self.name)
+
+    def check_action(self, spec, params, option='params'):
+        """The command's parameters as the vendor sends them; InvalidInputError before any request otherwise.
+        Adapters override it for rules across parameters (an e-mail message needs a subject, ...)."""
+        return check_params(spec, params, option=option)
+
+    def check_device_ids(self, devices, option='devices'):
+        """The ids as the vendor writes them; InvalidInputError for an id that cannot be one of this vendor's."""
+        ids = []
+        for device in devices or []:
+            text = str(device).strip() if device is not None else ''
+            if not text:
+                raise InvalidInputError('a device id must not be empty', option=option)
+            ids.append(text)
+        return ids
+
+    def action_targets(self, spec, devices, concurrency=4):
+        """``{id: normalised device}`` of the given ids that exist (for platform and status checks)."""
+        found = self.map_concurrently(self.get_device, devices, concurrency)
+        return dict((device_id, device) for device_id, device in zip(devices, found) if device is not None)
+
+    def precheck_action(self, spec, devices):
+        """``{id: result}`` for the devices of ``action_targets()`` that must not be commanded."""
+        return default_precheck(spec, devices)
+
+    def send_action(self, spec, params, devices, concurrency=4):
+        """Send the command; one result (actions.result()) per id, in order.  Never raises for a failed batch or
+        device; a request that may have reached the server unanswered is ``unknown`` and never sent again."""
+        raise NotSupportedError('device commands', self.name)
+
+    def wait_actions(self, spec, results, timeout, interval=5.0):
+        """Follow ``sent`` results to ``completed`` / ``failed`` in place, until ``timeout`` seconds passed.
+        Returns False when the vendor gives no way to follow this command (results stay ``sent``)."""
+        return False
 
     @staticmethod
     def map_concurrently(function, items, concurrency):
