@@ -9,12 +9,15 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: mdm_device
-short_description: Set the details of MDM devices, or delete retired devices
+short_description: Set the details, profiles and apps of MDM devices, or delete retired devices
 version_added: 0.1.0
 description:
   - With O(state=present) and O(details), makes the details of ManageEngine MDM devices (asset tag, name,
     description, purchase and warranty data, ...) hold the given values. It reads each device first and sends only
     the fields that differ, so fields not given never change and a second identical run sends no write.
+  - With O(state=present) and O(profiles) or O(apps), associates profiles and apps with ManageEngine MDM devices or
+    dissociates them. It reads the profiles and apps of each device first and sends only the difference, so a second
+    identical run sends no write.
   - With O(state=absent), deletes MobileIron Core devices. Only retired devices can be deleted, so the status of every
     device is read first, and a device that is not retired fails the task before any write. A device that no
     longer exists is skipped.
@@ -30,7 +33,9 @@ attributes:
     details: Reads the devices and reports what would change; sends no write.
   diff_mode:
     support: full
-    details: The given detail fields of each device before and after, or the devices that exist before and after.
+    details: >-
+      The given detail fields of each device before and after, the profile and app ids of each changed device before
+      and after, or the devices that exist before and after.
 options:
   devices:
     description:
@@ -40,14 +45,15 @@ options:
     required: true
   state:
     description:
-      - V(present) - the devices hold O(details) (ManageEngine MDM).
+      - V(present) - the devices hold O(details), O(profiles) and O(apps) (ManageEngine MDM).
       - V(absent) - the devices are deleted (MobileIron Core, retired devices only).
     type: str
     choices: [present, absent]
     default: present
   details:
     description:
-      - ManageEngine MDM device details to set with O(state=present); required then, with one or more keys.
+      - ManageEngine MDM device details to set with O(state=present); required then (with one or more keys) unless
+        O(profiles) or O(apps) is given.
       - "Keys are the fields of the vendor's device update call: V(asset_owner), V(asset_tag), V(apn_username),
         V(description), V(name), V(office), V(purchase_date), V(purchase_order_number), V(purchase_price),
         V(purchase_type), V(warranty_expiration_date), V(warranty_number), V(warranty_type). Any other key fails
@@ -55,6 +61,76 @@ options:
       - Dates are milliseconds since the epoch, as the vendor writes them. The vendor reverts a field to its default
         when given an empty string or V(-1).
     type: dict
+  profiles:
+    description:
+      - ManageEngine MDM profiles that must (or must not) be associated with each device, with O(state=present).
+      - Profiles not listed are left as they are.
+    type: list
+    elements: dict
+    suboptions:
+      id:
+        description:
+          - The C(profile_id) of the profile. Needed to associate a profile, since ManageEngine MDM documents no list
+            of profiles outside a device to look a name up in.
+          - Exactly one of O(profiles[].id) and O(profiles[].name) is required.
+        type: str
+      name:
+        description:
+          - The C(profile_name), looked up among the profiles of the device. A name the device does not have fails
+            with V(present) and needs no change with V(absent); a name two profiles of the device share fails.
+        type: str
+      state:
+        description:
+          - V(present) - associated with the device; V(absent) - not associated.
+        type: str
+        choices: [present, absent]
+        default: present
+  apps:
+    description:
+      - ManageEngine MDM apps that must (or must not) be associated with each device, with O(state=present).
+      - Apps not listed are left as they are.
+    type: list
+    elements: dict
+    suboptions:
+      id:
+        description:
+          - The C(app_id) of the app. Needed to associate an app (no list of apps outside a device is documented).
+          - Exactly one of O(apps[].id) and O(apps[].name) is required.
+        type: str
+      name:
+        description:
+          - The C(app_name), looked up among the apps of the device, as for O(profiles[].name).
+        type: str
+      state:
+        description:
+          - V(present) - associated with the device; V(absent) - dissociated from it.
+        type: str
+        choices: [present, absent]
+        default: present
+      release_label_id:
+        description:
+          - The C(release_label_id) of the app version to distribute; the server's default when not given.
+          - Only with V(present), and only used when the app is associated by this task.
+        type: str
+      silent_install:
+        description:
+          - C(silent_install) of the association request (install without asking the user, where the platform allows it).
+          - Not sent when not given, so the server's default applies. Only with V(present).
+        type: bool
+      notify_user_via_email:
+        description:
+          - C(notify_user_via_email) of the association request. Not sent when not given. Only with V(present).
+        type: bool
+      invite_user:
+        description:
+          - C(invite_user) of the association request, as the vendor names it. Not sent when not given. Only with
+            V(present).
+        type: bool
+      do_not_uninstall:
+        description:
+          - C(do_not_uninstall) of the association request, as the vendor names it. Not sent when not given. Only with
+            V(present).
+        type: bool
 notes:
   - "ManageEngine MDM: C(GET /api/v1/mdm/devices/{device_id}) reads each device,
     C(PUT /api/v1/mdm/devices/{device_id}) sends only the fields that differ."
@@ -62,6 +138,11 @@ notes:
     holds), then C(DELETE /api/v2/devices) deletes at most 512 UUIDs a call. Core deletes only retired iOS, OS X,
     Win8 and Android devices that were not modified in the last day: a device it does not delete is reported in
     RV(failures) and fails the task."
+  - "ManageEngine MDM profiles and apps: C(GET /api/v1/mdm/devices/{device_id}/profiles) and
+    C(GET /api/v1/mdm/devices/{device_id}/apps) read what each device has (the C(apps) list of the reply; which of its
+    two lists holds the associated apps is not stated by the reference), then C(DELETE) and C(POST) on the same paths
+    dissociate and associate only the difference - one request per device and kind, and one per set of install options
+    for apps. The install options of an app already associated are not compared or changed."
   - A write is never sent twice after a lost reply.
 '''
 
@@ -75,6 +156,21 @@ EXAMPLES = r'''
     details:
       asset_tag: IT-0042
       office: North Plaza
+
+- name: Install the VPN profile and the company portal silently, take the old mail app off
+  fleetops.mdm.mdm_device:
+    vendor: manageengine
+    url: https://mdm.example.com:8383
+    api_key: "{{ vault_me_api_key }}"
+    devices: ["9007199254741000", "9007199254741001"]
+    profiles:
+      - id: "12354"
+    apps:
+      - id: "9007199254740996"
+        silent_install: true
+        notify_user_via_email: false
+      - name: Legacy Mail
+        state: absent
 
 - name: Delete retired MobileIron Core devices
   fleetops.mdm.mdm_device:
@@ -101,13 +197,33 @@ devices:
       description: Whether the device was (or would be) changed.
       type: bool
     fields:
-      description: The detail fields sent (ManageEngine MDM); empty when deleting.
+      description: The detail fields sent (ManageEngine MDM); empty when deleting or when no O(details) are given.
       type: list
       elements: str
     status:
       description: The device status before the run (MobileIron Core C(common.status)); null when it does not exist.
       type: str
       sample: RETIRED
+    profiles_added:
+      description: Ids of the profiles associated (or that would be, in check mode).
+      type: list
+      elements: str
+      returned: when O(profiles) or O(apps) is given
+    profiles_removed:
+      description: Ids of the profiles dissociated (or that would be, in check mode).
+      type: list
+      elements: str
+      returned: when O(profiles) or O(apps) is given
+    apps_added:
+      description: Ids of the apps associated (or that would be, in check mode).
+      type: list
+      elements: str
+      returned: when O(profiles) or O(apps) is given
+    apps_removed:
+      description: Ids of the apps dissociated (or that would be, in check mode).
+      type: list
+      elements: str
+      returned: when O(profiles) or O(apps) is given
 requests:
   description: How many write requests were sent (0 in check mode and when nothing changes).
   returned: always
@@ -132,6 +248,11 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine_assignments import (
+    APP_OPTIONS,
+    assignments_adapter,
+    check_numeric_id,
+)
 
 RETIRED = 'RETIRED'
 
@@ -205,11 +326,175 @@ def delete(module, adapter, devices):
     return report, sent, failures, diff
 
 
+def check_items(kind, items):
+    """The ``profiles`` / ``apps`` items, checked before any request: each names one id or one name, at most once."""
+    checked, seen = [], set()
+    for index, item in enumerate(items or []):
+        where = '%s[%d]' % (kind, index)
+        item = dict(item or {})
+        if (item.get('id') is None) == (item.get('name') is None):
+            raise InvalidInputError('give either id or name', option=where)
+        ref = dict(state=item.get('state') or 'present', where=where, id=None, name=None)
+        if item.get('id') is not None:
+            ref['id'] = check_numeric_id(item['id'], where + '.id')
+            key = ('id', ref['id'])
+        else:
+            ref['name'] = str(item['name']).strip()
+            if not ref['name']:
+                raise InvalidInputError('a name must not be empty', option=where + '.name')
+            key = ('name', ref['name'])
+        if key in seen:
+            raise InvalidInputError('%s %s is given twice' % key, option=kind)
+        seen.add(key)
+        if kind == 'apps':
+            options = dict((name, item.get(name)) for name in APP_OPTIONS)
+            release = item.get('release_label_id')
+            if ref['state'] == 'absent' and (release is not None or any(value is not None for value in options.values())):
+                raise InvalidInputError('release_label_id and the install options apply to state=present only', option=where)
+            ref['release_label_id'] = check_numeric_id(release, where + '.release_label_id') if release is not None else None
+            ref['options'] = options
+        checked.append(ref)
+    return checked
+
+
+def plan_items(kind, wanted, current, device_id):
+    """``(items to associate, ids to dissociate)`` for one device, from the wanted items and its current ones."""
+    current_ids = set(record['id'] for record in current)
+    states, add = {}, []
+    for ref in wanted:
+        if ref['id'] is not None:
+            target = ref['id']
+        else:
+            matches = sorted(set(record['id'] for record in current if record['name'] == ref['name']))
+            if len(matches) > 1:
+                raise InvalidInputError('device %s has %d %s named %r (ids %s): give the id' % (
+                    device_id, len(matches), kind, ref['name'], ', '.join(matches)), option=ref['where'] + '.name')
+            if not matches:
+                if ref['state'] == 'present':
+                    raise InvalidInputError(
+                        '%r is not among the %s of device %s, and ManageEngine MDM documents no list of %s to find it in: '
+                        'give its id to associate it' % (ref['name'], kind, device_id, kind), option=ref['where'] + '.name')
+                continue
+            target = matches[0]
+        if states.setdefault(target, ref['state']) != ref['state']:
+            raise InvalidInputError('%s %s is wanted both present and absent' % (kind, target), option=ref['where'])
+        if ref['state'] == 'present' and target not in current_ids:
+            add.append(dict(ref, id=target))
+    remove = sorted((target for target, state in states.items() if state == 'absent' and target in current_ids), key=int)
+    return add, remove
+
+
+def plan_assignments(module, adapter, devices):
+    """Read the profiles and apps of every device and plan what to send; raises before any write on bad input."""
+    params = module.params
+    adapter = assignments_adapter(adapter)
+    devices = adapter.check_label_writes(devices, option='devices')
+    wanted = dict((kind, check_items(kind, params.get(kind))) for kind in ('profiles', 'apps') if params.get(kind))
+    readers = dict(profiles=adapter.device_profiles, apps=adapter.device_apps)
+    plans, missing = {}, []
+    for device_id in devices:
+        plan = {}
+        for kind, items in wanted.items():
+            current = readers[kind](device_id)
+            if current is None:
+                missing.append(device_id)
+                plan = None
+                break
+            add, remove = plan_items(kind, items, current, device_id)
+            before = sorted(set(record['id'] for record in current), key=int)
+            after = sorted((set(before) - set(remove)) | set(ref['id'] for ref in add), key=int)
+            plan[kind] = dict(add=add, remove=remove, before=before, after=after)
+        if plan is not None:
+            plans[device_id] = plan
+    return adapter, devices, plans, missing
+
+
+def send_assignments(adapter, plans):
+    """Dissociate, then associate, per device; returns (requests sent, failures, {(device, kind, way): ids done})."""
+    sent, failures, done = 0, [], {}
+    for device_id, plan in plans.items():
+        calls = []
+        profiles = plan.get('profiles')
+        if profiles and profiles['remove']:
+            calls.append(('profiles', 'removed', profiles['remove'], adapter.dissociate_profiles))
+        if profiles and profiles['add']:
+            calls.append(('profiles', 'added', [ref['id'] for ref in profiles['add']], adapter.associate_profiles))
+        apps = plan.get('apps')
+        if apps and apps['remove']:
+            calls.append(('apps', 'removed', apps['remove'], adapter.dissociate_apps))
+        # One request for each set of install options: the options belong to the whole request.
+        groups = {}
+        for ref in (apps or {}).get('add', []):
+            groups.setdefault(tuple(ref['options'][name] for name in APP_OPTIONS), []).append(ref)
+        for key in sorted(groups, key=repr):
+            refs = groups[key]
+            pairs = [(ref['id'], ref['release_label_id']) for ref in refs]
+
+            def associate(device, _ids, pairs=pairs, options=dict(zip(APP_OPTIONS, key))):
+                adapter.associate_apps(device, pairs, options)
+            calls.append(('apps', 'added', [ref['id'] for ref in refs], associate))
+        for kind, way, ids, call in calls:
+            sent += 1
+            try:
+                call(device_id, ids)
+            except MdmError as exc:
+                failures.append(dict(device_id=device_id, reason=str(exc)))
+                continue
+            done.setdefault((device_id, kind, way), []).extend(ids)
+    return sent, failures, done
+
+
+def merge_assignments(report, devices, plans, missing, done, check_mode, diff):
+    """Add profiles_added / profiles_removed / apps_added / apps_removed to the per-device report, and the diff."""
+    by_id = dict((item['device_id'], item) for item in report)
+    before, after = diff if diff is not None else ({}, {})
+    for device_id in devices:
+        item = by_id.get(device_id)
+        if item is None:
+            item = by_id[device_id] = dict(device_id=device_id, changed=False, fields=[], status=None)
+            report.append(item)
+        plan = plans.get(device_id, {})
+        for kind in ('profiles', 'apps'):
+            for way, key in (('added', 'add'), ('removed', 'remove')):
+                if kind not in plan:
+                    item['%s_%s' % (kind, way)] = []
+                    continue
+                planned = [ref['id'] if isinstance(ref, dict) else ref for ref in plan[kind][key]]
+                item['%s_%s' % (kind, way)] = planned if check_mode else done.get((device_id, kind, way), [])
+            if kind in plan and (plan[kind]['add'] or plan[kind]['remove']):
+                before.setdefault(device_id, {})[kind] = plan[kind]['before']
+                after.setdefault(device_id, {})[kind] = plan[kind]['after']
+        item['changed'] = bool(item['changed'] or any(item['%s_%s' % (kind, way)] for kind in ('profiles', 'apps')
+                                                      for way in ('added', 'removed')))
+    failures = [dict(device_id=device_id, reason='no such device') for device_id in missing]
+    return failures, ((before, after) if before or after else None)
+
+
 def run(module, adapter):
     devices = check_options(module.params)
-    if module.params['state'] == 'present':
-        report, sent, failures, diff = update(module, adapter, devices)
+    params = module.params
+    assignments = bool(params.get('profiles') or params.get('apps'))
+    if params['state'] == 'present':
+        plans = None
+        if assignments:
+            adapter_, ids, plans, missing = plan_assignments(module, adapter, devices)
+        if params['details'] is not None or not assignments:
+            report, sent, failures, diff = update(module, adapter, devices)
+        else:
+            report, sent, failures, diff = [], 0, [], None
+        if assignments:
+            done = {}
+            if not module.check_mode:
+                more, write_failures, done = send_assignments(adapter_, plans)
+                sent += more
+                failures.extend(write_failures)
+            missing_failures, diff = merge_assignments(report, ids, plans, missing, done, module.check_mode, diff)
+            known = set(item['device_id'] for item in failures)
+            failures.extend(item for item in missing_failures if item['device_id'] not in known)
     else:
+        for kind in ('profiles', 'apps'):
+            if params.get(kind):
+                raise InvalidInputError('applies to state=present only', option=kind)
         report, sent, failures, diff = delete(module, adapter, devices)
     changed = any(item['changed'] for item in report)
     result = dict(devices=report, requests=sent, failures=failures)
@@ -227,6 +512,21 @@ def main():
             devices=dict(type='list', elements='str', required=True),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             details=dict(type='dict'),
+            profiles=dict(type='list', elements='dict', options=dict(
+                id=dict(type='str'),
+                name=dict(type='str'),
+                state=dict(type='str', choices=['present', 'absent'], default='present'),
+            ), mutually_exclusive=[['id', 'name']], required_one_of=[['id', 'name']]),
+            apps=dict(type='list', elements='dict', options=dict(
+                id=dict(type='str'),
+                name=dict(type='str'),
+                state=dict(type='str', choices=['present', 'absent'], default='present'),
+                release_label_id=dict(type='str'),
+                silent_install=dict(type='bool'),
+                notify_user_via_email=dict(type='bool'),
+                invite_user=dict(type='bool'),
+                do_not_uninstall=dict(type='bool'),
+            ), mutually_exclusive=[['id', 'name']], required_one_of=[['id', 'name']]),
         ),
         supports_check_mode=True,
     )
