@@ -142,7 +142,9 @@ notes:
     C(GET /api/v1/mdm/devices/{device_id}/apps) read what each device has (the C(apps) list of the reply; which of its
     two lists holds the associated apps is not stated by the reference), then C(DELETE) and C(POST) on the same paths
     dissociate and associate only the difference - one request per device and kind, and one per set of install options
-    for apps. The install options of an app already associated are not compared or changed."
+    for apps. The install options of an app already associated are not compared or changed. On ManageEngine MDM
+    cloud the reads need the OAuth scope C(MDMOnDemand.MDMInventory.READ), the writes
+    C(MDMOnDemand.MDMDeviceMgmt.CREATE) and C(MDMOnDemand.MDMDeviceMgmt.DELETE)."
   - A write is never sent twice after a lost reply.
 '''
 
