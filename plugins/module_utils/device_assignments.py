@@ -101,6 +101,11 @@ def plan_assignments(params, adapter, devices):
     return adapter, devices, plans, missing
 
 
+def _app_association(adapter, pairs, options):
+    """A call ``(device id, ids)`` that associates ``pairs`` (app id, release label id) with these install options."""
+    return lambda device_id, _ids: adapter.associate_apps(device_id, pairs, options)
+
+
 def send_assignments(adapter, plans):
     """Dissociate, then associate, per device; returns (requests sent, failures, {(device, kind, way): ids done})."""
     sent, failures, done = 0, [], {}
@@ -122,9 +127,7 @@ def send_assignments(adapter, plans):
             refs = groups[key]
             pairs = [(ref['id'], ref['release_label_id']) for ref in refs]
 
-            def associate(device, _ids, pairs=pairs, options=dict(zip(APP_OPTIONS, key))):
-                adapter.associate_apps(device, pairs, options)
-            calls.append(('apps', 'added', [ref['id'] for ref in refs], associate))
+            calls.append(('apps', 'added', [ref['id'] for ref in refs], _app_association(adapter, pairs, dict(zip(APP_OPTIONS, key)))))
         for kind, way, ids, call in calls:
             sent += 1
             try:

@@ -54,8 +54,8 @@ AVAILABLE = {'errorCode': 0, 'errorDesc': 'Account name is available'}
 TAKEN = {'errorCode': 1, 'errorDesc': 'Account name is not available'}
 
 
-def run(module_cls, script, options=OPTIONS, **params):
-    adapter, session, _sleeps = build(options, script)
+def run(module_cls, script, options=None, **params):
+    adapter, session, _sleeps = build(options or OPTIONS, script)
     module = FakeModule(**params)
     try:
         return module_cls.run(module, adapter) + (module,)
