@@ -1,8 +1,21 @@
 """The MaaS360 account-provisioning and ManageEngine device profile / app mixins of the simulator."""
 
+import pytest
 import requests
 
+from mdmsim.control import Simulator
 from test_vendors import maas_token
+
+
+@pytest.fixture(scope='module')
+def sim():
+    """A simulator of its own: these tests write (accounts, assignments, ledger entries) where the shared one must not."""
+    simulator = Simulator(devices=20, seed=9)
+    simulator.start()
+    try:
+        yield simulator
+    finally:
+        simulator.stop()
 
 ACCOUNTS = '/account-provisioning/account/1.0/'
 
