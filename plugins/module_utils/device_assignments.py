@@ -126,7 +126,6 @@ def send_assignments(adapter, plans):
         for key in sorted(groups, key=repr):
             refs = groups[key]
             pairs = [(ref['id'], ref['release_label_id']) for ref in refs]
-
             calls.append(('apps', 'added', [ref['id'] for ref in refs], _app_association(adapter, pairs, dict(zip(APP_OPTIONS, key)))))
         for kind, way, ids, call in calls:
             sent += 1
