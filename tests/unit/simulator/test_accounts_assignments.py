@@ -17,6 +17,7 @@ def sim():
     finally:
         simulator.stop()
 
+
 ACCOUNTS = '/account-provisioning/account/1.0/'
 
 
@@ -80,7 +81,7 @@ def test_manageengine_device_profiles_and_apps(sim):
     assert call('POST', '/apps', body).status_code == 204
     assert call('DELETE', '/apps', {'app_ids': [9007199254740997]}).status_code == 204
     assert [a['app_id'] for a in call('GET', '/apps').json()['apps']] == [9007199254740999]
-    assert sim.manageengine_assignments(device) == {'profiles': ['12356'],
-                                                     'apps': {'9007199254740999': {'silent_install': True, 'release_label_id': None}}}
+    expected = {'profiles': ['12356'], 'apps': {'9007199254740999': {'silent_install': True, 'release_label_id': None}}}
+    assert sim.manageengine_assignments(device) == expected
     missing = requests.get('%s/api/v1/mdm/devices/1/profiles' % params['url'], headers=headers, verify=sim.ca_path, timeout=10)
     assert missing.status_code == 404
