@@ -16,8 +16,11 @@ from mdmsim.control import Simulator
 
 # The simulator's catalogue (dialects/manageengine_assignments.py): every device starts with profile 12355
 # ("Corporate Wi-Fi") and app ...997 ("Company Portal").
-VPN, WIFI = '12356', '12355'
-PORTAL, NOTES_APP, RED_BALL = '9007199254740997', '9007199254740999', '9007199254740996'
+VPN = '12356'
+WIFI = '12355'
+PORTAL = '9007199254740997'
+NOTES_APP = '9007199254740999'
+RED_BALL = '9007199254740996'
 
 
 @pytest.fixture(scope='module')
