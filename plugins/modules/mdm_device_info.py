@@ -104,8 +104,8 @@ options:
     description:
       - Also read the firmware password of each device (ManageEngine MDM, Mac devices), returned only as
         RV(devices[].mdm_facts.firmware_password).
-      - The password is part of the module result, so set C(no_log: true) on the task and keep the registered
-        variable out of logs.
+      - The password is part of the module result, so the task must set C(no_log: true); without it the module fails
+        before any request. Keep the registered variable out of logs too.
       - Other vendors fail before any request.
     type: bool
     default: false
@@ -267,6 +267,7 @@ facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import run_module
 
@@ -278,6 +279,9 @@ def run(module, adapter):
     if params['gather'] or params['gather_params'] or params['gather_firmware_password']:
         # Checked before the first request: an unknown fact or parameter costs nothing.
         plan = adapter.check_gather(params['gather'], params['gather_params'], params['gather_firmware_password'])
+        if plan.firmware_password and not module.no_log:
+            raise InvalidInputError('firmware passwords are returned in the result: set no_log: true on the task',
+                                    option='gather_firmware_password')
     if params['device_id'] is not None:
         device = adapter.get_device(params['device_id'], include_raw=params['include_raw'])
         devices = [device] if device is not None else []

@@ -12,15 +12,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
-import os
-import sys
+import json
 
 import pytest
 
 from conftest import SIM_DEVICES, run_playbook
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'simulator'))
-from mdmsim.dialects.manageengine_facts import HISTORY_PAGE, _number  # noqa: E402  pylint: disable=wrong-import-position
+from mdmsim.dialects.manageengine_facts import HISTORY_PAGE, _number
 
 SEED = 7
 ME_FLAVOURS = ('manageengine', 'manageengine_onprem')
@@ -184,20 +181,25 @@ def test_manageengine_location_request_is_not_sent_in_check_mode(sim, tmp_path):
     assert len(sim.ledger()) == ledger
 
 
-def test_manageengine_firmware_password_only_when_asked(sim, tmp_path):
+def test_manageengine_firmware_password_only_when_asked_and_only_under_no_log(sim, tmp_path):
     device_id = me_ids(sim)[7]
+    password = firmware_password(device_id)
     sim.clear_log()
-    result = ok(run_playbook(tmp_path, 'device_facts.yml', sim.params('manageengine'),
-                             extra=dict(device_id=device_id, gather=['firmware'], gather_firmware_password=True)))
-    facts = result['devices'][0]['mdm_facts']
-    assert facts['firmware_password'] == {'firmware_password': firmware_password(device_id), 'resource_id': int(device_id)}
+    refused = run_playbook(tmp_path, 'device_facts.yml', sim.params('manageengine'),
+                           extra=dict(device_id=device_id, gather=['firmware'], gather_firmware_password=True))
+    assert refused.rc != 0
+    assert 'set no_log: true on the task' in refused.output
+    assert sim.log('manageengine') == [] and sim.log('zoho_accounts') == []
+    run = run_playbook(tmp_path, 'device_facts.yml', sim.params('manageengine'), verbosity=4,
+                       extra=dict(device_id=device_id, gather=['firmware'], gather_firmware_password=True, hide=True))
+    assert run.rc == 0, run.output[-3000:]
+    facts = run.result['devices'][0]['mdm_facts']
+    assert facts['firmware_password'] == {'firmware_password': password, 'resource_id': int(device_id)}
     assert 'firmware_password' not in facts['firmware']
-    assert firmware_password(device_id) not in repr(sim.log())
-    # With no_log on the task (as the docs ask), the password is nowhere in the output, even at -vvvv.
-    hidden = run_playbook(tmp_path, 'device_facts.yml', sim.params('manageengine'), verbosity=4,
-                          extra=dict(device_id=device_id, gather_firmware_password=True, hide=True))
-    assert hidden.rc == 0, hidden.output[-3000:]
-    assert firmware_password(device_id) not in hidden.output
+    # Only there: once in the whole result, nowhere in the -vvvv output, nowhere in the simulator's log.
+    assert json.dumps(run.result).count(password) == 1
+    assert password not in run.output
+    assert password not in repr(sim.log())
 
 
 def test_manageengine_gathers_for_many_devices_with_bounded_concurrency(sim, tmp_path):
