@@ -276,7 +276,7 @@ def run(module, adapter):
     """List or look up devices; an _info module never changes anything."""
     params = module.params
     plan = None
-    if params['gather'] or params['gather_params'] or params['gather_firmware_password']:
+    if params.get('gather') or params.get('gather_params') or params.get('gather_firmware_password'):
         # Checked before the first request: an unknown fact or parameter costs nothing.
         plan = adapter.check_gather(params['gather'], params['gather_params'], params['gather_firmware_password'])
         if plan.firmware_password and not module.no_log:

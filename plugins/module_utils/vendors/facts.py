@@ -16,6 +16,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     InvalidInputError,
     NotFoundError,
     NotSupportedError,
+    vendor_display_name,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
@@ -80,7 +81,6 @@ class GatherMixin:
         return dict(params)
 
     def _display(self):
-        from ansible_collections.fleetops.mdm.plugins.module_utils.errors import vendor_display_name
         return vendor_display_name(self.name)
 
     def gather_device_facts(self, device_ids, plan, concurrency=4, check_mode=False):

@@ -68,6 +68,8 @@ class ManageEngineFactsMixin(GatherMixin):
         'wait_timeout': 'location_request: seconds to wait for the addresses (default 120)',
     }
     FIRMWARE_PASSWORD = True
+    # The pause between reads of a location request (tests replace it).
+    fact_sleep = staticmethod(time.sleep)
 
     def check_gather_params(self, params, names, option):
         params = super(ManageEngineFactsMixin, self).check_gather_params(params, names, option)
@@ -132,24 +134,26 @@ class ManageEngineFactsMixin(GatherMixin):
         """"Device Location Request" and its result: POST once (never re-sent: it reaches the device), then read
         the batch with GET until it is no longer pending or ``wait_timeout`` seconds passed."""
         operation = 'request the location of device %s' % device_id
+        path = self._device_path(device_id, 'locations_with_address')
+        # The reference's example body carries the device id as "id" (a JSON number, every digit kept).
         body = {'id': int(device_id), 'no_of_days': params['no_of_days']}
         for key in ('from', 'to'):
             if params.get(key) is not None:
                 body[key] = params[key]
-        path = self._device_path(device_id, 'locations_with_address')
         reply = self.parse_json(self.call('POST', path, operation, json_body=body, safe=False), operation)
         if not isinstance(reply, dict) or reply.get('export_batch_id') in (None, ''):
             raise self.bad_response('the reply has no export_batch_id', operation)
         batch = str(reply['export_batch_id'])
         status = reply.get('status')
         wait = reply.get('wait')
-        deadline = time.time() + params['wait_timeout']
-        result = None
+        # The pauses between reads add up to at most wait_timeout seconds.
+        waited = 0.0
         while True:
             pause = _pause(wait)
-            if time.time() + pause > deadline:
+            if waited + pause > params['wait_timeout']:
                 break
-            time.sleep(pause)
+            self.fact_sleep(pause)
+            waited += pause
             result = self._object(device_id, 'locations_with_address', 'read the location request %s of device %s' % (batch, device_id),
                                   params={LOCATION_BATCH_PARAM: batch})
             if isinstance(result.get('locations'), list):
