@@ -103,7 +103,7 @@ options:
   gather_firmware_password:
     description:
       - Also read the firmware password of each device (ManageEngine MDM, Mac devices), returned only as
-        RV(devices[].mdm_facts.firmware_password).
+        C(firmware_password) in RV(devices[].mdm_facts).
       - The password is part of the module result, so the task must set C(no_log) to V(true); without it the module fails
         before any request. Keep the registered variable out of logs too.
       - Other vendors fail before any request.
