@@ -270,6 +270,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
 
 def run(module, adapter):
@@ -282,6 +283,7 @@ def run(module, adapter):
         if plan.firmware_password and not module.no_log:
             raise InvalidInputError('firmware passwords are returned in the result: set no_log: true on the task',
                                     option='gather_firmware_password')
+        check_concurrency(params['concurrency'])
     if params['device_id'] is not None:
         device = adapter.get_device(params['device_id'], include_raw=params['include_raw'])
         devices = [device] if device is not None else []

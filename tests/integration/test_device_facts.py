@@ -347,3 +347,27 @@ def test_without_gather_the_result_is_unchanged(sim, tmp_path):
     assert len(result['devices']) == SIM_DEVICES
     assert 'facts' not in result
     assert all('mdm_facts' not in device for device in result['devices'])
+
+
+# -- faults -----------------------------------------------------------------------------------------------------------
+def test_gathering_is_exact_with_20_percent_429_and_503(sim, tmp_path):
+    device_id = next(device_id for device_id in me_ids(sim) if history_count(device_id) > 2 * HISTORY_PAGE)
+    extra = dict(device_id=device_id, gather=['command_history', 'apps', 'privacy'])
+    clean = ok(run_playbook(tmp_path, 'device_facts.yml', sim.params('manageengine'), extra=extra))
+    sim.set_faults('manageengine', rate=0.2, kinds=['429', '503'], methods=['GET'], retry_after=1)
+    sim.clear_log()
+    faulted = ok(run_playbook(tmp_path, 'device_facts.yml', dict(sim.params('manageengine'), max_retries=10), extra=extra))
+    assert [entry for entry in sim.log('manageengine') if entry.get('fault')], 'no fault was injected: the test proves nothing'
+    assert faulted['devices'] == clean['devices']
+
+
+def test_a_location_request_that_may_have_arrived_is_never_sent_again(sim, tmp_path):
+    device_id = me_ids(sim)[9]
+    sim.set_faults('manageengine', rate=1, kinds=['503'], methods=['POST'], count=1)
+    sim.clear_log()
+    run = run_playbook(tmp_path, 'device_facts.yml', sim.params('manageengine'),
+                       extra=dict(device_id=device_id, gather=['location_request']))
+    assert run.rc != 0
+    assert 'request the location of device %s' % device_id in run.output
+    posts = [entry for entry in sim.log('manageengine') if entry['method'] == 'POST']
+    assert len(posts) == 1
