@@ -1,0 +1,136 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, fleetops.mdm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: mdm_user_info
+short_description: List and search the user accounts of an MDM server
+version_added: 0.1.0
+description:
+  - Lists the MobileIron Cloud user accounts, every page of them, or finds one user by its user id.
+  - Never changes anything. Passwords, password histories and registration PINs are never returned.
+  - Other vendors fail with a clear message before any request - see the support matrix of the collection's README.
+author:
+  - fleetops.mdm contributors (@fleetops)
+extends_documentation_fragment:
+  - fleetops.mdm.connection
+  - fleetops.mdm.attributes
+  - fleetops.mdm.attributes.INFO_MODULE
+options:
+  uid:
+    description:
+      - Only the user with this user id (its e-mail address in MobileIron Cloud), found with the vendor's
+        C(fq=UID=...) search. The result is empty when there is no such user.
+    type: str
+  query:
+    description:
+      - Only the users that the vendor's free-text search (C(q)) finds; ignored with O(uid).
+    type: str
+  page_size:
+    description:
+      - Users per request (1 to 500); the largest page by default.
+    type: int
+  concurrency:
+    description:
+      - How many pages are read at once (1 to 32).
+    type: int
+    default: 4
+notes:
+  - "Support: MobileIron Cloud (C(GET /api/v1/account), C(rows) at most 500, C(start) index). IBM MaaS360 documents a
+    user search path only, without its parameters or reply; ManageEngine MDM and MobileIron Core document no user calls in
+    the references this collection follows."
+seealso:
+  - module: fleetops.mdm.mdm_user
+'''
+
+EXAMPLES = r'''
+- name: Every user
+  fleetops.mdm.mdm_user_info:
+    vendor: mobileiron_cloud
+    url: https://na1.mobileiron.com
+    username: admin@example.com
+    password: "{{ vault_cloud_password }}"
+  register: everyone
+
+- name: One user by user id
+  fleetops.mdm.mdm_user_info:
+    uid: jane.doe@example.com
+  register: jane
+'''
+
+RETURN = r'''
+users:
+  description: The users found, in the vendor's order; the fields are those of RV(fleetops.mdm.mdm_user#module:user).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The vendor's account id.
+      type: str
+    uid:
+      description: The user id.
+      type: str
+    email:
+      description: The e-mail address.
+      type: str
+    display_name:
+      description: The display name.
+      type: str
+    enabled:
+      description: Whether the account is enabled.
+      type: bool
+    invite_state:
+      description: The invitation state.
+      type: str
+    device_count:
+      description: How many devices the user has.
+      type: int
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
+from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.users import check_uid, user_adapter
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud_users import normalise_user
+
+
+def run(module, adapter):
+    params = module.params
+    users = user_adapter(adapter, 'listing users')
+    concurrency = check_concurrency(params['concurrency'])
+    page_size = params['page_size']
+    if page_size is not None and not 1 <= page_size <= users.user_page_size:
+        raise InvalidInputError('out of range', option='page_size', allowed=['1 to %d' % users.user_page_size])
+    if params['uid'] is not None:
+        record = users.find_user(check_uid(params['uid']))
+        records = [record] if record is not None else []
+    else:
+        query = (params['query'] or '').strip() or None
+        records = users.list_users(query=query, page_size=page_size, concurrency=concurrency)
+    return False, dict(users=[normalise_user(record, adapter.name) for record in records]), None
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=module_argument_spec(
+            uid=dict(type='str'),
+            query=dict(type='str'),
+            page_size=dict(type='int'),
+            concurrency=dict(type='int', default=4),
+        ),
+        supports_check_mode=True,
+    )
+    run_module(module, run)
+
+
+if __name__ == '__main__':
+    main()
