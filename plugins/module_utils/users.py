@@ -10,10 +10,12 @@ __metaclass__ = type
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, NotSupportedError
 
 
-def user_adapter(adapter, what='managing users'):
-    """The adapter itself when its vendor documents user calls (a users mixin); NotSupportedError before any request otherwise."""
-    if not getattr(adapter, 'supports_users', False):
-        raise NotSupportedError('%s (no documented user API)' % what, adapter.name)
+def user_adapter(adapter, what='managing users', search_only=False):
+    """The adapter itself when its vendor documents user calls (a users mixin); NotSupportedError before any request otherwise.
+
+    ``search_only``: listing and finding users is enough (mdm_user_info)."""
+    if not getattr(adapter, 'supports_user_search' if search_only else 'supports_users', False):
+        raise NotSupportedError('%s (no documented call for it)' % what, adapter.name)
     return adapter
 
 

@@ -12,7 +12,7 @@ module: mdm_user_info
 short_description: List and search the user accounts of an MDM server
 version_added: 0.1.0
 description:
-  - Lists the MobileIron Cloud user accounts, every page of them, or finds one user by its user id.
+  - Lists the MobileIron Cloud or IBM MaaS360 users, every page of them, or finds one user by its user id.
   - Never changes anything. Passwords, password histories and registration PINs are never returned.
   - Other vendors fail with a clear message before any request - see the support matrix of the collection's README.
 author:
@@ -24,16 +24,18 @@ extends_documentation_fragment:
 options:
   uid:
     description:
-      - Only the user with this user id (its e-mail address in MobileIron Cloud), found with the vendor's
-        C(fq=UID=...) search. The result is empty when there is no such user.
+      - Only the user with this user id, compared without regard to case. The result is empty when there is no such user.
+      - MobileIron Cloud - the e-mail address, found with the vendor's C(fq=UID=...) search.
+      - IBM MaaS360 - the user name or e-mail address, found in the full listing (no documented search filter).
     type: str
   query:
     description:
-      - Only the users that the vendor's free-text search (C(q)) finds; ignored with O(uid).
+      - Only the users that the vendor's free-text search (C(q)) finds (MobileIron Cloud), or whose user name, e-mail
+        address or full name contains it (IBM MaaS360, checked by the module); ignored with O(uid).
     type: str
   page_size:
     description:
-      - Users per request (1 to 500); the largest page by default.
+      - Users per request (MobileIron Cloud 1 to 500; IBM MaaS360 25, 50, 100, 200 or 250); the largest page by default.
     type: int
   concurrency:
     description:
@@ -41,9 +43,10 @@ options:
     type: int
     default: 4
 notes:
-  - "Support: MobileIron Cloud (C(GET /api/v1/account), C(rows) at most 500, C(start) index). IBM MaaS360 documents a
-    user search path only, without its parameters or reply; ManageEngine MDM and MobileIron Core document no user calls in
-    the references this collection follows."
+  - "Support: MobileIron Cloud (C(GET /api/v1/account), C(rows) at most 500, C(start) index); IBM MaaS360
+    (C(GET /user-apis/user/1.0/search/{billingID}) with C(includeAllUsers=1), C(pageSize) / C(pageNumber); beyond the path,
+    the parameters and reply follow public clients of the API and are unverified). ManageEngine MDM and MobileIron Core
+    document no user calls in the references this collection follows."
 seealso:
   - module: fleetops.mdm.mdm_user
 '''
@@ -100,14 +103,15 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.options import module
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.users import check_uid, user_adapter
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud_users import normalise_user
 
 
 def run(module, adapter):
     params = module.params
-    users = user_adapter(adapter, 'listing users')
+    users = user_adapter(adapter, 'listing users', search_only=True)
     concurrency = check_concurrency(params['concurrency'])
     page_size = params['page_size']
+    if page_size is not None and adapter.name == 'maas360' and page_size not in (25, 50, 100, 200, 250):
+        raise InvalidInputError('not a page size MaaS360 accepts', option='page_size', allowed=[25, 50, 100, 200, 250])
     if page_size is not None and not 1 <= page_size <= users.user_page_size:
         raise InvalidInputError('out of range', option='page_size', allowed=['1 to %d' % users.user_page_size])
     if params['uid'] is not None:
@@ -116,7 +120,7 @@ def run(module, adapter):
     else:
         query = (params['query'] or '').strip() or None
         records = users.list_users(query=query, page_size=page_size, concurrency=concurrency)
-    return False, dict(users=[normalise_user(record, adapter.name) for record in records]), None
+    return False, dict(users=[users.normalise_user_record(record) for record in records]), None
 
 
 def main():

@@ -324,3 +324,21 @@ def test_user_info_lists_every_page_and_changes_nothing(sim, tmp_path):
     assert not any(set(user) & {'password', 'passwordHistory', 'registrationPin', 'pin'} for user in result['users'])
     result = ok(run_playbook(tmp_path, 'user_info_once.yml', sim.params(VENDOR), extra=dict(search={'uid': 'nobody@nowhere'})))
     assert result['users'] == []
+
+
+def test_maas360_user_info_lists_every_page_and_finds_one(sim, tmp_path):
+    expected = sim.users('maas360')
+    assert len(expected) > 25
+    sim.clear_log()
+    conn = sim.params('maas360')
+    result = ok(run_playbook(tmp_path, 'user_info_once.yml', conn, extra=dict(search={'page_size': 25})))
+    assert [user['email'] for user in result['users']] == [item['record']['emailAddress'] for item in expected]
+    assert result['users'][0]['id'] == expected[0]['record']['userIdentifier']
+    searches = [entry for entry in sim.log('maas360') if entry['path'].startswith('/user-apis/')]
+    assert len(searches) == -(-len(expected) // 25)
+    assert all(entry['query']['includeAllUsers'] == ['1'] for entry in searches)
+    wanted = expected[-1]['record']
+    result = ok(run_playbook(tmp_path, 'user_info_once.yml', conn, extra=dict(search={'uid': wanted['userName'].upper()})))
+    assert [user['display_name'] for user in result['users']] == [wanted['fullName']]
+    result = failed(run_playbook(tmp_path, 'user_once.yml', conn, extra=dict(user={'uid': wanted['userName']})))
+    assert 'not supported by IBM MaaS360' in result['msg']

@@ -113,7 +113,11 @@ class MobileIronCloudUsersMixin:
     """User calls of MobileIron Cloud; mixed into MobileIronCloudAdapter."""
 
     supports_users = True
+    supports_user_search = True
     user_page_size = MAX_ROWS
+
+    def normalise_user_record(self, raw):
+        return normalise_user(raw, self.name)
 
     # -- the reply envelope --------------------------------------------------------------------------------------
     def _user_call(self, method, path, operation, **kwargs):
