@@ -307,9 +307,9 @@ class Simulation:
             return 200, {'count': len(state.entries(vendor))}
 
         return {('GET', '/log'): get_log, ('DELETE', '/log'): clear_log, ('GET', '/ledger'): ledger,
-                ('GET', '/devices'): devices, ('GET', '/labels'): labels, ('GET', '/users'): users, ('PUT', '/faults'): put_faults, ('DELETE', '/faults'): clear_faults,
+                ('GET', '/devices'): devices, ('GET', '/labels'): labels, ('PUT', '/faults'): put_faults, ('DELETE', '/faults'): clear_faults,
                 ('POST', '/tokens/expire'): expire, ('GET', '/tokens'): tokens,
-                ('POST', '/fleet/add'): fleet_add, ('POST', '/fleet/remove'): fleet_remove}
+                ('POST', '/fleet/add'): fleet_add, ('POST', '/fleet/remove'): fleet_remove, ('GET', '/users'): users}
 
     def describe(self):
         params = self.params()

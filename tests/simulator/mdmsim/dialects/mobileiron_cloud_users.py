@@ -418,8 +418,8 @@ class MobileIronCloudUsers:
             pin = str(self.state.token_rng.randrange(10 ** (digits - 1), 10 ** digits))
             item = {'id': 37000 + store.pin_seq, 'createdAt': now, 'createdBy': account_id, 'accountId': account_id,
                     'pin': pin, 'expiresAt': now + store.policy['pinLifetimeMillis'], 'used': False}
-            store.accounts[account_id]['registrationPin'] = {'createdAt': now, 'expiresAt': item['expiresAt'], 'pin': pin,
-                                                            'used': False}
+            store.accounts[account_id]['registrationPin'] = {
+                'createdAt': now, 'expiresAt': item['expiresAt'], 'pin': pin, 'used': False}
             result.append(item)
             self.state.record_action(self.name, 'registration_pin', None, account_id=account_id)
         return _ok(result)
