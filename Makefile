@@ -96,8 +96,13 @@ units-2.16: venv-2.16 collection
 
 # The integration tests start the simulator and run ansible-playbook / ansible-inventory
 # from the interpreter's bin directory.
-integration: venv collection
+integration: venv collection browser
 	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python -m pytest $(PYTEST_ARGS) tests/integration
+
+# The fleet report test opens the report in headless Chromium (Debian package chromium).
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 # --- molecule: every role scenario in extensions/molecule; the default scenario starts and stops one simulator
 # for all of them (shared_state). --destroy always stops it when a scenario fails too.
