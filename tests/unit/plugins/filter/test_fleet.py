@@ -83,8 +83,8 @@ def test_bar_chart_draws_one_bar_per_value_and_escapes_labels():
     svg = fleet.svg_bar_chart([['<script>', 3], ['ios 18', 1], ['none', 0]], 'OS & versions')
     root = ET.fromstring(svg)
     bars = root.findall('.//%sg/%srect' % (SVG, SVG))
-    assert [bar.get('class') for bar in bars] == ['bar'] * 3
-    assert [int(bar.get('width')) for bar in bars][2] == 0 and int(bars[0].get('width')) > int(bars[1].get('width'))
+    assert [item.get('class') for item in bars] == ['bar'] * 3
+    assert [int(item.get('width')) for item in bars][2] == 0 and int(bars[0].get('width')) > int(bars[1].get('width'))
     assert '<script>' not in svg and '&lt;script&gt;' in svg and root.get('aria-label') == 'OS & versions'
 
 
