@@ -34,6 +34,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
     result,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
+    BadResponseError,
     InvalidInputError,
     MdmError,
     NotFoundError,
@@ -287,13 +288,12 @@ class ManageEngineActionsMixin:
 
     def _send_bulk(self, spec, params, devices):
         """``POST /api/v1/mdm/actions/{command_name}``, BULK_MAX ids a call; groups go with the first call only.
-        Devices of the groups that the reply names beyond the given ids get results of their own, after those."""
+        One result per given id, in order (the module's contract).  Devices the server commanded through the groups
+        beyond the given ids are reported in the first result's ``data.via_groups`` (device_id, outcome, message)."""
         command = spec.extra['command_name']
         groups = list(params.get('groups') or [])
         results = []
-        extra = []
-        seen = set(devices)
-        batches = [devices[start:start + BULK_MAX] for start in range(0, len(devices), BULK_MAX)] or [[]]
+        batches = [devices[start:start + BULK_MAX] for start in range(0, len(devices), BULK_MAX)]
         for number, batch in enumerate(batches):
             # Device ids as JSON numbers with every digit (64-bit: never through float); group ids as text (reference).
             body = {'command_name': command, 'devices': [int(device_id) for device_id in batch]}
@@ -302,23 +302,27 @@ class ManageEngineActionsMixin:
             operation = '%s (%s) on %d device(s)' % (spec.name, command, len(batch))
             try:
                 data = self.call_json('POST', BULK_ACTION_PATH % command, operation, json_body=body, safe=False)
+                verdicts = self._bulk_verdicts(data, spec, operation)
             except TransportError as exc:
                 outcome, message = ('unknown', '%s; %s' % (exc, UNKNOWN_ADVICE)) if exc.maybe_sent else ('failed', str(exc))
                 results.extend(result(device_id, outcome, message) for device_id in batch)
                 continue
+            except BadResponseError as exc:
+                # The server took the call (a 2xx) but its reply cannot be read: the command may well be scheduled.
+                results.extend(result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE)) for device_id in batch)
+                continue
             except MdmError as exc:
                 results.extend(result(device_id, 'failed', str(exc)) for device_id in batch)
                 continue
-            verdicts = self._bulk_verdicts(data, spec, operation)
+            first = len(results)
             for device_id in batch:
                 results.append(verdicts.pop(device_id, None) or result(
                     device_id, 'failed', 'the server named the device in neither success_list nor na_list (no such device?)'))
-            for device_id, verdict in verdicts.items():
-                if device_id not in seen:
-                    seen.add(device_id)
-                    verdict['data'] = dict(verdict['data'] or {}, via_group=True)
-                    extra.append(verdict)
-        return results + extra
+            if groups and number == 0:
+                extra = [dict(device_id=device_id, outcome=verdict['outcome'], message=verdict['message'])
+                         for device_id, verdict in verdicts.items() if device_id not in devices]
+                results[first]['data'] = dict(results[first]['data'] or {}, groups=groups, via_groups=extra)
+        return results
 
     def _bulk_verdicts(self, data, spec, operation):
         if not isinstance(data, dict):

@@ -193,13 +193,19 @@ def test_bulk_scan_batches_and_maps_na_list():
     assert summary['sent'] == len(devices) - 2 and summary['not_applicable'] == 1 and summary['failed'] == 1
 
 
-def test_bulk_group_members_beyond_the_ids_get_their_own_results():
+def test_bulk_group_members_beyond_the_ids_are_reported_with_the_first_result():
     adapter, cat = catalogue()
-    reply = {'success_list': [{'device_id': int(d), 'status': 'SCHEDULED'} for d in ids(1, 7)], 'na_list': []}
-    adapter, session, _sleeps = build(ONPREM, [post('/api/v1/mdm/actions/AssetScan', reply=reply, status=200)])
+    reply = {'success_list': [{'device_id': int(d), 'status': 'SCHEDULED'} for d in ids(1, 7)],
+             'na_list': [{'device_id': int(ids(8)[0]), 'remarks': 'not managed'}]}
+    adapter, session, _sleeps = build(ONPREM, [post('/api/v1/mdm/actions/AssetScan', reply=reply, status=200,
+                                                    json_body={'command_name': 'AssetScan', 'devices': [int(ids(1)[0])],
+                                                               'groups': ['42']})])
     results = adapter.send_action(cat['wakeup'], {'groups': ['42']}, ids(1))
-    assert [r['device_id'] for r in results] == ids(1, 7)
-    assert results[1]['data']['via_group'] is True
+    session.assert_done()
+    assert [r['device_id'] for r in results] == ids(1)
+    via = dict((item['device_id'], item['outcome']) for item in results[0]['data']['via_groups'])
+    assert via == {ids(7)[0]: 'sent', ids(8)[0]: 'not_applicable'}
+    assert results[0]['data']['groups'] == ['42']
 
 
 def test_bulk_lost_reply_is_unknown_for_the_whole_batch_only():
@@ -263,3 +269,12 @@ def test_knox_and_remove_are_not_followed():
     adapter, cat = catalogue()
     assert adapter.wait_actions(cat['knox_lock'], [], timeout=5, interval=0) is False
     assert adapter.wait_actions(cat['remove_action'], [], timeout=5, interval=0) is False
+
+
+def test_bulk_unreadable_reply_is_unknown():
+    adapter, cat = catalogue()
+    adapter, session, _sleeps = build(ONPREM, [post('/api/v1/mdm/actions/AssetScan', reply='{"success_list": [', status=200,
+                                                    content_type='application/json')])
+    results = adapter.send_action(cat['wakeup'], {}, ids(1, 2))
+    session.assert_done()
+    assert [r['outcome'] for r in results] == ['unknown', 'unknown']
