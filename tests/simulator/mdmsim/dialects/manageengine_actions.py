@@ -124,8 +124,6 @@ class ManageEngineActionsMixin:
             entry = self.find(device_id)
             if entry is None:
                 return _error(404, 'COM0008', 'Device not found')
-            if entry.record.get('is_removed'):
-                return _error(400, 'COM0014', 'The device is not managed')
             if knox and not self._knox(entry):
                 return _error(400, 'COM0014', 'Knox is not available on this device')
             details = {'fields': sorted(key for key in body if key != 'action_name')}
