@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import trustme
 
 from mdmsim.dialects.base import Request, Response, json_response
+from mdmsim.dialects.errors import error_body_response
 from mdmsim.dialects.maas360 import MaaS360
 from mdmsim.dialects.manageengine import ManageEngine, ZohoAccounts
 from mdmsim.dialects.mobileiron_cloud import MobileIronCloud
@@ -86,6 +87,8 @@ class VendorHandler(QuietHandler):
             return
         if kind in REASONS or kind in ('429', 'html'):
             response = self.fault_response(kind, retry_after)
+        elif kind == 'error_body':
+            response = error_body_response(dialect.name, request)
         else:
             try:
                 response = dialect.handle(request)
@@ -205,6 +208,8 @@ class Simulation:
         self.admin = ThreadingHTTPServer((HOST, 0), AdminHandler)
         self.admin.daemon_threads = True
         self.admin.routes = self.admin_routes()
+        self.admin.routes.update(self.dialects['maas360'].account_admin_routes())
+        self.admin.routes.update(self.dialects['manageengine'].assignment_admin_routes())
         self.threads = []
 
     def make_configs(self, seed):
