@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
 from mdmsim.dialects.maas360_accounts import MaaS360Accounts
+from mdmsim.dialects.maas360_users import MaaS360Users
 
 AUTH_PREFIX = '/auth-apis/auth/1.0/authenticate/'
 SEARCH_V2_PREFIX = '/device-apis/devices/2.0/search/customer/'
@@ -47,7 +48,7 @@ def _iso(epoch):
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime('%Y-%m-%dT%H:%M:%S')
 
 
-class MaaS360(MaaS360Accounts, Dialect):
+class MaaS360(MaaS360Accounts, MaaS360Users, Dialect):
     name = 'maas360'
 
     def render(self, logical):
@@ -105,6 +106,8 @@ class MaaS360(MaaS360Accounts, Dialect):
             return self.authenticate(request, request.path[len(AUTH_PREFIX):])
         if self.is_account_request(request):
             return self.handle_accounts(request)
+        if self.owns_user_path(request.path):
+            return self.handle_users(request)
         for prefix in (SEARCH_V2_PREFIX, SEARCH_V1_PREFIX):
             if request.path.startswith(prefix) and request.method == 'GET':
                 refused = self.check_token(request, request.path[len(prefix):])
