@@ -81,11 +81,13 @@ options:
       - Choose every device of the server. Destructive actions still obey O(max_devices).
     type: bool
     default: false
-  message:
+  text:
     description:
-      - The text of O(action=send_message), or the lock-screen text of a lock where the vendor takes one.
+      - The message of O(action=send_message), or the lock-screen text of a lock where the vendor takes one.
       - Checked against the vendor's documented maximum length before any request.
+      - Named C(text) because C(message) is reserved by Ansible for its own use.
     type: str
+    aliases: [msg]
   subject:
     description:
       - The subject or title of a message, where the vendor takes one (required for e-mail on MobileIron Core).
@@ -155,7 +157,7 @@ EXAMPLES = r'''
     password: "{{ vault_cloud_password }}"
     action: lock
     devices: ["1001234"]
-    message: This phone is lost. Please call +1 555 0100.
+    text: This phone is lost. Please call +1 555 0100.
 
 - name: Wipe the company-owned devices of a leaver (at most 3)
   fleetops.mdm.mdm_device_action:
@@ -247,7 +249,9 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.runner import Partial
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
 SELECTORS = ('filters', 'vendor_filters', 'label', 'query', 'all_devices')
-MESSAGE_OPTIONS = ('message', 'subject', 'message_type')
+# Module option -> the parameter key the adapters declare (ActionSpec.params) -> what the user reads in a message.
+MESSAGE_OPTIONS = (('text', 'message', 'message'), ('subject', 'subject', 'subject'),
+                   ('message_type', 'message_type', 'message type'))
 # The vendor search parameter that O(query) stands for.
 QUERY_FILTER = {'mobileiron_core': 'query', 'mobileiron_cloud': 'fq'}
 CHANGING = ('sent', 'completed', 'unknown')
@@ -280,18 +284,31 @@ def find_spec(catalogue, params, vendor):
 def command_params(spec, params):
     """``params`` with the message options merged in; a message option the command does not take is an error."""
     merged = dict(params['params'] or {})
-    for key in MESSAGE_OPTIONS:
-        value = params[key]
+    for option, key, words in MESSAGE_OPTIONS:
+        value = params[option]
         if value is None:
             continue
         if key not in spec.params:
-            raise InvalidInputError('%s takes no %s' % (spec.name, key), option=key,
-                                    allowed=sorted(k for k in MESSAGE_OPTIONS if k in spec.params) or ['none of them'])
+            raise InvalidInputError('%s takes no %s' % (spec.name, words), option=option,
+                                    allowed=[o for o, k, _w in MESSAGE_OPTIONS if k in spec.params] or ['none of them'])
         if key in merged:
-            raise InvalidInputError('%s is given both as the option %s and in params' % (key, key),
+            raise InvalidInputError('the %s is given both as the option %s and as params.%s' % (words, option, key),
                                     option='params.%s' % key)
         merged[key] = value
     return merged
+
+
+def check_command(adapter, spec, params):
+    """adapter.check_action(), with an error about a message option named after the option the user wrote."""
+    merged = command_params(spec, params)
+    try:
+        return adapter.check_action(spec, merged, option='params')
+    except InvalidInputError as exc:
+        for option, key, _words in MESSAGE_OPTIONS:
+            if params[option] is not None and exc.option == 'params.%s' % key:
+                exc.option = option
+                exc.message = exc.message.replace('params.%s' % key, option)
+        raise
 
 
 def check_options(params):
@@ -370,7 +387,7 @@ def run(module, adapter):
     check_options(params)
     catalogue = adapter.action_catalogue()
     spec = find_spec(catalogue, params, adapter.name)
-    command = adapter.check_action(spec, command_params(spec, params), option='params')
+    command = check_command(adapter, spec, params)
     ids, listed = resolve(module, adapter, spec)
     guard(spec, ids, params['max_devices'])
 
@@ -410,7 +427,7 @@ def run(module, adapter):
                   devices=ids, results=results, summary=summary)
     bad = [item for item in results if item['outcome'] in ('failed', 'unknown')]
     if bad and params['fail_on_partial']:
-        raise PartialFailure('%s: %d of %d devices failed and %d may or may not have received the command; for '
+        raise PartialFailure('%s: %s of %s devices failed and %s may or may not have received the command; for '
                              'example %s: %s' % (spec.name, summary['failed'], len(ids), summary['unknown'],
                                                  bad[0]['device_id'], bad[0]['message']), changed, report)
     return changed, report, None
@@ -427,7 +444,7 @@ def main():
             label=dict(type='str'),
             query=dict(type='str'),
             all_devices=dict(type='bool', default=False),
-            message=dict(type='str'),
+            text=dict(type='str', aliases=['msg']),
             subject=dict(type='str'),
             message_type=dict(type='str', choices=['sms', 'pns', 'email']),
             params=dict(type='dict', default={}),

@@ -275,7 +275,6 @@ class Matrix:
         self.record('declarative', vendor, fault, ok, '%s; rerun %s' % (
             first, 'converged (nothing left to do)' if not changed else 'converged'))
 
-
     def user_write(self, vendor, fault, spec):
         """mdm_user: change one field of a MobileIron Cloud user; the whole record must keep every other field."""
         records = [item['record'] for item in self.sim.users(vendor) if not item['record'].get('superUser')]

@@ -79,7 +79,7 @@ class Recorder:
 class FakeModule:
     def __init__(self, check_mode=False, **params):
         self.params = dict(action=None, vendor_action=None, devices=None, filters=None, vendor_filters=None, label=None,
-                           query=None, all_devices=False, message=None, subject=None, message_type=None, params={},
+                           query=None, all_devices=False, text=None, subject=None, message_type=None, params={},
                            max_devices=1, wait=False, wait_timeout=300, wait_interval=5, fail_on_partial=True,
                            concurrency=4)
         self.params.update(params)
@@ -101,7 +101,7 @@ def sends(adapter):
 
 
 def test_lock_by_ids_sends_once_in_order_and_reads_nothing():
-    changed, report, adapter = run(action='lock', devices=['d2', 'd1', 'd2'], message='call IT')
+    changed, report, adapter = run(action='lock', devices=['d2', 'd1', 'd2'], text='call IT')
     assert changed
     assert report['devices'] == ['d2', 'd1']
     assert [item['outcome'] for item in report['results']] == ['sent', 'sent']
@@ -145,7 +145,7 @@ def test_not_applicable_and_missing_devices_are_not_sent():
 
 def test_fail_on_partial_false_returns_the_failures():
     adapter = Recorder(replies={'d2': result('d2', 'unknown', 'no answer')})
-    changed, report, _ = run(adapter, action='lock', devices=['d1', 'd2'], fail_on_partial=False)
+    changed, report, _adapter = run(adapter, action='lock', devices=['d1', 'd2'], fail_on_partial=False)
     assert changed and report['summary']['unknown'] == 1
 
 
@@ -183,10 +183,11 @@ def test_wait_follows_when_the_vendor_can_and_warns_otherwise():
     (dict(action='lock', all_devices=True, label='Kiosk'), 'all_devices'),
     (dict(action='lock', label='Nobody'), 'label'),
     (dict(action='lock', label='  '), 'label'),
-    (dict(action='lock', devices=['d1'], message='x' * 21), 'params.message'),
+    (dict(action='lock', devices=['d1'], text='x' * 21), 'text'),
+    (dict(action='lock', devices=['d1'], params={'message': 'x' * 21}), 'params.message'),
     (dict(action='lock', devices=['d1'], subject='hi'), 'subject'),
     (dict(action='lock', devices=['d1'], params={'colour': 'red'}), 'params'),
-    (dict(action='lock', devices=['d1'], message='a', params={'message': 'b'}), 'params.message'),
+    (dict(action='lock', devices=['d1'], text='a', params={'message': 'b'}), 'params.message'),
     (dict(action='send_message', devices=['d1']), 'params.message'),
     (dict(action='lock', devices=['d1'], max_devices=0), 'max_devices'),
     (dict(action='lock', devices=['d1'], wait_timeout=0), 'wait_timeout'),
