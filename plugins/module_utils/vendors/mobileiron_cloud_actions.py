@@ -85,7 +85,9 @@ class MobileIronCloudActions:
 
     def send_action(self, spec, params, devices, concurrency=4):
         devices = list(devices)
-        partition = self.partition_id()
+        # The message call names the partition (XSOAR client); the action calls take ids only (NOTES.md), and name the
+        # partition only when one is configured - no lookup request for them.
+        partition = self.partition_id() if spec.name == 'send_message' else self.options.get('partition_id')
         batches = [devices[start:start + CLOUD_BATCH] for start in range(0, len(devices), CLOUD_BATCH)]
         results = []
         for batch_results in self.map_concurrently(lambda batch: self._cloud_batch(spec, params, batch, partition),
@@ -101,7 +103,9 @@ class MobileIronCloudActions:
             else:
                 form.update(sendPushNotification='true', pushNotificationMessage=params['message'])
             return form
-        form = {'dmPartitionId': partition, 'ids': ','.join(ids)}
+        form = {'ids': ','.join(ids)}
+        if partition not in (None, ''):
+            form['dmPartitionId'] = str(partition).strip()
         if params.get('message'):
             form[LOCK_MESSAGE_FIELD] = params['message']
         return form

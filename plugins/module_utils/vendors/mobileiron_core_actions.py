@@ -146,7 +146,6 @@ class MobileIronCoreActions:
                 uuid = str(record.get('common.uuid') or '').lower()
                 if uuid in wanted:
                     found[uuid] = self.normalise(record, include_raw=True)
-        self._remember_targets(found)
         return found
 
     def _remember_targets(self, found):
@@ -155,6 +154,8 @@ class MobileIronCoreActions:
             self.__dict__.setdefault('_targets', {}).update(found)
 
     def precheck_action(self, spec, devices):
+        # Kept for send_action: a TeamViewer session's path depends on the device's platform.
+        self._remember_targets(devices)
         verdicts = super(MobileIronCoreActions, self).precheck_action(spec, devices)
         for device_id, verdict in verdicts.items():
             raw = (devices[device_id].get('mdm_raw') or {}).get('common.status')
