@@ -16,7 +16,6 @@ ACTION_VERBS = {'lock': 'LOCK', 'unlock': 'UNLOCK', 'wipe': 'WIPE', 'retire': 'R
 ACTION_PATHS = frozenset('/api/v1/device/' + verb for verb in list(ACTION_VERBS) + ['message'])
 MAX_IDS = 200  # NOTES.md: the hard maximum
 NEW_STATE = {'RETIRE': 'RETIRE_PENDING', 'WIPE': 'WIPED'}
-GONE = ('RETIRED', 'RETIRE_PENDING', 'WIPED')
 TRUE = ('true', '1', 'yes')
 
 
@@ -74,11 +73,6 @@ class MobileIronCloudActions:
             missing = [device_id for device_id in ids if device_id not in entries]
             if missing:
                 return json_response(400, _envelope_error('DEVICE_NOT_FOUND', 'Devices not found: %s' % ', '.join(missing)),
-                                     authenticated=True)
-            gone = [device_id for device_id in ids if entries[device_id].record['registrationState'] in GONE
-                    and action not in ('RETIRE', 'WIPE')]
-            if gone:
-                return json_response(400, _envelope_error('INVALID_DEVICE_STATE', 'Devices not active: %s' % ', '.join(gone)),
                                      authenticated=True)
             for device_id in ids:
                 record = entries[device_id].record

@@ -8,7 +8,7 @@ session" (POST /msa/v2/remote/create_teamviewer_session_android|ios, form adminD
 NOTES.md (at most 512 UUIDs per call; status values RETIRE_PENDING, WIPED).
 
 UNVERIFIED (the reference shows successful replies only): the failure strings of deviceResults ("Device not found"
-as in the label calls, the retired / platform refusals), the 400 replies for a missing or too long deviceUuids list,
+as in the label calls, the platform refusal), the 400 replies for a missing or too long deviceUuids list,
 and what a TeamViewer session for an unknown device returns.
 """
 
@@ -36,7 +36,6 @@ ACTION_TYPES = {
 }
 # Status after an accepted command: a retire waits for the device (RETIRE_PENDING, NOTES.md), a wipe is WIPED.
 NEW_STATUS = {'RETIRE': 'RETIRE_PENDING', 'WIPE': 'WIPED'}
-GONE = ('RETIRED', 'RETIRE_PENDING', 'WIPED')
 
 
 class MobileIronCoreActions:
@@ -79,9 +78,6 @@ class MobileIronCoreActions:
                 record = entry.record
                 if platforms is not None and record['common.platform'] not in platforms:
                     results[uuid] = 'Action %s is not supported on %s devices' % (action_type, record['common.platform'])
-                    continue
-                if record['common.status'] in GONE and action_type not in ('RETIRE', 'WIPE', 'CHECK_COMPLIANCE'):
-                    results[uuid] = 'Device is %s' % record['common.status']
                     continue
                 if action_type in NEW_STATUS:
                     record['common.status'] = NEW_STATUS[action_type]
