@@ -214,8 +214,8 @@ class MobileIronCoreActions:
             return [result(uuid, 'unknown', 'the reply has no "successful" field; ' + UNKNOWN_ADVICE) for uuid in uuids]
         expected = spec.extra['action_type']
         if data.get('actionType') not in (None, expected):
-            return [result(uuid, 'unknown', 'the reply is for action %r, not %s; %s' % (data.get('actionType'), expected,
-                                                                                       UNKNOWN_ADVICE)) for uuid in uuids]
+            reason = 'the reply is for action %r, not %s; %s' % (data.get('actionType'), expected, UNKNOWN_ADVICE)
+            return [result(uuid, 'unknown', reason) for uuid in uuids]
         device_results = data.get('deviceResults') if isinstance(data.get('deviceResults'), dict) else {}
         by_uuid = dict((str(key).lower(), value) for key, value in device_results.items())
         command_id, recorded = None, set()

@@ -172,9 +172,8 @@ def test_a_failed_request_is_never_sent_again(failure, outcome):
 
 def search_for(uuids, records):
     query = ' OR '.join('"common.uuid"="%s"' % u for u in uuids)
-    return Expect('GET', '/api/v2/devices', query=dict(SPACE, fields=','.join(DEVICE_FIELDS), query=query, limit='200',
-                                                        offset='0'),
-                  headers=HEADERS, reply={'results': records, 'totalCount': len(records), 'resultCount': len(records)})
+    params = dict(SPACE, fields=','.join(DEVICE_FIELDS), query=query, limit='200', offset='0')
+    return Expect('GET', '/api/v2/devices', query=params, headers=HEADERS, reply={'results': records, 'totalCount': len(records), 'resultCount': len(records)})
 
 
 def test_retire_skips_devices_already_retired_naming_the_core_status():
