@@ -14,6 +14,7 @@ import time
 
 from mdmsim.dialects.base import Dialect, int_arg, json_response
 from mdmsim.dialects.mobileiron_cloud_actions import ACTION_PATHS, MobileIronCloudActions
+from mdmsim.dialects.mobileiron_cloud_users import MobileIronCloudUsers
 
 DEFAULT_PARTITION_ID = 23000  # reference: "defaultDmPartitionId": 23000
 MAX_ROWS = 500                # reference + NOTES.md
@@ -28,7 +29,7 @@ def errors(code, message):
     return {'errors': {'globalErrors': [{'code': code, 'message': message}], 'fieldErrors': None}, 'result': None}
 
 
-class MobileIronCloud(MobileIronCloudActions, Dialect):
+class MobileIronCloud(MobileIronCloudActions, MobileIronCloudUsers, Dialect):
     name = 'mobileiron_cloud'
 
     def render(self, logical):
@@ -66,6 +67,8 @@ class MobileIronCloud(MobileIronCloudActions, Dialect):
         path = request.path.rstrip('/')
         if request.method == 'PUT' and path in ACTION_PATHS:
             return self.handle_action(request, path.rsplit('/', 1)[1])
+        if self.owns_user_path(path):
+            return self.handle_users(request)
         if request.method == 'GET' and path == '/api/v1/tenant/partition/device':
             return self.partitions()
         if request.method == 'GET' and path == '/api/v1/device':
