@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from urllib.parse import unquote
 
 from mdmsim.dialects.base import Dialect, int_arg, json_response
+from mdmsim.dialects.mobileiron_core_actions import ACTION_PREFIXES, MobileIronCoreActions
 from mdmsim.dialects.mobileiron_core_facts import MobileIronCoreFacts
 from mdmsim.fleet import LABELS
 
@@ -157,7 +158,7 @@ def is_advanced(query):
     return bool(re.search(r'=|\bstarts with\b|\bends with\b|\bcontains\b', query, re.IGNORECASE))
 
 
-class MobileIronCore(MobileIronCoreFacts, Dialect):
+class MobileIronCore(MobileIronCoreActions, MobileIronCoreFacts, Dialect):
     name = 'mobileiron_core'
 
     def render(self, logical):
@@ -211,6 +212,8 @@ class MobileIronCore(MobileIronCoreFacts, Dialect):
         if (facts := self.handle_facts(request)) is not None:
             return facts
         path = request.path.rstrip('/')
+        if path.startswith(ACTION_PREFIXES):
+            return self.handle_action(request, path)
         if request.method == 'GET' and path == '/api/v2/ping':
             # Unverified reply body (NOTES.md names the endpoint only).
             return json_response(200, {'results': {'apiVersion': 2, 'vspVersion': '12.0.0.0'}}, authenticated=True)
