@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
 from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
+from mdmsim.dialects.maas360_actions import MaaS360ActionsMixin
 
 AUTH_PREFIX = '/auth-apis/auth/1.0/authenticate/'
 SEARCH_V2_PREFIX = '/device-apis/devices/2.0/search/customer/'
@@ -46,7 +47,7 @@ def _iso(epoch):
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime('%Y-%m-%dT%H:%M:%S')
 
 
-class MaaS360(Dialect):
+class MaaS360(MaaS360ActionsMixin, Dialect):
     name = 'maas360'
 
     def render(self, logical):
@@ -100,6 +101,9 @@ class MaaS360(Dialect):
         return request.path.startswith('/auth-apis/')
 
     def handle(self, request):
+        handled = self.handle_action(request)
+        if handled is not None:
+            return handled
         if request.path.startswith(AUTH_PREFIX) and request.method == 'POST':
             return self.authenticate(request, request.path[len(AUTH_PREFIX):])
         for prefix in (SEARCH_V2_PREFIX, SEARCH_V1_PREFIX):
