@@ -33,7 +33,7 @@ COLLECTION_SRC := galaxy.yml README.md requirements.txt bindep.txt \
 		-o -type f -print 2>/dev/null)
 
 .PHONY: help venv venvs venv-2.16 collection sanity sanity-2.19 sanity-2.16 units units-2.19 \
-	units-2.16 integration lint changelog-lint test demo bench-inventory clean
+	units-2.16 integration lint changelog-lint test demo bench-inventory bench-actions clean
 
 help:
 	@echo "make venv         .venv with requirements-dev.txt (ansible-core 2.19, ansible-lint, pytest, ...)"
@@ -46,6 +46,7 @@ help:
 	@echo "make test         all of the above, in order, stopping at the first failure"
 	@echo "make demo         list 500 simulated devices with playbooks/demo.yml"
 	@echo "make bench-inventory  inventory benchmark (10,000 devices per vendor, 20 ms latency)"
+	@echo "make bench-actions    device-command benchmark (lock of 2,000 devices per vendor vs ansible.builtin.uri)"
 	@echo "make clean        remove venvs, build and test output"
 
 # --- virtualenvs (re-installed only when their requirement files change) ---------------
@@ -123,6 +124,9 @@ demo: venv collection
 BENCH_ARGS ?=
 bench-inventory: venv collection
 	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python benchmarks/inventory.py $(BENCH_ARGS)
+
+bench-actions: venv collection
+	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python benchmarks/actions.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(VENV_2_16) .build tests/output .ansible collections .pytest_cache
