@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import re
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
@@ -23,6 +24,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     InvalidInputError,
     MdmError,
     NotFoundError,
+    ServerError,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     VendorAdapter,
@@ -109,6 +111,18 @@ class ManageEngineAdapter(VendorAdapter):
         # Cloud access tokens expire and are renewed once on a 401; an on-premises key that gets a 401 is wrong.
         self.renewable_auth = self.cloud
 
+    def raise_error_body(self, response, operation):
+        # The reference documents no error body.  UNVERIFIED: Zoho APIs answer {"error_code", "error_description"}
+        # (also with a 2xx status behind some proxies); a write must not be taken as done then.
+        try:
+            data = json.loads(response.text) if response.content else None
+        except ValueError:
+            return
+        if isinstance(data, dict) and data.get('error_code') not in (None, 0, '0', ''):
+            raise ServerError('the server reported an error: %s (error_code %s)' % (
+                text_or_none(data.get('error_description')) or 'no description', data.get('error_code')),
+                vendor=self.name, operation=operation, status=response.status, secrets=self.transport.secrets)
+
     # -- authentication ------------------------------------------------------
     def _login(self):
         if not self.cloud:
@@ -158,14 +172,18 @@ class ManageEngineAdapter(VendorAdapter):
         return {'Authorization': 'Zoho-oauthtoken %s' % token}, max(lifetime, 1)
 
     def call(self, method, path, operation, headers=None, safe=None, **kwargs):
+        """An authenticated request; a write whose 2xx reply carries an error object fails instead of passing."""
         try:
-            return super(ManageEngineAdapter, self).call(method, path, operation, headers=headers, safe=safe, **kwargs)
+            response = super(ManageEngineAdapter, self).call(method, path, operation, headers=headers, safe=safe, **kwargs)
         except AuthenticationError as exc:
             if exc.status != 401 or self.cloud:
                 raise
             raise AuthenticationError('the server rejected the API key (option api_key); keys are generated under Admin > '
                                       'API Key Generation and expire after six months', vendor=self.name,
                                       operation=exc.operation, status=401, secrets=self.transport.secrets)
+        if method.upper() not in ('GET', 'HEAD'):
+            self.raise_error_body(response, operation)
+        return response
 
     # -- vendor filters ---------------------------------------------------------
     def validate_vendor_params(self, params, option):

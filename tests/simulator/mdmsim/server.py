@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import trustme
 
 from mdmsim.dialects.base import Request, Response, json_response
+from mdmsim.dialects.errors import error_body_response
 from mdmsim.dialects.maas360 import MaaS360
 from mdmsim.dialects.manageengine import ManageEngine, ZohoAccounts
 from mdmsim.dialects.mobileiron_cloud import MobileIronCloud
@@ -86,6 +87,8 @@ class VendorHandler(QuietHandler):
             return
         if kind in REASONS or kind in ('429', 'html'):
             response = self.fault_response(kind, retry_after)
+        elif kind == 'error_body':
+            response = error_body_response(dialect.name, request)
         else:
             try:
                 response = dialect.handle(request)

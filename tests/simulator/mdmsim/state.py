@@ -12,8 +12,9 @@ REDACTED = '<redacted>'
 # Documented token lifetimes: MaaS360 60 minutes (maas360-web-services-getting-started.txt);
 # Zoho access tokens 3600 s (NOTES.md; Zoho OAuth docs "expires_in": 3600).
 DEFAULT_TOKEN_TTL = {'maas360': 3600, 'manageengine': 3600}
-FAULT_KINDS = ('429', '500', '502', '503', '504', 'reset', 'reset_after', 'malformed', 'html')
-FAULT_KEYS = ('latency_ms', 'rate', 'kinds', 'methods', 'path_regex', 'skip_auth', 'count', 'expire_tokens_after', 'retry_after')
+FAULT_KINDS = ('429', '500', '502', '503', '504', 'reset', 'reset_after', 'malformed', 'html', 'stall', 'error_body')
+FAULT_KEYS = ('latency_ms', 'rate', 'kinds', 'methods', 'path_regex', 'skip_auth', 'count', 'expire_tokens_after', 'retry_after',
+              'stall_ms')
 # Field names whose values are credentials wherever they appear (query strings, form bodies, JSON, XML).
 SECRET_FIELDS = ('password', 'appAccessKey', 'refresh_token', 'client_secret', 'api_key', 'authToken', 'access_token')
 
@@ -44,6 +45,8 @@ class FaultSpec:
         self.count = spec.get('count')
         self.expire_tokens_after = spec.get('expire_tokens_after')
         self.retry_after = spec.get('retry_after', 1)
+        # 'stall': the server waits this long, then handles the request as usual (a client timeout after sending).
+        self.stall_ms = float(spec.get('stall_ms') or 3000)
 
     def applies(self, method, path, is_auth):
         if self.rate <= 0 or (self.count is not None and self.count <= 0):
@@ -142,7 +145,9 @@ class SimState:
                 return None, spec.latency_ms, spec.retry_after
             if spec.count is not None:
                 spec.count -= 1
-            return rng.choice(spec.kinds), spec.latency_ms, spec.retry_after
+            kind = rng.choice(spec.kinds)
+            latency = spec.latency_ms + (spec.stall_ms if kind == 'stall' else 0)
+            return kind, latency, spec.retry_after
 
     def note_authenticated(self, vendor):
         """Count an authenticated request for expire_tokens_after; expire every token of the vendor once at zero."""

@@ -1,0 +1,350 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, fleetops.mdm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The fault matrix: vendor x operation class x fault, against the simulator; writes docs/reliability.md.
+
+Each cell injects one fault (the first matching request gets it) and checks the invariants:
+- nothing lost: a listing or an inventory either holds every device of the server or fails with a clear error;
+  a declarative write either is applied or fails clearly, and a second run without the fault converges;
+- nothing duplicated: no device gets a command twice (the simulator's action ledger);
+- nothing unreported: a device without the command is reported failed or unknown, a device with it is never
+  reported failed.
+Listing, commands and declarative writes run the collection's code in this process (the same adapters and
+module run() functions the modules use); the inventory column runs ansible-inventory.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import threading
+import time
+
+import trustme
+
+from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import MdmError
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure
+from ansible_collections.fleetops.mdm.plugins.modules import mdm_device_action, mdm_label
+
+from mdmsim.control import Simulator
+
+from conftest import HERE
+from test_device_info import sim_ids, sim_labels
+from test_inventory import run_inventory, write_config
+
+DOC = os.path.join(os.path.dirname(os.path.dirname(HERE)), 'docs', 'reliability.md')
+VENDORS = ('maas360', 'manageengine', 'mobileiron_core', 'mobileiron_cloud')
+TITLES = {'maas360': 'IBM MaaS360', 'manageengine': 'ManageEngine (cloud, OAuth)', 'mobileiron_core': 'MobileIron Core',
+          'mobileiron_cloud': 'MobileIron Cloud'}
+ID_FIELD = {'maas360': 'maas360DeviceID', 'manageengine': 'device_id', 'mobileiron_core': 'common.uuid',
+            'mobileiron_cloud': 'id'}
+READS = ['GET']
+WRITES = ['POST', 'PUT', 'DELETE', 'PATCH']
+TOKEN_VENDORS = ('maas360', 'manageengine')
+# (key, title, fault spec without methods; None for the faults made otherwise)
+FAULTS = [
+    ('stall', 'latency spike beyond the timeout (1 s)', dict(kinds=['stall'], stall_ms=2500)),
+    ('429', '429 with Retry-After', dict(kinds=['429'], retry_after=1)),
+    ('429-bare', '429 without Retry-After', dict(kinds=['429'], retry_after=None)),
+    ('500', '500', dict(kinds=['500'])),
+    ('502', '502', dict(kinds=['502'])),
+    ('503', '503', dict(kinds=['503'])),
+    ('504', '504', dict(kinds=['504'])),
+    ('reset', 'connection reset before the server acted', dict(kinds=['reset'])),
+    ('reset_after', 'connection reset after the server acted', dict(kinds=['reset_after'])),
+    ('tls', 'TLS failure (certificate from an untrusted CA)', None),
+    ('token', 'token expiry mid-run', None),
+    ('malformed', 'truncated JSON / XML body', dict(kinds=['malformed'])),
+    ('html', 'HTML error page from a proxy (502)', dict(kinds=['html'])),
+    ('error_body', '200 with an error body', dict(kinds=['error_body'])),
+]
+LOCKS = ('lock', 'lockdevice', 'lock_device')
+# Faults a read must recover from: GET is safe to send again after 429, 502-504, a reset or a timeout, and a 401
+# renews the token once.  A 500 is not retried (a server bug rarely heals in a second): it must fail clearly.
+READ_RECOVERS = ('stall', '429', '429-bare', '502', '503', '504', 'reset', 'reset_after', 'token', 'html')
+MATRIX_DEVICES = 300
+
+
+class FakeModule:
+    """What the modules' run() functions read of AnsibleModule."""
+
+    def __init__(self, **params):
+        self.params = params
+        self.check_mode = False
+        self._diff = False
+        self.warnings = []
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+
+def action_params(**params):
+    base = dict(action=None, vendor_action=None, devices=None, filters=None, vendor_filters=None, label=None, query=None,
+                all_devices=False, message=None, subject=None, message_type=None, params={}, max_devices=1, wait=False,
+                wait_timeout=300, wait_interval=5, fail_on_partial=False, concurrency=2)
+    base.update(params)
+    return base
+
+
+def clear(error):
+    """A short description of a clear error: its class, HTTP status and first words."""
+    text = str(error).replace('|', '/').replace('\n', ' ')
+    status = getattr(error, 'status', None)
+    return '%s%s: %s' % (type(error).__name__, ' (HTTP %s)' % status if status else '', text[:90])
+
+
+class Matrix:
+    def __init__(self, sim, tmp_path, untrusted_ca):
+        self.sim = sim
+        self.tmp_path = tmp_path
+        self.untrusted_ca = untrusted_ca
+        self.cells = {}
+        self.problems = []
+        self.cursor = dict((vendor, 0) for vendor in VENDORS)
+        self.since = dict((vendor, 0) for vendor in VENDORS)
+        self.timings = {}
+
+    # -- plumbing ----------------------------------------------------------------------------------------------
+    def conn(self, vendor, fault):
+        conn = dict(self.sim.params(vendor), timeout=1, max_retries=2)
+        if fault == 'tls':
+            conn['ca_path'] = self.untrusted_ca
+        return conn
+
+    def inject(self, vendor, fault, spec, methods):
+        entries = self.sim.log(vendor)
+        self.since[vendor] = entries[-1]['seq'] if entries else 0
+        if fault == 'token':
+            self.sim.set_faults(vendor, rate=0, expire_tokens_after=2)
+            self.sim.expire_tokens(vendor)
+        elif spec is not None:
+            self.sim.set_faults(vendor, rate=1, count=1, methods=methods, skip_auth=True, **spec)
+
+    def injected(self, vendor, fault):
+        """Did the fault really hit a request?  (A stalled request is logged once the server has handled it.)"""
+        if fault in ('tls', 'token'):
+            return True
+        deadline = time.monotonic() + 5
+        while True:
+            if any(entry.get('fault') for entry in self.sim.log(vendor) if entry['seq'] > self.since[vendor]):
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
+
+    def unfault(self, vendor):
+        self.sim.set_faults(vendor, rate=0)
+
+    def fresh_devices(self, vendor, count):
+        """Devices no other cell used (counted from the end of the fleet, away from other tests)."""
+        records = self.sim.devices(vendor)
+        start = self.cursor[vendor]
+        self.cursor[vendor] += count
+        return [str(record[ID_FIELD[vendor]]) for record in records[-(start + count):len(records) - start]]
+
+    def record(self, kind, vendor, fault, ok, text):
+        if not ok:
+            self.problems.append('%s / %s / %s: %s' % (kind, vendor, fault, text))
+        self.cells[(kind, vendor, fault)] = ('✅ ' if ok else '❌ ') + text
+
+    # -- operation classes ------------------------------------------------------------------------------------
+    def listing(self, vendor, fault, spec):
+        self.inject(vendor, fault, spec, READS)
+        adapter = build_adapter(self.conn(vendor, fault))
+        try:
+            devices = adapter.list_devices(concurrency=2)
+        except MdmError as exc:
+            self.record('listing', vendor, fault, fault not in READ_RECOVERS, 'failed clearly - ' + clear(exc))
+            return
+        finally:
+            adapter.transport.close()
+            self.unfault(vendor)
+        ids = sorted(device['mdm_device_id'] for device in devices)
+        complete = ids == sim_ids(self.sim, vendor)
+        retries = adapter.transport.stats.retries
+        self.record('listing', vendor, fault, complete and self.injected(vendor, fault),
+                    '%s, all %d devices%s' % ('complete' if complete else 'INCOMPLETE', len(ids),
+                                              ', %d retr%s' % (retries, 'y' if retries == 1 else 'ies') if retries else ''))
+
+    def inventory(self, vendor, fault, spec):
+        self.inject(vendor, fault, spec, READS)
+        config = write_config(self.tmp_path, '%s-%s' % (vendor, fault), self.conn(vendor, fault))
+        proc = run_inventory(config, '--list', env={'ANSIBLE_INVENTORY_UNPARSED_FAILED': '1'})
+        self.unfault(vendor)
+        if proc.returncode != 0:
+            reason = [line for line in (proc.stdout + proc.stderr).splitlines() if 'fleetops.mdm' in line or 'Error' in line]
+            text = (reason[-1] if reason else 'exit %d' % proc.returncode).replace('|', '/')
+            self.record('inventory', vendor, fault, fault not in READ_RECOVERS,
+                        'failed clearly - ' + text.strip()[:110])
+            return
+        hostvars = json.loads(proc.stdout)['_meta']['hostvars']
+        ids = sorted(str(h['mdm_device_id'] if not isinstance(h['mdm_device_id'], dict) else h['mdm_device_id']['__ansible_unsafe'])
+                     for h in hostvars.values())
+        complete = ids == sim_ids(self.sim, vendor)
+        self.record('inventory', vendor, fault, complete and self.injected(vendor, fault),
+                    '%s, %d hosts' % ('complete' if complete else 'INCOMPLETE', len(ids)))
+
+    def locks(self, vendor):
+        counts = {}
+        for item in self.sim.ledger():
+            if item['vendor'] == vendor and str(item['action']).lower() in LOCKS:
+                counts[str(item['device_id'])] = counts.get(str(item['device_id']), 0) + 1
+        return counts
+
+    def command(self, vendor, fault, spec):
+        ids = self.fresh_devices(vendor, 3)
+        before = self.locks(vendor)
+        self.inject(vendor, fault, spec, WRITES)
+        adapter = build_adapter(self.conn(vendor, fault))
+        report = None
+        try:
+            _changed, report, _diff = mdm_device_action.run(FakeModule(**action_params(action='lock', devices=ids)), adapter)
+        except MdmError as exc:
+            error = exc
+        else:
+            error = None
+        finally:
+            adapter.transport.close()
+            self.unfault(vendor)
+        after = self.locks(vendor)
+        got = dict((i, after.get(i, 0) - before.get(i, 0)) for i in ids)
+        if report is None:
+            ok = all(count == 0 for count in got.values())
+            self.record('command', vendor, fault, ok, 'failed clearly before sending - %s; ledger: %d' % (
+                clear(error), sum(got.values())))
+            return
+        outcomes = dict((item['device_id'], item) for item in report['results'])
+        ok = self.injected(vendor, fault)
+        for device_id in ids:
+            item = outcomes[device_id]
+            if got[device_id] > 1:
+                ok = False
+            elif got[device_id] == 1 and item['outcome'] not in ('sent', 'completed', 'unknown'):
+                ok = False
+            elif got[device_id] == 0 and item['outcome'] not in ('failed', 'unknown'):
+                ok = False
+            if item['outcome'] == 'unknown' and 'verify' not in (item['message'] or ''):
+                ok = False
+        summary = ', '.join('%d %s' % (report['summary'][key], key) for key in
+                            ('sent', 'completed', 'failed', 'unknown') if report['summary'][key])
+        self.record('command', vendor, fault, ok, '%s; ledger: %d of %d locked once, none twice' % (
+            summary, sum(1 for c in got.values() if c == 1), len(ids)) if ok else
+            '%s; ledger %s' % (summary, got))
+
+    def declarative(self, vendor, fault, spec):
+        writer = DECLARATIVE.get(vendor)
+        if writer is None:
+            self.cells[('declarative', vendor, fault)] = '➖ no declarative write for this vendor'
+            return
+        writer(self, vendor, fault, spec)
+
+    def label_write(self, vendor, fault, spec):
+        """mdm_label: put one device in the Kiosk label / group; a second run without the fault converges."""
+        labels = sim_labels(self.sim, vendor)
+        device = self.fresh_devices(vendor, 1)[0]
+        while 'Kiosk' in labels.get(device, []):
+            device = self.fresh_devices(vendor, 1)[0]
+        params = dict(labels=['Kiosk'], devices=[device], state='present', purge=False, concurrency=2)
+        self.inject(vendor, fault, spec, WRITES)
+        adapter = build_adapter(self.conn(vendor, fault))
+        first = None
+        try:
+            mdm_label.run(FakeModule(**params), adapter)
+            first = 'applied'
+        except PartialFailure as exc:
+            first = 'reported as failed - %s' % exc.msg[:90]
+        except MdmError as exc:
+            first = 'failed clearly - ' + clear(exc)
+        finally:
+            adapter.transport.close()
+            self.unfault(vendor)
+        held = 'Kiosk' in sim_labels(self.sim, vendor).get(device, [])
+        if first == 'applied' and not held:
+            self.record('declarative', vendor, fault, False, 'reported applied but the label does not hold the device')
+            return
+        adapter = build_adapter(self.conn(vendor, 'none'))
+        try:
+            changed, _result, _diff = mdm_label.run(FakeModule(**params), adapter)
+        finally:
+            adapter.transport.close()
+        held_after = 'Kiosk' in sim_labels(self.sim, vendor).get(device, [])
+        ok = held_after and (changed != held) and self.injected(vendor, fault)
+        self.record('declarative', vendor, fault, ok, '%s; rerun %s' % (
+            first, 'converged (nothing left to do)' if not changed else 'converged'))
+
+
+DECLARATIVE = {'manageengine': Matrix.label_write, 'mobileiron_core': Matrix.label_write}
+
+
+def write_doc(matrix):
+    lines = [
+        '# Reliability: the fault matrix',
+        '',
+        '<!-- Generated by tests/integration/test_fault_matrix.py (part of `make test`); do not edit by hand. -->',
+        '',
+        'Each cell injects one fault into the bundled simulator - the first matching request gets it - and runs one',
+        'operation with `timeout: 1` and `max_retries: 2`. It is ✅ when the invariants hold:',
+        '',
+        '- **nothing lost**: a listing or an inventory holds every device of the server, or fails with a clear error;',
+        '  a declarative write is applied, or fails clearly and a second run without the fault converges;',
+        '- **nothing duplicated**: no device gets a command twice (the simulator\'s action ledger);',
+        '- **nothing unreported**: a device without the command is reported `failed` or `unknown`, a device with it',
+        '  is never reported `failed`; `unknown` always carries the advice to verify before sending again.',
+        '',
+        'Reads (listing, inventory) get the fault on their first `GET` after authentication; commands and declarative',
+        'writes on their first write request. "Token expiry mid-run" expires the vendor\'s tokens before the run and',
+        'again after two authenticated requests; MobileIron Core and Cloud use Basic auth on every request, so',
+        'there is no token to expire there. A 503 or 504 on a write is not retried: the server may have acted.',
+        '',
+        'Operation classes: **listing** - `mdm_device_info` (all pages); **inventory** - `ansible-inventory` with the',
+        '`fleetops.mdm.devices` plugin; **command** - `mdm_device_action` lock of 3 devices; **declarative** -',
+        '`mdm_label` putting a device in a label or group.',
+        '',
+    ]
+    for kind, title in (('listing', 'Device listing'), ('inventory', 'Inventory'), ('command', 'Device command'),
+                        ('declarative', 'Declarative write')):
+        lines += ['## %s' % title, '', '| fault | %s |' % ' | '.join(TITLES[v] for v in VENDORS),
+                  '| --- |%s' % (' --- |' * len(VENDORS))]
+        for key, fault_title, _spec in FAULTS:
+            lines.append('| %s | %s |' % (fault_title, ' | '.join(matrix.cells.get((kind, v, key), '-') for v in VENDORS)))
+        lines.append('')
+    with open(DOC, 'w') as handle:
+        handle.write('\n'.join(lines))
+
+
+def column(matrix, vendor, errors):
+    try:
+        for key, _title, spec in FAULTS:
+            for kind in ('listing', 'inventory', 'command', 'declarative'):
+                start = time.monotonic()
+                getattr(matrix, kind)(vendor, key, spec)
+                matrix.timings[(kind, vendor, key)] = time.monotonic() - start
+    except Exception as exc:  # pylint: disable=broad-except
+        errors.append('%s: %r' % (vendor, exc))
+        raise
+
+
+def test_fault_matrix(tmp_path):
+    ca = trustme.CA()
+    untrusted = str(tmp_path / 'untrusted-ca.pem')
+    ca.cert_pem.write_to_path(untrusted)
+    errors = []
+    # Its own simulator: faults stay out of the other tests' way, and a small fleet keeps the run short.  Each
+    # vendor's column runs in its own thread (faults, ledger entries and log entries are per vendor).
+    with Simulator(devices=MATRIX_DEVICES, seed=11) as sim:
+        matrix = Matrix(sim, tmp_path, untrusted)
+        threads = [threading.Thread(target=column, args=(matrix, vendor, errors)) for vendor in VENDORS]
+        try:
+            for thread in threads:
+                thread.start()
+        finally:
+            for thread in threads:
+                thread.join()
+            write_doc(matrix)
+    slow = sorted(matrix.timings.items(), key=lambda item: -item[1])[:15]
+    print('\n'.join('%-50s %.1f s' % ('/'.join(key), seconds) for key, seconds in slow))
+    assert not errors, errors
+    assert not matrix.problems, '\n'.join(matrix.problems)
