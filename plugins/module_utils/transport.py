@@ -195,7 +195,8 @@ class Transport:
             adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
             session.mount('https://', adapter)
             session.mount('http://', adapter)
-            # Do not pick up credentials from ~/.netrc or proxies' env beyond the standard ones.
+            # The standard proxy and CA-bundle variables apply (trust_env); ~/.netrc never does: every request
+            # carries an explicit auth (keep_headers()) so requests does not replace our Authorization header.
             session.trust_env = True
         session.headers['User-Agent'] = USER_AGENT
         self.session = session
@@ -237,7 +238,8 @@ class Transport:
             retrying = attempt > 0
             self.stats.count(operation, retry=retrying)
             try:
-                raw = self.session.request(method, url, params=params, headers=headers, data=data, json=json_body, auth=auth,
+                raw = self.session.request(method, url, params=params, headers=headers, data=data, json=json_body,
+                                           auth=auth if auth is not None else keep_headers,
                                            timeout=self.timeout, verify=self.verify, allow_redirects=False)
             except requests.exceptions.SSLError as exc:
                 raise TLSError('TLS failure talking to %s: %s' % (self.base_url, _tls_reason(exc)),
@@ -315,6 +317,11 @@ class Transport:
 
     def close(self):
         self.session.close()
+
+
+def keep_headers(prepared):
+    """A requests auth hook that changes nothing: with an explicit auth, requests never reads ~/.netrc."""
+    return prepared
 
 
 def _short(exc):

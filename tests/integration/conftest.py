@@ -27,13 +27,44 @@ SIM_DEVICES = 1234
 FLAVOURS = ('maas360', 'manageengine', 'manageengine_onprem', 'mobileiron_core', 'mobileiron_cloud')
 
 
+# Secret hygiene (issue 8): every playbook and inventory run of the suite is audited for every configured secret and
+# every token the session's simulator issued - in its output (at -vvvv, with --diff), in the files it leaves in the
+# test's directory, and at the end in the simulator's request log.
+AUDIT = {'sim': None, 'runs': 0}
+
+
+def secrets_of(simulator):
+    return [secret for secret in list(simulator.secrets()) + list(simulator.issued_tokens()) if secret]
+
+
+def assert_no_secrets(text, where):
+    simulator = AUDIT['sim']
+    if simulator is None or not text:
+        return
+    hits = [secret[:8] + '...' for secret in secrets_of(simulator) if secret in text]
+    assert not hits, 'secret(s) %s found in %s' % (', '.join(hits), where)
+
+
+def audit_files(directory, skip=()):
+    """Every file a run left in ``directory`` (results, reports, caches), except the test's own inputs."""
+    for root, _dirs, files in os.walk(str(directory)):
+        for name in files:
+            path = os.path.join(root, name)
+            if name in skip or name.endswith(('.mdm.yml', '.mdm.yaml')):
+                continue
+            with open(path, 'rb') as handle:
+                assert_no_secrets(handle.read().decode('utf-8', 'replace'), path)
+
+
 @pytest.fixture(scope='session')
 def sim():
     simulator = Simulator(devices=SIM_DEVICES, seed=7)
     simulator.start()
+    AUDIT['sim'] = simulator
     try:
         yield simulator
     finally:
+        AUDIT['sim'] = None
         simulator.stop()
 
 
@@ -42,6 +73,8 @@ def clean_faults(sim):
     sim.clear_faults()
     yield
     sim.clear_faults()
+    # What the test left in the simulator's request log holds no secret and no issued token.
+    assert_no_secrets(json.dumps(sim.log()), "the simulator's request log")
 
 
 class Run:
@@ -73,8 +106,10 @@ def ansible_env(extra=None):
     return env
 
 
-def run_playbook(tmp_path, playbook, conn, extra=None, check=False, verbosity=0, env=None, timeout=600):
-    """Run a test playbook with the connection options in ``conn``; the playbook writes its result to out_file."""
+def run_playbook(tmp_path, playbook, conn, extra=None, check=False, verbosity=4, env=None, timeout=600, diff=True):
+    """Run a test playbook with the connection options in ``conn``; the playbook writes its result to out_file.
+
+    Every run is at -vvvv with --diff by default, and its output and the files it wrote are audited for secrets."""
     out_file = str(tmp_path / ('%s-result.json' % os.path.basename(playbook)))
     variables = dict(conn=conn, out_file=out_file)
     variables.update(extra or {})
@@ -86,5 +121,9 @@ def run_playbook(tmp_path, playbook, conn, extra=None, check=False, verbosity=0,
         cmd.append('--check')
     if verbosity:
         cmd.append('-' + 'v' * verbosity)
+    if diff:
+        cmd.append('--diff')
     proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(env), timeout=timeout, check=False)
+    assert_no_secrets(proc.stdout + proc.stderr, 'the output of %s' % playbook)
+    audit_files(tmp_path, skip=('vars.json', 'conns.json'))
     return Run(proc, out_file)

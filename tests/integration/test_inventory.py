@@ -17,7 +17,7 @@ import time
 import pytest
 import yaml
 
-from conftest import BIN, FLAVOURS, SIM_DEVICES, ansible_env
+from conftest import BIN, FLAVOURS, SIM_DEVICES, ansible_env, assert_no_secrets
 from test_device_info import VENDOR_OF, sim_ids, sim_labels
 
 LISTING_PATHS = ('/device-apis/devices/', '/api/v1/mdm/devices', '/api/v2/devices', '/api/v1/device')
@@ -44,8 +44,11 @@ def write_config(tmp_path, flavour, conn, **options):
 
 
 def run_inventory(config_path, *args, env=None, timeout=600):
-    cmd = [os.path.join(BIN, 'ansible-inventory'), '-i', config_path] + list(args or ['--list'])
-    return subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(env), timeout=timeout, check=False)
+    """ansible-inventory at -vvvv (to stderr; stdout stays the inventory), its output audited for secrets."""
+    cmd = [os.path.join(BIN, 'ansible-inventory'), '-vvvv', '-i', config_path] + list(args or ['--list'])
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(env), timeout=timeout, check=False)
+    assert_no_secrets(proc.stdout + proc.stderr, 'the output of ansible-inventory')
+    return proc
 
 
 def inventory_of(proc):

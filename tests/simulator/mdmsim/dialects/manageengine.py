@@ -11,6 +11,8 @@ reply access_token / expires_in 3600 / api_domain / token_type Bearer).
 from urllib.parse import urlencode
 
 from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
+from mdmsim.dialects.manageengine_assignments import ManageEngineAssignments
+from mdmsim.dialects.manageengine_facts import ManageEngineFacts
 from mdmsim.fleet import LABELS
 
 DEVICES_PATH = '/api/v1/mdm/devices'
@@ -88,7 +90,7 @@ class ZohoAccounts(Dialect):
                                    'expires_in': self.state.token_ttl['manageengine']})
 
 
-class ManageEngine(Dialect):
+class ManageEngine(ManageEngineAssignments, ManageEngineFacts, Dialect):
     name = 'manageengine'
 
     def render(self, logical):
@@ -142,6 +144,10 @@ class ManageEngine(Dialect):
     def handle(self, request):
         if not self.authorized(request):
             return json_response(401, ERR_AUTH)
+        if self.is_assignment_request(request):
+            return self.handle_assignments(request)
+        if (facts := self.handle_facts(request)) is not None:
+            return facts
         path = request.path.rstrip('/')
         if request.method == 'GET' and path == DEVICES_PATH:
             return self.list_devices(request)

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from urllib.parse import unquote
 
 from mdmsim.dialects.base import Dialect, int_arg, json_response
+from mdmsim.dialects.mobileiron_core_facts import MobileIronCoreFacts
 from mdmsim.fleet import LABELS
 
 DEVICE_SPACE_ID = '1'  # the default "Global" device space
@@ -156,7 +157,7 @@ def is_advanced(query):
     return bool(re.search(r'=|\bstarts with\b|\bends with\b|\bcontains\b', query, re.IGNORECASE))
 
 
-class MobileIronCore(Dialect):
+class MobileIronCore(MobileIronCoreFacts, Dialect):
     name = 'mobileiron_core'
 
     def render(self, logical):
@@ -207,6 +208,8 @@ class MobileIronCore(Dialect):
             # Unverified body; the status is HTTP Basic's 401.
             return json_response(401, self.messages('com.mobileiron.vsp.messages.http.401', 'Unauthorized'),
                                  headers=[('WWW-Authenticate', 'Basic realm="MobileIron"')])
+        if (facts := self.handle_facts(request)) is not None:
+            return facts
         path = request.path.rstrip('/')
         if request.method == 'GET' and path == '/api/v2/ping':
             # Unverified reply body (NOTES.md names the endpoint only).

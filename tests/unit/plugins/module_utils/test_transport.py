@@ -199,3 +199,33 @@ def test_describe_body_html_and_malformed():
     assert 'HTML page' in describe_body(html)
     broken = Response(200, {'Content-Type': 'application/json'}, b'{"devices": [')
     assert describe_body(broken).startswith('malformed JSON')
+
+
+class CapturingAdapter(requests.adapters.BaseAdapter):
+    """Answers 200 to everything and keeps the prepared requests."""
+
+    def __init__(self):
+        super(CapturingAdapter, self).__init__()
+        self.sent = []
+
+    def send(self, request, **kwargs):
+        self.sent.append(request)
+        response = requests.Response()
+        response.status_code = 200
+        response._content = b'{}'
+        response.request = request
+        response.url = request.url
+        return response
+
+    def close(self):
+        pass
+
+
+def test_netrc_never_replaces_the_authorization_header(monkeypatch):
+    # requests reads ~/.netrc for a request without auth; a matching entry would replace our header.
+    monkeypatch.setattr(requests.sessions, 'get_netrc_auth', lambda url, raise_errors=False: ('netrc-user', 'netrc-pass'))
+    transport = Transport('manageengine', 'https://mdm.example.com')
+    adapter = CapturingAdapter()
+    transport.session.mount('https://', adapter)
+    transport.request('GET', '/api/v1/mdm/devices', 'list devices', headers={'Authorization': 'the-api-key'})
+    assert adapter.sent[0].headers['Authorization'] == 'the-api-key'
