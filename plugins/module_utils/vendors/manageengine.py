@@ -35,6 +35,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     text_filters,
     text_or_none,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine_actions import ManageEngineActionsMixin
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine_assignments import ManageEngineAssignmentsMixin
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine_facts import ManageEngineFactsMixin
 
@@ -92,7 +93,7 @@ DETAIL_FIELDS = {
 }
 
 
-class ManageEngineAdapter(ManageEngineAssignmentsMixin, ManageEngineFactsMixin, VendorAdapter):
+class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin, ManageEngineFactsMixin, VendorAdapter):
     name = 'manageengine'
     max_page_size = MAX_LIMIT
     # manageengine.com lists "Accept: application/json" as a mandatory request header.

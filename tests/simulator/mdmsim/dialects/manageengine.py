@@ -11,6 +11,7 @@ reply access_token / expires_in 3600 / api_domain / token_type Bearer).
 from urllib.parse import urlencode
 
 from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
+from mdmsim.dialects.manageengine_actions import ManageEngineActionsMixin
 from mdmsim.dialects.manageengine_assignments import ManageEngineAssignments
 from mdmsim.dialects.manageengine_facts import ManageEngineFacts
 from mdmsim.fleet import LABELS
@@ -90,7 +91,7 @@ class ZohoAccounts(Dialect):
                                    'expires_in': self.state.token_ttl['manageengine']})
 
 
-class ManageEngine(ManageEngineAssignments, ManageEngineFacts, Dialect):
+class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngineFacts, Dialect):
     name = 'manageengine'
 
     def render(self, logical):
@@ -137,6 +138,7 @@ class ManageEngine(ManageEngineAssignments, ManageEngineFacts, Dialect):
             'security': {'passcode_complaint': logical['compliant'], 'storage_encryption': True, 'device_rooted': False,
                          'passcode_present': True},
             'model_type': 1,
+            **self.knox_details(entry),
             'os_name': {'ios': 'iOS', 'android': 'Android', 'windows': 'Windows', 'macos': 'macOS'}.get(logical['platform'], 'Other'),
         })
         return detail
@@ -146,6 +148,8 @@ class ManageEngine(ManageEngineAssignments, ManageEngineFacts, Dialect):
             return json_response(401, ERR_AUTH)
         if self.is_assignment_request(request):
             return self.handle_assignments(request)
+        if self.is_action_request(request.path.rstrip('/'), request.method):
+            return self.handle_actions(request, request.path.rstrip('/'))
         if (facts := self.handle_facts(request)) is not None:
             return facts
         path = request.path.rstrip('/')
