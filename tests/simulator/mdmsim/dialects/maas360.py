@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
 from mdmsim.dialects.maas360_accounts import MaaS360Accounts
+from mdmsim.dialects.maas360_actions import MaaS360ActionsMixin
 from mdmsim.dialects.maas360_users import MaaS360Users
 
 AUTH_PREFIX = '/auth-apis/auth/1.0/authenticate/'
@@ -48,7 +49,7 @@ def _iso(epoch):
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime('%Y-%m-%dT%H:%M:%S')
 
 
-class MaaS360(MaaS360Accounts, MaaS360Users, Dialect):
+class MaaS360(MaaS360ActionsMixin, MaaS360Accounts, MaaS360Users, Dialect):
     name = 'maas360'
 
     def render(self, logical):
@@ -102,6 +103,9 @@ class MaaS360(MaaS360Accounts, MaaS360Users, Dialect):
         return request.path.startswith('/auth-apis/')
 
     def handle(self, request):
+        handled = self.handle_action(request)
+        if handled is not None:
+            return handled
         if request.path.startswith(AUTH_PREFIX) and request.method == 'POST':
             return self.authenticate(request, request.path[len(AUTH_PREFIX):])
         if self.is_account_request(request):
