@@ -149,7 +149,8 @@ def test_bad_input_fails_before_any_request(sim, tmp_path):
             (dict(action='lock', devices=['abc']), 'devices'),
             (dict(action='send_message', devices=['1'], message='hi', message_type='sms'), 'message_type'),
             (dict(action='send_message', devices=['1'], message='hi', message_type='email'), 'subject'),
-            (dict(action='unlock', devices=['1'], message='hi'), 'message'),
+            # The playbook passes the variable message as the option text.
+            (dict(action='unlock', devices=['1'], message='hi'), 'text'),
             (dict(action='remote_session', devices=['1']), 'action')):
         result, _start = act(sim, tmp_path, **options)
         assert result.get('failed') and 'option %s' % option in result['msg'], (options, result)
