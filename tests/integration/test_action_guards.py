@@ -49,8 +49,8 @@ def cases(sim):
         ('message without text', 'mobileiron_core', dict(action='send_message', message_type='pns', devices=core[:1]),
          ['message']),
         # MobileIron Core documents a note of 1 to 200 characters; no vendor documents a limit on the message text.
-        ('note too long for MobileIron Core', 'mobileiron_core', dict(action='lock', params={'note': 'x' * 201}, devices=core[:1]),
-         ['params.note', '200']),
+        ('note too long for MobileIron Core', 'mobileiron_core',
+         dict(vendor_action='UPDATE_OS', params={'note': 'x' * 201}, devices=core[:1]), ['params.note', '200']),
         ('unknown message_type', 'mobileiron_core', dict(action='send_message', message_type='fax', text='Hi', devices=core[:1]), ['message_type', 'sms']),
         ('subject for a command that takes none', 'mobileiron_cloud', dict(action='unlock', subject='x', devices=cloud[:1]), ['subject']),
         ('unknown command parameter', 'mobileiron_core', dict(action='lock', params={'colour': 'red'}, devices=core[:1]), ['params']),
