@@ -33,7 +33,7 @@ COLLECTION_SRC := galaxy.yml README.md requirements.txt bindep.txt \
 		-o -type f -print 2>/dev/null)
 
 .PHONY: help venv venvs venv-2.16 collection sanity sanity-2.19 sanity-2.16 units units-2.19 \
-	units-2.16 integration lint changelog-lint test demo bench-inventory bench-actions clean
+	units-2.16 integration lint changelog-lint test demo bench-inventory bench-actions clean molecule browser
 
 help:
 	@echo "make venv         .venv with requirements-dev.txt (ansible-core 2.19, ansible-lint, pytest, ...)"
@@ -42,6 +42,7 @@ help:
 	@echo "make sanity       ansible-test sanity with ansible-core 2.19 and 2.16"
 	@echo "make units        pytest tests/unit with ansible-core 2.19 and 2.16"
 	@echo "make integration  pytest tests/integration (starts the simulator itself)"
+	@echo "make molecule     the molecule scenarios of the roles (extensions/molecule), against one simulator"
 	@echo "make lint         ansible-lint --profile production and antsibull-changelog lint"
 	@echo "make test         all of the above, in order, stopping at the first failure"
 	@echo "make demo         list 500 simulated devices with playbooks/demo.yml"
@@ -96,8 +97,18 @@ units-2.16: venv-2.16 collection
 
 # The integration tests start the simulator and run ansible-playbook / ansible-inventory
 # from the interpreter's bin directory.
-integration: venv collection
+integration: venv collection browser
 	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python -m pytest $(PYTEST_ARGS) tests/integration
+
+# The fleet report test opens the report in headless Chromium (Debian package chromium).
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
+# --- molecule: every role scenario in extensions/molecule; the default scenario starts and stops one simulator
+# for all of them (shared_state). --destroy always stops it when a scenario fails too.
+molecule: venv collection
+	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/molecule test --all --destroy always
 
 # --- lint ------------------------------------------------------------------------------------
 lint: venv changelog-lint
@@ -109,7 +120,7 @@ changelog-lint: venv
 # --- everything, in order, with timings ---------------------------------------------------------
 test:
 	+@MAKE='$(MAKE)' bash scripts/run-stages.sh venvs collection changelog-lint \
-		sanity-2.19 sanity-2.16 units-2.19 units-2.16 integration lint
+		sanity-2.19 sanity-2.16 units-2.19 units-2.16 integration molecule lint
 
 # --- demo ------------------------------------------------------------------------------------
 # `mdmsim run` starts the simulator, writes its connection settings to the file named by
