@@ -181,6 +181,10 @@ class Simulator:  # pylint: disable=too-many-public-methods
         """[{'record': ..., 'labels': [...]}]: each device's record and the labels / groups it is in."""
         return self._admin('GET', '/labels', vendor=vendor)
 
+    def users(self, vendor):
+        """[{'record': ..., 'custom_attributes': {...}, 'password_set': n}]: each user account as the vendor shows it."""
+        return self._admin('GET', '/users', vendor=vendor)
+
     def set_faults(self, vendor, **spec):
         return self._admin('PUT', '/faults', body=dict(spec, vendor=vendor))
 

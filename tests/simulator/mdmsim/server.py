@@ -275,6 +275,10 @@ class Simulation:
             return 200, [{'record': dialect.public_record(entry.record), 'labels': list(entry.logical['labels'])}
                          for entry in state.entries(vendor)]
 
+        def users(vendor, _query, _body):
+            # User accounts as the vendor's API shows them (dialects with a user store only).
+            return 200, self.dialect(vendor).admin_users()
+
         def put_faults(_vendor, _query, body):
             spec = json.loads(body or b'{}')
             vendor = spec.pop('vendor')
@@ -308,7 +312,7 @@ class Simulation:
         return {('GET', '/log'): get_log, ('DELETE', '/log'): clear_log, ('GET', '/ledger'): ledger,
                 ('GET', '/devices'): devices, ('GET', '/labels'): labels, ('PUT', '/faults'): put_faults, ('DELETE', '/faults'): clear_faults,
                 ('POST', '/tokens/expire'): expire, ('GET', '/tokens'): tokens,
-                ('POST', '/fleet/add'): fleet_add, ('POST', '/fleet/remove'): fleet_remove}
+                ('POST', '/fleet/add'): fleet_add, ('POST', '/fleet/remove'): fleet_remove, ('GET', '/users'): users}
 
     def describe(self):
         params = self.params()

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
 from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
+from mdmsim.dialects.maas360_users import MaaS360Users
 
 AUTH_PREFIX = '/auth-apis/auth/1.0/authenticate/'
 SEARCH_V2_PREFIX = '/device-apis/devices/2.0/search/customer/'
@@ -46,7 +47,7 @@ def _iso(epoch):
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime('%Y-%m-%dT%H:%M:%S')
 
 
-class MaaS360(Dialect):
+class MaaS360(MaaS360Users, Dialect):
     name = 'maas360'
 
     def render(self, logical):
@@ -102,6 +103,8 @@ class MaaS360(Dialect):
     def handle(self, request):
         if request.path.startswith(AUTH_PREFIX) and request.method == 'POST':
             return self.authenticate(request, request.path[len(AUTH_PREFIX):])
+        if self.owns_user_path(request.path):
+            return self.handle_users(request)
         for prefix in (SEARCH_V2_PREFIX, SEARCH_V1_PREFIX):
             if request.path.startswith(prefix) and request.method == 'GET':
                 refused = self.check_token(request, request.path[len(prefix):])
