@@ -31,6 +31,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     text_or_none,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud_users import MobileIronCloudUsersMixin
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud_actions import MobileIronCloudActions
 
 DEVICES_PATH = '/api/v1/device'
 PARTITIONS_PATH = '/api/v1/tenant/partition/device'
@@ -58,6 +59,7 @@ PUSHED_FQ = '_pushed_fq'
 
 
 class MobileIronCloudAdapter(MobileIronCloudUsersMixin, VendorAdapter):
+class MobileIronCloudAdapter(MobileIronCloudActions, VendorAdapter):
     name = 'mobileiron_cloud'
     max_page_size = MAX_ROWS
     vendor_filters = {

@@ -29,6 +29,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     platform_of,
     text_or_none,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core_actions import MobileIronCoreActions
 
 DEVICES_PATH = '/api/v2/devices'
 QUERY_TEST_PATH = '/api/v2/devices/query_test'
@@ -118,7 +119,7 @@ def _uuid_queries(uuids):
     return queries
 
 
-class MobileIronCoreAdapter(VendorAdapter):
+class MobileIronCoreAdapter(MobileIronCoreActions, VendorAdapter):
     name = 'mobileiron_core'
     max_page_size = MAX_LIMIT
     vendor_filters = {

@@ -14,6 +14,7 @@ import time
 
 from mdmsim.dialects.base import Dialect, int_arg, json_response
 from mdmsim.dialects.mobileiron_cloud_users import MobileIronCloudUsers
+from mdmsim.dialects.mobileiron_cloud_actions import ACTION_PATHS, MobileIronCloudActions
 
 DEFAULT_PARTITION_ID = 23000  # reference: "defaultDmPartitionId": 23000
 MAX_ROWS = 500                # reference + NOTES.md
@@ -29,6 +30,7 @@ def errors(code, message):
 
 
 class MobileIronCloud(MobileIronCloudUsers, Dialect):
+class MobileIronCloud(MobileIronCloudActions, Dialect):
     name = 'mobileiron_cloud'
 
     def render(self, logical):
@@ -66,6 +68,8 @@ class MobileIronCloud(MobileIronCloudUsers, Dialect):
         path = request.path.rstrip('/')
         if self.owns_user_path(path):
             return self.handle_users(request)
+        if request.method == 'PUT' and path in ACTION_PATHS:
+            return self.handle_action(request, path.rsplit('/', 1)[1])
         if request.method == 'GET' and path == '/api/v1/tenant/partition/device':
             return self.partitions()
         if request.method == 'GET' and path == '/api/v1/device':

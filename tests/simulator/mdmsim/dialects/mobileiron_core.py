@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from urllib.parse import unquote
 
 from mdmsim.dialects.base import Dialect, int_arg, json_response
+from mdmsim.dialects.mobileiron_core_actions import ACTION_PREFIXES, MobileIronCoreActions
 from mdmsim.fleet import LABELS
 
 DEVICE_SPACE_ID = '1'  # the default "Global" device space
@@ -156,7 +157,7 @@ def is_advanced(query):
     return bool(re.search(r'=|\bstarts with\b|\bends with\b|\bcontains\b', query, re.IGNORECASE))
 
 
-class MobileIronCore(Dialect):
+class MobileIronCore(MobileIronCoreActions, Dialect):
     name = 'mobileiron_core'
 
     def render(self, logical):
@@ -208,6 +209,8 @@ class MobileIronCore(Dialect):
             return json_response(401, self.messages('com.mobileiron.vsp.messages.http.401', 'Unauthorized'),
                                  headers=[('WWW-Authenticate', 'Basic realm="MobileIron"')])
         path = request.path.rstrip('/')
+        if path.startswith(ACTION_PREFIXES):
+            return self.handle_action(request, path)
         if request.method == 'GET' and path == '/api/v2/ping':
             # Unverified reply body (NOTES.md names the endpoint only).
             return json_response(200, {'results': {'apiVersion': 2, 'vspVersion': '12.0.0.0'}}, authenticated=True)
