@@ -35,6 +35,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     text_filters,
     text_or_none,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine_actions import ManageEngineActionsMixin
 
 DEVICES_PATH = '/api/v1/mdm/devices'
 # NOTES.md: GET /api/v1/mdm/groups; manageengine.com "Get Group list" (groups: group_id, name, group_type) and
@@ -90,7 +91,7 @@ DETAIL_FIELDS = {
 }
 
 
-class ManageEngineAdapter(VendorAdapter):
+class ManageEngineAdapter(ManageEngineActionsMixin, VendorAdapter):
     name = 'manageengine'
     max_page_size = MAX_LIMIT
     # manageengine.com lists "Accept: application/json" as a mandatory request header.

@@ -11,6 +11,7 @@ reply access_token / expires_in 3600 / api_domain / token_type Bearer).
 from urllib.parse import urlencode
 
 from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
+from mdmsim.dialects.manageengine_actions import ManageEngineActionsMixin
 from mdmsim.fleet import LABELS
 
 DEVICES_PATH = '/api/v1/mdm/devices'
@@ -88,7 +89,7 @@ class ZohoAccounts(Dialect):
                                    'expires_in': self.state.token_ttl['manageengine']})
 
 
-class ManageEngine(Dialect):
+class ManageEngine(ManageEngineActionsMixin, Dialect):
     name = 'manageengine'
 
     def render(self, logical):
@@ -135,6 +136,7 @@ class ManageEngine(Dialect):
             'security': {'passcode_complaint': logical['compliant'], 'storage_encryption': True, 'device_rooted': False,
                          'passcode_present': True},
             'model_type': 1,
+            **self.knox_details(entry),
             'os_name': {'ios': 'iOS', 'android': 'Android', 'windows': 'Windows', 'macos': 'macOS'}.get(logical['platform'], 'Other'),
         })
         return detail
@@ -143,6 +145,8 @@ class ManageEngine(Dialect):
         if not self.authorized(request):
             return json_response(401, ERR_AUTH)
         path = request.path.rstrip('/')
+        if self.is_action_request(path):
+            return self.handle_actions(request, path)
         if request.method == 'GET' and path == DEVICES_PATH:
             return self.list_devices(request)
         if request.method == 'GET' and path == GROUPS_PATH:
