@@ -43,6 +43,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     text_or_none,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_users import MaaS360UsersMixin
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_actions import MaaS360ActionsMixin
 
 AUTH_PATH = '/auth-apis/auth/1.0/authenticate/%s'
 SEARCH_PATH = '/device-apis/devices/2.0/search/customer/%s'
@@ -78,6 +79,7 @@ MANAGED_STATUS = {
 
 
 class MaaS360Adapter(MaaS360UsersMixin, VendorAdapter):
+class MaaS360Adapter(MaaS360ActionsMixin, VendorAdapter):
     name = 'maas360'
     max_page_size = max(PAGE_SIZES)
     # NOTES.md, device search v2 filters.  Public clients note that without deviceStatus the search lists Active

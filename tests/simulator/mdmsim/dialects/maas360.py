@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
 from mdmsim.dialects.maas360_users import MaaS360Users
+from mdmsim.dialects.maas360_actions import MaaS360ActionsMixin
 
 AUTH_PREFIX = '/auth-apis/auth/1.0/authenticate/'
 SEARCH_V2_PREFIX = '/device-apis/devices/2.0/search/customer/'
@@ -48,6 +49,7 @@ def _iso(epoch):
 
 
 class MaaS360(MaaS360Users, Dialect):
+class MaaS360(MaaS360ActionsMixin, Dialect):
     name = 'maas360'
 
     def render(self, logical):
@@ -101,6 +103,9 @@ class MaaS360(MaaS360Users, Dialect):
         return request.path.startswith('/auth-apis/')
 
     def handle(self, request):
+        handled = self.handle_action(request)
+        if handled is not None:
+            return handled
         if request.path.startswith(AUTH_PREFIX) and request.method == 'POST':
             return self.authenticate(request, request.path[len(AUTH_PREFIX):])
         if self.owns_user_path(request.path):
