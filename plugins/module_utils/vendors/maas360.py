@@ -78,8 +78,7 @@ MANAGED_STATUS = {
 }
 
 
-class MaaS360Adapter(MaaS360UsersMixin, VendorAdapter):
-class MaaS360Adapter(MaaS360ActionsMixin, VendorAdapter):
+class MaaS360Adapter(MaaS360UsersMixin, MaaS360ActionsMixin, VendorAdapter):
     name = 'maas360'
     max_page_size = max(PAGE_SIZES)
     # NOTES.md, device search v2 filters.  Public clients note that without deviceStatus the search lists Active

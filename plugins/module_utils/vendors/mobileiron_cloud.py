@@ -58,8 +58,7 @@ OWNERSHIP_MAP = {'COMPANY': 'company', 'EMPLOYEE': 'employee'}
 PUSHED_FQ = '_pushed_fq'
 
 
-class MobileIronCloudAdapter(MobileIronCloudUsersMixin, VendorAdapter):
-class MobileIronCloudAdapter(MobileIronCloudActions, VendorAdapter):
+class MobileIronCloudAdapter(MobileIronCloudUsersMixin, MobileIronCloudActions, VendorAdapter):
     name = 'mobileiron_cloud'
     max_page_size = MAX_ROWS
     vendor_filters = {

@@ -48,8 +48,7 @@ def _iso(epoch):
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime('%Y-%m-%dT%H:%M:%S')
 
 
-class MaaS360(MaaS360Users, Dialect):
-class MaaS360(MaaS360ActionsMixin, Dialect):
+class MaaS360(MaaS360Users, MaaS360ActionsMixin, Dialect):
     name = 'maas360'
 
     def render(self, logical):

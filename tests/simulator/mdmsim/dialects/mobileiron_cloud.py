@@ -29,8 +29,7 @@ def errors(code, message):
     return {'errors': {'globalErrors': [{'code': code, 'message': message}], 'fieldErrors': None}, 'result': None}
 
 
-class MobileIronCloud(MobileIronCloudUsers, Dialect):
-class MobileIronCloud(MobileIronCloudActions, Dialect):
+class MobileIronCloud(MobileIronCloudUsers, MobileIronCloudActions, Dialect):
     name = 'mobileiron_cloud'
 
     def render(self, logical):
