@@ -108,7 +108,7 @@ browser:
 # --- molecule: every role scenario in extensions/molecule; the default scenario starts and stops one simulator
 # for all of them (shared_state). --destroy always stops it when a scenario fails too.
 molecule: venv collection
-	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/molecule test --all --destroy always
+	$(TEST_ENV) NO_COLOR=1 PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/molecule test --all --destroy always
 
 # --- lint ------------------------------------------------------------------------------------
 lint: venv changelog-lint

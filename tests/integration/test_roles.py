@@ -27,12 +27,13 @@ CHART_IDS = ('chart-platforms', 'chart-os-versions', 'chart-compliance', 'chart-
 AS_OF = '2026-01-01T00:00:00Z'  # the simulated fleet was last seen in the 90 days before this
 
 
-def run_collection_playbook(tmp_path, name, variables, check=False, diff=False):
+def run_collection_playbook(tmp_path, name, variables, check=False, diff=False, verbosity=0):
     vars_file = tmp_path / ('%s-vars.json' % name)
     vars_file.write_text(json.dumps(variables))
     cmd = [os.path.join(BIN, 'ansible-playbook'), 'fleetops.mdm.%s' % name, '-e', '@%s' % vars_file]
     cmd += ['--check'] if check else []
     cmd += ['--diff'] if diff else []
+    cmd += ['-' + 'v' * verbosity] if verbosity else []
     proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(), timeout=600, check=False, cwd=str(tmp_path))
     return Run(proc, None)
 
@@ -142,8 +143,12 @@ def test_label_sync_check_mode_writes_nothing_then_applies_the_rules(sim, tmp_pa
     variables = dict(mdm_connection=sim.params('mobileiron_core'), label_sync_rules=rules,
                      label_sync_filters=dict(status='active'))
     sim.clear_log()
-    check = run_collection_playbook(tmp_path, 'label_sync', variables, check=True, diff=True)
+    check = run_collection_playbook(tmp_path, 'label_sync', variables, check=True, diff=True, verbosity=3)
     assert check.rc == 0, check.output[-3000:]
+    # The connection passes through the role's variables and module_defaults: its secrets stay hidden at -vvv.
+    assert 'Validating arguments against arg spec' in check.output
+    for secret in sim.secrets():
+        assert secret not in check.output
     assert writes(sim, 'mobileiron_core') == [] and truth(sim, 'mobileiron_core') == before
     assert 'changed=1' in check.stdout
 
