@@ -180,3 +180,13 @@ def test_a_lost_reply_is_unknown_and_never_sent_again(sim, free, tmp_path):
     assert [item['outcome'] for item in result['results']] == ['unknown', 'unknown']
     assert writes(sim) == [('PUT', '/api/v1/device/lock')]
     assert new_ledger(sim, start) == [('LOCK', i) for i in ids]
+
+
+def test_query_selects_with_fq_and_retired_devices_are_skipped(sim, tmp_path):
+    retired = sorted(str(r['id']) for r in sim.devices(VENDOR) if r['registrationState'] == 'RETIRED')
+    assert retired
+    result, start = act(sim, tmp_path, action='retire', query='registrationState=RETIRED', max_devices=len(retired))
+    assert not result.get('failed') and result['changed'] is False, result
+    assert sorted(result['devices']) == retired
+    assert result['summary']['skipped'] == len(retired) == result['summary']['total']
+    assert writes(sim) == [] and new_ledger(sim, start) == []

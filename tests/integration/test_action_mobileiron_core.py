@@ -241,3 +241,13 @@ def test_a_lost_reply_is_unknown_and_never_sent_again(sim, picker, tmp_path):
     # The server carried it out once; the module did not send it again.
     assert writes(sim) == [('PUT', '/api/v2/devices/lock')]
     assert new_ledger(sim, start) == [('LOCK', uuid) for uuid in uuids]
+
+
+def test_query_selects_devices_and_retired_ones_are_skipped(sim, tmp_path):
+    retired = sorted(r['common.uuid'] for r in sim.devices(VENDOR) if r['common.status'] == 'RETIRED')
+    assert retired
+    result, start = act(sim, tmp_path, action='wipe', query='"common.status"="RETIRED"', max_devices=len(retired))
+    assert not result.get('failed') and result['changed'] is False, result
+    assert sorted(result['devices']) == retired
+    assert result['summary']['skipped'] == len(retired) == result['summary']['total']
+    assert writes(sim) == [] and new_ledger(sim, start) == []
