@@ -97,8 +97,12 @@ units-2.16: venv-2.16 collection
 
 # The integration tests start the simulator and run ansible-playbook / ansible-inventory
 # from the interpreter's bin directory.
+# Two workers, one test file each at a time (each worker starts its own simulator): the suite is mostly waiting
+# on ansible-playbook processes. INTEGRATION_WORKERS=0 runs it in one process.
+INTEGRATION_WORKERS ?= 2
 integration: venv collection browser
-	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python -m pytest $(PYTEST_ARGS) tests/integration
+	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python -m pytest \
+		$(if $(filter-out 0,$(INTEGRATION_WORKERS)),-n $(INTEGRATION_WORKERS) --dist loadfile) $(PYTEST_ARGS) tests/integration
 
 # The fleet report test opens the report in headless Chromium (Debian package chromium).
 browser:

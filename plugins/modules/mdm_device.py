@@ -9,12 +9,15 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: mdm_device
-short_description: Set the details of MDM devices, or delete retired devices
+short_description: Set the details, profiles and apps of MDM devices, or delete retired devices
 version_added: 0.1.0
 description:
   - With O(state=present) and O(details), makes the details of ManageEngine MDM devices (asset tag, name,
     description, purchase and warranty data, ...) hold the given values. It reads each device first and sends only
     the fields that differ, so fields not given never change and a second identical run sends no write.
+  - With O(state=present) and O(profiles) or O(apps), associates profiles and apps with ManageEngine MDM devices or
+    dissociates them. It reads the profiles and apps of each device first and sends only the difference, so a second
+    identical run sends no write.
   - With O(state=absent), deletes MobileIron Core devices. Only retired devices can be deleted, so the status of every
     device is read first, and a device that is not retired fails the task before any write. A device that no
     longer exists is skipped.
@@ -30,7 +33,9 @@ attributes:
     details: Reads the devices and reports what would change; sends no write.
   diff_mode:
     support: full
-    details: The given detail fields of each device before and after, or the devices that exist before and after.
+    details: >-
+      The given detail fields of each device before and after, the profile and app ids of each changed device before
+      and after, or the devices that exist before and after.
 options:
   devices:
     description:
@@ -40,14 +45,15 @@ options:
     required: true
   state:
     description:
-      - V(present) - the devices hold O(details) (ManageEngine MDM).
+      - V(present) - the devices hold O(details), O(profiles) and O(apps) (ManageEngine MDM).
       - V(absent) - the devices are deleted (MobileIron Core, retired devices only).
     type: str
     choices: [present, absent]
     default: present
   details:
     description:
-      - ManageEngine MDM device details to set with O(state=present); required then, with one or more keys.
+      - ManageEngine MDM device details to set with O(state=present); required then (with one or more keys) unless
+        O(profiles) or O(apps) is given.
       - "Keys are the fields of the vendor's device update call: V(asset_owner), V(asset_tag), V(apn_username),
         V(description), V(name), V(office), V(purchase_date), V(purchase_order_number), V(purchase_price),
         V(purchase_type), V(warranty_expiration_date), V(warranty_number), V(warranty_type). Any other key fails
@@ -55,6 +61,76 @@ options:
       - Dates are milliseconds since the epoch, as the vendor writes them. The vendor reverts a field to its default
         when given an empty string or V(-1).
     type: dict
+  profiles:
+    description:
+      - ManageEngine MDM profiles that must (or must not) be associated with each device, with O(state=present).
+      - Profiles not listed are left as they are.
+    type: list
+    elements: dict
+    suboptions:
+      id:
+        description:
+          - The C(profile_id) of the profile. Needed to associate a profile, since ManageEngine MDM documents no list
+            of profiles outside a device to look a name up in.
+          - Exactly one of O(profiles[].id) and O(profiles[].name) is required.
+        type: str
+      name:
+        description:
+          - The C(profile_name), looked up among the profiles of the device. A name the device does not have fails
+            with V(present) and needs no change with V(absent); a name two profiles of the device share fails.
+        type: str
+      state:
+        description:
+          - V(present) - associated with the device; V(absent) - not associated.
+        type: str
+        choices: [present, absent]
+        default: present
+  apps:
+    description:
+      - ManageEngine MDM apps that must (or must not) be associated with each device, with O(state=present).
+      - Apps not listed are left as they are.
+    type: list
+    elements: dict
+    suboptions:
+      id:
+        description:
+          - The C(app_id) of the app. Needed to associate an app (no list of apps outside a device is documented).
+          - Exactly one of O(apps[].id) and O(apps[].name) is required.
+        type: str
+      name:
+        description:
+          - The C(app_name), looked up among the apps of the device, as for O(profiles[].name).
+        type: str
+      state:
+        description:
+          - V(present) - associated with the device; V(absent) - dissociated from it.
+        type: str
+        choices: [present, absent]
+        default: present
+      release_label_id:
+        description:
+          - The C(release_label_id) of the app version to distribute; the server's default when not given.
+          - Only with V(present), and only used when the app is associated by this task.
+        type: str
+      silent_install:
+        description:
+          - C(silent_install) of the association request (install without asking the user, where the platform allows it).
+          - Not sent when not given, so the server's default applies. Only with V(present).
+        type: bool
+      notify_user_via_email:
+        description:
+          - C(notify_user_via_email) of the association request. Not sent when not given. Only with V(present).
+        type: bool
+      invite_user:
+        description:
+          - C(invite_user) of the association request, as the vendor names it. Not sent when not given. Only with
+            V(present).
+        type: bool
+      do_not_uninstall:
+        description:
+          - C(do_not_uninstall) of the association request, as the vendor names it. Not sent when not given. Only with
+            V(present).
+        type: bool
 notes:
   - "ManageEngine MDM: C(GET /api/v1/mdm/devices/{device_id}) reads each device,
     C(PUT /api/v1/mdm/devices/{device_id}) sends only the fields that differ."
@@ -62,6 +138,13 @@ notes:
     holds), then C(DELETE /api/v2/devices) deletes at most 512 UUIDs a call. Core deletes only retired iOS, OS X,
     Win8 and Android devices that were not modified in the last day: a device it does not delete is reported in
     RV(failures) and fails the task."
+  - "ManageEngine MDM profiles and apps: C(GET /api/v1/mdm/devices/{device_id}/profiles) and
+    C(GET /api/v1/mdm/devices/{device_id}/apps) read what each device has (the C(apps) list of the reply; which of its
+    two lists holds the associated apps is not stated by the reference), then C(DELETE) and C(POST) on the same paths
+    dissociate and associate only the difference - one request per device and kind, and one per set of install options
+    for apps. The install options of an app already associated are not compared or changed. On ManageEngine MDM
+    cloud the reads need the OAuth scope C(MDMOnDemand.MDMInventory.READ), the writes
+    C(MDMOnDemand.MDMDeviceMgmt.CREATE) and C(MDMOnDemand.MDMDeviceMgmt.DELETE)."
   - A write is never sent twice after a lost reply.
 '''
 
@@ -75,6 +158,21 @@ EXAMPLES = r'''
     details:
       asset_tag: IT-0042
       office: North Plaza
+
+- name: Install the VPN profile and the company portal silently, take the old mail app off
+  fleetops.mdm.mdm_device:
+    vendor: manageengine
+    url: https://mdm.example.com:8383
+    api_key: "{{ vault_me_api_key }}"
+    devices: ["9007199254741000", "9007199254741001"]
+    profiles:
+      - id: "12354"
+    apps:
+      - id: "9007199254740996"
+        silent_install: true
+        notify_user_via_email: false
+      - name: Legacy Mail
+        state: absent
 
 - name: Delete retired MobileIron Core devices
   fleetops.mdm.mdm_device:
@@ -101,13 +199,33 @@ devices:
       description: Whether the device was (or would be) changed.
       type: bool
     fields:
-      description: The detail fields sent (ManageEngine MDM); empty when deleting.
+      description: The detail fields sent (ManageEngine MDM); empty when deleting or when no O(details) are given.
       type: list
       elements: str
     status:
       description: The device status before the run (MobileIron Core C(common.status)); null when it does not exist.
       type: str
       sample: RETIRED
+    profiles_added:
+      description: Ids of the profiles associated (or that would be, in check mode).
+      type: list
+      elements: str
+      returned: when O(profiles) or O(apps) is given
+    profiles_removed:
+      description: Ids of the profiles dissociated (or that would be, in check mode).
+      type: list
+      elements: str
+      returned: when O(profiles) or O(apps) is given
+    apps_added:
+      description: Ids of the apps associated (or that would be, in check mode).
+      type: list
+      elements: str
+      returned: when O(profiles) or O(apps) is given
+    apps_removed:
+      description: Ids of the apps dissociated (or that would be, in check mode).
+      type: list
+      elements: str
+      returned: when O(profiles) or O(apps) is given
 requests:
   description: How many write requests were sent (0 in check mode and when nothing changes).
   returned: always
@@ -132,6 +250,11 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.device_assignments import (
+    merge_assignments,
+    plan_assignments,
+    send_assignments,
+)
 
 RETIRED = 'RETIRED'
 
@@ -207,9 +330,29 @@ def delete(module, adapter, devices):
 
 def run(module, adapter):
     devices = check_options(module.params)
-    if module.params['state'] == 'present':
-        report, sent, failures, diff = update(module, adapter, devices)
+    params = module.params
+    assignments = bool(params.get('profiles') or params.get('apps'))
+    if params['state'] == 'present':
+        plans = None
+        if assignments:
+            assigner, ids, plans, missing = plan_assignments(module.params, adapter, devices)
+        if params['details'] is not None or not assignments:
+            report, sent, failures, diff = update(module, adapter, devices)
+        else:
+            report, sent, failures, diff = [], 0, [], None
+        if assignments:
+            done = {}
+            if not module.check_mode:
+                more, write_failures, done = send_assignments(assigner, plans)
+                sent += more
+                failures.extend(write_failures)
+            missing_failures, diff = merge_assignments(report, ids, plans, missing, done, module.check_mode, diff)
+            known = set(item['device_id'] for item in failures)
+            failures.extend(item for item in missing_failures if item['device_id'] not in known)
     else:
+        for kind in ('profiles', 'apps'):
+            if params.get(kind):
+                raise InvalidInputError('applies to state=present only', option=kind)
         report, sent, failures, diff = delete(module, adapter, devices)
     changed = any(item['changed'] for item in report)
     result = dict(devices=report, requests=sent, failures=failures)
@@ -227,6 +370,21 @@ def main():
             devices=dict(type='list', elements='str', required=True),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             details=dict(type='dict'),
+            profiles=dict(type='list', elements='dict', options=dict(
+                id=dict(type='str'),
+                name=dict(type='str'),
+                state=dict(type='str', choices=['present', 'absent'], default='present'),
+            ), mutually_exclusive=[['id', 'name']], required_one_of=[['id', 'name']]),
+            apps=dict(type='list', elements='dict', options=dict(
+                id=dict(type='str'),
+                name=dict(type='str'),
+                state=dict(type='str', choices=['present', 'absent'], default='present'),
+                release_label_id=dict(type='str'),
+                silent_install=dict(type='bool'),
+                notify_user_via_email=dict(type='bool'),
+                invite_user=dict(type='bool'),
+                do_not_uninstall=dict(type='bool'),
+            ), mutually_exclusive=[['id', 'name']], required_one_of=[['id', 'name']]),
         ),
         supports_check_mode=True,
     )

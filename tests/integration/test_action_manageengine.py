@@ -240,3 +240,18 @@ def test_pins_never_reach_the_output_or_the_server_log(sim, tmp_path):
     assert len(posted) == 1 and pin not in (posted[0]['body'] or '') and 'Return to IT' in posted[0]['body']
     item = [entry for entry in sim.ledger() if entry['vendor'] == VENDOR][-1]
     assert item['action'] == 'lock' and item['lock_message'] == 'Return to IT' and pin not in str(item)
+
+
+@pytest.mark.parametrize('flavour', FLAVOURS)
+def test_lost_reply_is_unknown_and_never_sent_again(sim, tmp_path, flavour):
+    device = active(sim, skip=17 + FLAVOURS.index(flavour))[0]
+    # The server applies the lock, then the connection drops before the reply.
+    sim.set_faults(VENDOR, rate=1, kinds=['reset_after'], methods=['POST'], path_regex='/actions/lock$', count=1)
+    start = len(sim.ledger())
+    sim.clear_log()
+    _run, result = run_once(sim, tmp_path, flavour, action='lock', devices=[device], fail_on_partial=False)
+    assert not result.get('failed') and result['changed'] is True, result
+    [item] = result['results']
+    assert item['outcome'] == 'unknown' and 'was not sent again' in item['message'], item
+    assert commanded(sim, start) == [('lock', device)]
+    assert writes(sim) == [('POST', '/api/v1/mdm/devices/%s/actions/lock' % device)]

@@ -23,6 +23,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import time
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
@@ -54,6 +55,9 @@ REMOVE_ACTION_PATH = '/api/v1/mdm/devices/%s/actions/%s'
 # The reference documents no maximum number of devices per bulk call.  UNVERIFIED: 100 ids a call is our choice (the
 # same order as the other vendors' documented limits); the one value to change.
 BULK_MAX = 100
+
+# Device and group ids are numbers (9007199254741000 in the reference), kept as text (64-bit, never through float).
+NUMBER = re.compile(r'^[0-9]+$')
 
 # The argument list of "Perform Action on device" (and, identically, of "Apply Knox actions to the device").
 DEVICE_ACTIONS = (
@@ -204,7 +208,7 @@ class ManageEngineActionsMixin:
             if clean.get(key):
                 self.transport.add_secret(clean[key])
         for value in clean.get('groups') or []:
-            if not value.isdigit():
+            if not NUMBER.match(value):
                 raise InvalidInputError('%r is not a ManageEngine MDM group id (a number)' % (value,), option='%s.groups' % option)
         return clean
 
@@ -212,7 +216,7 @@ class ManageEngineActionsMixin:
         ids = []
         for device in devices or []:
             text = str(device).strip() if device is not None and not isinstance(device, bool) else ''
-            if not text.isdigit():
+            if not NUMBER.match(text):
                 raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device,), option=option)
             ids.append(text)
         return ids

@@ -208,6 +208,8 @@ class Simulation:
         self.admin = ThreadingHTTPServer((HOST, 0), AdminHandler)
         self.admin.daemon_threads = True
         self.admin.routes = self.admin_routes()
+        self.admin.routes.update(self.dialects['maas360'].account_admin_routes())
+        self.admin.routes.update(self.dialects['manageengine'].assignment_admin_routes())
         self.threads = []
 
     def make_configs(self, seed):

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
 from mdmsim.dialects.manageengine_actions import ManageEngineActionsMixin
+from mdmsim.dialects.manageengine_assignments import ManageEngineAssignments
 from mdmsim.fleet import LABELS
 
 DEVICES_PATH = '/api/v1/mdm/devices'
@@ -89,7 +90,7 @@ class ZohoAccounts(Dialect):
                                    'expires_in': self.state.token_ttl['manageengine']})
 
 
-class ManageEngine(ManageEngineActionsMixin, Dialect):
+class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, Dialect):
     name = 'manageengine'
 
     def render(self, logical):
@@ -144,6 +145,8 @@ class ManageEngine(ManageEngineActionsMixin, Dialect):
     def handle(self, request):
         if not self.authorized(request):
             return json_response(401, ERR_AUTH)
+        if self.is_assignment_request(request):
+            return self.handle_assignments(request)
         path = request.path.rstrip('/')
         if self.is_action_request(path):
             return self.handle_actions(request, path)

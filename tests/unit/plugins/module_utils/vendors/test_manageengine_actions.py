@@ -77,7 +77,7 @@ def test_check_action_rejects_unknown_and_wrong_params_before_any_request():
     assert adapter.check_action(cat['wipe'], {'wipe_sd_card': 'yes'}) == {'wipe_sd_card': True}
 
 
-@pytest.mark.parametrize('bad', ['abc', '12-3', '', ' ', None, True, '9007199254741000x'])
+@pytest.mark.parametrize('bad', ['abc', '12-3', '', ' ', None, True, '9007199254741000x', u'\u0661\u0662', '1 2'])
 def test_malformed_device_ids_are_refused(bad):
     adapter, _cat = catalogue()
     with pytest.raises(InvalidInputError) as err:
