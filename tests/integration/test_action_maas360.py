@@ -221,3 +221,19 @@ def test_selection_by_vendor_filter_and_no_secret_in_verbose_output(sim, tmp_pat
         assert secret not in run.output
     for token in sim.issued_tokens():
         assert token not in run.output
+
+
+def test_an_expired_token_is_renewed_and_no_command_is_sent_twice(sim, tmp_path, active):
+    devices = active[27:33]
+    before = last_seq(sim)
+    sim.clear_log()
+    # Every token dies after the third authenticated request: the adapter logs in again once on the 401.
+    sim.set_faults(VENDOR, rate=0, expire_tokens_after=3)
+    run = run_cases(sim, tmp_path, [dict(name='lock six', args=dict(action='lock', devices=devices, concurrency=1))])
+    reply = run.result[0]
+    assert not reply.get('failed'), reply.get('msg')
+    assert [item['outcome'] for item in reply['results']] == ['sent'] * len(devices)
+    assert sorted(item['device_id'] for item in ledger_since(sim, before)) == sorted(devices)
+    logins = [entry for entry in sim.log(VENDOR) if entry['path'].startswith('/auth-apis/')]
+    refused = [entry for entry in sim.log(VENDOR) if entry['status'] == 401]
+    assert len(logins) == 2 and len(refused) == 1

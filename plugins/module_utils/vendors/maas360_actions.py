@@ -26,6 +26,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     InvalidInputError,
     MdmError,
     NotFoundError,
+    RateLimitedError,
     ServerError,
     TransportError,
 )
@@ -167,7 +168,8 @@ class MaaS360ActionsMixin:
             if exc.status in MAYBE_PROCESSED_STATUSES:
                 return result(device_id, 'unknown', 'HTTP %s: %s; %s' % (exc.status, exc.message, UNKNOWN_ADVICE))
             return result(device_id, 'failed', 'HTTP %s: %s' % (exc.status, exc.message))
-        except (AuthenticationError, NotFoundError, InvalidInputError) as exc:
+        except (AuthenticationError, NotFoundError, InvalidInputError, RateLimitedError) as exc:
+            # Refused before any processing (4xx; a 429 whose wait is too long or that outlasted the retries).
             return result(device_id, 'failed', str(exc))
         except MdmError as exc:
             # The server answered, but with nothing we can read (BadResponseError): it may have acted on it.

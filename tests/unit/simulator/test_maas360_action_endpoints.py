@@ -130,3 +130,10 @@ def test_the_v1_search_still_answers(sim):
                          headers={'Authorization': 'MaaS token="%s"' % token, 'Accept': 'application/json'},
                          verify=sim.ca_path, timeout=10)
     assert reply.status_code == 200 and len(reply.json()['devices']['device']) == 25
+
+
+def test_every_simulated_device_id_has_the_shape_the_adapter_accepts(sim):
+    from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
+    adapter = build_adapter(dict(sim.params('maas360'), vendor='maas360'))
+    ids = [record['maas360DeviceID'] for record in sim.devices('maas360')]
+    assert adapter.check_device_ids(ids) == ids

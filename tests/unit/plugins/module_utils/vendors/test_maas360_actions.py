@@ -284,6 +284,16 @@ def test_429_is_retried_after_the_wait_the_server_asks_for():
     session.assert_done()
 
 
+def test_429_asking_for_too_long_a_wait_is_failed_not_unknown():
+    limited = with_reply(action('lockDevice', APPLE, reply={'errorCode': 429, 'errorDesc': 'Too many requests'}), status=429,
+                         reply_headers={'Retry-After': '3600'})
+    adapter, session, sleeps = build(OPTIONS, [auth(), limited])
+    result = adapter.send_action(spec_of(adapter, 'lock'), {}, [APPLE])[0]
+    assert result['outcome'] == 'failed' and 'rate limited' in result['message']
+    assert sleeps == []
+    session.assert_done()
+
+
 def test_an_expired_token_is_renewed_once_and_the_refused_command_sent_again():
     expired = with_reply(action('lockDevice', APPLE, reply={'errorCode': 401, 'errorDesc': 'Unauthorized'}), status=401)
     adapter, session, _sleeps = build(OPTIONS, [auth(), expired, auth(token=TOKEN2), action('lockDevice', APPLE, token=TOKEN2)])
