@@ -70,10 +70,50 @@ options:
   concurrency:
     description:
       - How many pages are fetched at once once the first page has told the total (1 to 32).
+      - Also how many fact requests of O(gather) run at once.
     type: int
     default: 4
+  gather:
+    description:
+      - Facts to read beyond the device record, each with the vendor's own call, returned as the vendor documents them.
+      - Per-device facts go under RV(devices[].mdm_facts), one request (or one series of pages) per device and fact;
+        fleet-level facts go under RV(facts). Without O(gather) nothing more is read.
+      - ManageEngine MDM, per device - V(summary), V(certificates), V(restrictions), V(filevault), V(firmware),
+        V(locations), V(locations_with_address) (results of earlier location requests), V(location_request)
+        (asks the device for its location with addresses, then waits for the result; a write request, so not sent in
+        check mode), V(profiles), V(configuration_profiles), V(apps), V(poll_time), V(actions) (applicable actions),
+        V(recent_command), V(scan_status), V(privacy), V(command_history) (every page).
+      - MobileIron Core, per device - V(details), V(sim_details) (SIM / EID details), V(app_compliance),
+        V(rule_compliance); fleet-level - V(search_fields), V(count), V(query_test), V(csv_export), V(activesync_report).
+        The two CSV replies are returned as C(columns) and C(rows).
+      - IBM MaaS360 and MobileIron Cloud document none of these calls; O(gather) fails for them before any request.
+      - A name the vendor does not document fails before any request, with the vendor's allowed names.
+    type: list
+    elements: str
+  gather_params:
+    description:
+      - Parameters of the O(gather) calls, checked before any request; unknown keys fail with the vendor's allowed keys.
+      - ManageEngine MDM - C(no_of_days) (default 7), C(from), C(to) (epoch milliseconds) of V(location_request), and
+        C(wait_timeout), the seconds to wait for its result (default 120).
+      - MobileIron Core - C(query) (at most 2000 characters; empty, the default, means every device) for V(count),
+        V(query_test) and V(csv_export); C(labelId) and C(fieldGroups) (BASIC, COMMON, ANDROID, IOS, USER, WINDOWS_PHONE;
+        default USER, COMMON, ANDROID, IOS, WINDOWS_PHONE) for V(csv_export); C(daysIdle) (default 0) and C(state)
+        (a, b, w, q, r, or the whole word) for V(activesync_report).
+    type: dict
+  gather_firmware_password:
+    description:
+      - Also read the firmware password of each device (ManageEngine MDM, Mac devices), returned only as
+        C(firmware_password) in RV(devices[].mdm_facts).
+      - The password is part of the module result, so the task must set C(no_log) to V(true); without it the module fails
+        before any request. Keep the registered variable out of logs too.
+      - Other vendors fail before any request.
+    type: bool
+    default: false
 notes:
   - Device ids are returned as strings for every vendor, so large ManageEngine ids keep every digit.
+  - A per-device fact that the server reports as not found for a device is V(null).
+  - MobileIron Core's V(csv_export) is a POST request that changes nothing (the reference gives it the view-only role),
+    so it is also sent in check mode. ManageEngine's V(location_request) is skipped in check mode, with a warning.
 '''
 
 EXAMPLES = r'''
@@ -107,6 +147,32 @@ EXAMPLES = r'''
   fleetops.mdm.mdm_device_info:
     device_id: "9007199254741000"
   register: one
+
+- name: Apps, certificates and every page of command history of one ManageEngine device
+  fleetops.mdm.mdm_device_info:
+    device_id: "9007199254741000"
+    gather: [apps, certificates, command_history]
+  register: one_with_facts
+
+- name: Count, and export as CSV, the Apple devices of MobileIron Core; ActiveSync devices idle for a week
+  fleetops.mdm.mdm_device_info:
+    vendor_filters:
+      query: '"common.platform" = "iOS"'
+    gather: [count, csv_export, activesync_report]
+    gather_params:
+      query: '"common.manufacturer" starts with "Appl"'
+      fieldGroups: [COMMON, USER]
+      daysIdle: 7
+  register: core_facts
+
+- name: Firmware passwords of Macs (ManageEngine); never log them
+  fleetops.mdm.mdm_device_info:
+    filters:
+      platform: macos
+    gather: [firmware]
+    gather_firmware_password: true
+  no_log: true
+  register: mac_firmware
 
 - name: The vendor's own search (MobileIron Core query)
   fleetops.mdm.mdm_device_info:
@@ -180,17 +246,44 @@ devices:
       description: The vendor's own record; only with O(include_raw=true).
       type: dict
       returned: when O(include_raw=true)
+    mdm_facts:
+      description:
+        - The per-device facts of O(gather), by name, each as the vendor's reply documents it (V(null) when the server
+          reports it as not found).
+        - V(command_history) holds C(metadata) and the C(commands) of every page; V(location_request) holds
+          C(export_batch_id), C(status) (V(COMPLETED) once the addresses came) and C(locations).
+        - C(firmware_password) only with O(gather_firmware_password=true).
+      type: dict
+      returned: when O(gather) names a per-device fact or O(gather_firmware_password=true)
+      sample: {"summary": {"device_id": 9007199254741000, "app_count": 10, "group_count": 2}, "poll_time": {"next_poll_time": 1542869208225}}
+facts:
+  description:
+    - The fleet-level facts of O(gather), by name, each as the vendor's reply documents it; the CSV replies as
+      C(columns) and C(rows) (one dict per line).
+  returned: when O(gather) names a fleet-level fact
+  type: dict
+  sample: {"count": {"totalCount": 117}, "query_test": {"valid": true, "token": "", "position": -1}}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
 
 def run(module, adapter):
     """List or look up devices; an _info module never changes anything."""
     params = module.params
+    plan = None
+    if params.get('gather') or params.get('gather_params') or params.get('gather_firmware_password'):
+        # Checked before the first request: an unknown fact or parameter costs nothing.
+        plan = adapter.check_gather(params['gather'], params['gather_params'], params['gather_firmware_password'])
+        if plan.firmware_password and not module.no_log:
+            raise InvalidInputError('firmware passwords are returned in the result: set no_log: true on the task',
+                                    option='gather_firmware_password')
+        check_concurrency(params['concurrency'])
     if params['device_id'] is not None:
         device = adapter.get_device(params['device_id'], include_raw=params['include_raw'])
         devices = [device] if device is not None else []
@@ -205,7 +298,21 @@ def run(module, adapter):
             concurrency=params['concurrency'],
             labels=params['fetch_labels'],
         )
-    return False, dict(devices=devices), None
+    result = dict(devices=devices)
+    if plan is not None:
+        warnings = []
+        if plan.per_device:
+            facts, device_warnings = adapter.gather_device_facts([device['mdm_device_id'] for device in devices], plan,
+                                                                 concurrency=params['concurrency'], check_mode=module.check_mode)
+            warnings.extend(device_warnings)
+            for device in devices:
+                device['mdm_facts'] = facts[device['mdm_device_id']]
+        if plan.fleet_facts:
+            result['facts'], fleet_warnings = adapter.gather_fleet_facts(plan, check_mode=module.check_mode)
+            warnings.extend(fleet_warnings)
+        for warning in warnings:
+            module.warn(warning)
+    return False, result, None
 
 
 def main():
@@ -218,6 +325,9 @@ def main():
             fetch_labels=dict(type='bool', default=False),
             page_size=dict(type='int'),
             concurrency=dict(type='int', default=4),
+            gather=dict(type='list', elements='str'),
+            gather_params=dict(type='dict'),
+            gather_firmware_password=dict(type='bool', default=False, no_log=False),
         ),
         mutually_exclusive=[('device_id', 'filters'), ('device_id', 'vendor_filters')],
         supports_check_mode=True,

@@ -27,7 +27,7 @@ import trustme
 from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import MdmError
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure
-from ansible_collections.fleetops.mdm.plugins.modules import mdm_device_action, mdm_label
+from ansible_collections.fleetops.mdm.plugins.modules import mdm_account, mdm_device_action, mdm_label, mdm_user
 
 from mdmsim.control import Simulator
 
@@ -276,7 +276,79 @@ class Matrix:
             first, 'converged (nothing left to do)' if not changed else 'converged'))
 
 
-DECLARATIVE = {'manageengine': Matrix.label_write, 'mobileiron_core': Matrix.label_write}
+    def user_write(self, vendor, fault, spec):
+        """mdm_user: change one field of a MobileIron Cloud user; the whole record must keep every other field."""
+        records = [item['record'] for item in self.sim.users(vendor) if not item['record'].get('superUser')]
+        index = self.cursor[vendor]
+        self.cursor[vendor] += 1
+        before = records[index]
+        wanted = 'Matrix %s' % fault
+        params = user_params(uid=before['uid'], display_name=wanted)
+        first = self.run_declarative(vendor, fault, spec, mdm_user, params)
+        after_first = self.user(vendor, before['uid'])
+        if first == 'applied' and after_first.get('displayName') != wanted:
+            self.record('declarative', vendor, fault, False, 'reported applied but the record was not changed')
+            return
+        changed = self.rerun(vendor, mdm_user, params)
+        after = self.user(vendor, before['uid'])
+        kept = all(after.get(key) == value for key, value in before.items()
+                   if key not in ('displayName', 'modifiedAt', 'modifiedBy', 'lastModifiedAt'))
+        ok = after.get('displayName') == wanted and kept and self.injected(vendor, fault)
+        self.record('declarative', vendor, fault, ok, '%s; rerun %s; every other field kept' % (
+            first, 'converged' if changed else 'converged (nothing left to do)') if ok else
+            '%s; record after: %s' % (first, after))
+
+    def user(self, vendor, uid):
+        return [item['record'] for item in self.sim.users(vendor) if item['record']['uid'] == uid][0]
+
+    def account_write(self, vendor, fault, spec):
+        """mdm_account: create a MaaS360 customer account; never twice, whatever the fault."""
+        name = 'Matrix %s Ltd' % fault
+        params = dict(name=name, account_type='Trial', admin_email='it@matrix-%s.example' % fault, service='MDM',
+                      state='present', on_taken='assume_existing')
+        first = self.run_declarative(vendor, fault, spec, mdm_account, params)
+        changed = self.rerun(vendor, mdm_account, params)
+        count = sum(1 for account in self.sim.maas360_accounts() if account.get('name') == name)
+        ok = count == 1 and self.injected(vendor, fault)
+        self.record('declarative', vendor, fault, ok, '%s; rerun %s; %d account of that name' % (
+            first, 'created it' if changed else 'converged (nothing left to do)', count))
+
+    def run_declarative(self, vendor, fault, spec, module, params):
+        self.inject(vendor, fault, spec, WRITES)
+        adapter = build_adapter(self.conn(vendor, fault))
+        try:
+            module.run(FakeModule(**params), adapter)
+            return 'applied'
+        except PartialFailure as exc:
+            return 'reported as failed - %s' % exc.msg[:90]
+        except MdmError as exc:
+            return 'failed clearly - ' + clear(exc)
+        finally:
+            adapter.transport.close()
+            self.unfault(vendor)
+
+    def rerun(self, vendor, module, params):
+        adapter = build_adapter(self.conn(vendor, 'none'))
+        try:
+            changed, _result, _diff = module.run(FakeModule(**params), adapter)
+        finally:
+            adapter.transport.close()
+        return changed
+
+
+def user_params(**params):
+    base = dict(uid=None, state='present', email=None, first_name=None, last_name=None, display_name=None, enabled=None,
+                password_never_expires=None, gdpr_profile_id=None, managed_apple_id=None, edipi=None, source='local',
+                user_password=None, update_password='on_create', send_invite=False, invite=False, device_ownership=None,
+                ldap_import=False, ldap_server=None, ldap_wait=15, ldap_poll_interval=15, ldap_timeout=90,
+                custom_attributes=None, force_overwrite=False, enrollment_url=False, token_lifetime=604800000,
+                registration_pin=False)
+    base.update(params)
+    return base
+
+
+DECLARATIVE = {'manageengine': Matrix.label_write, 'mobileiron_core': Matrix.label_write,
+               'mobileiron_cloud': Matrix.user_write, 'maas360': Matrix.account_write}
 
 
 def write_doc(matrix):
@@ -301,7 +373,9 @@ def write_doc(matrix):
         '',
         'Operation classes: **listing** - `mdm_device_info` (all pages); **inventory** - `ansible-inventory` with the',
         '`fleetops.mdm.devices` plugin; **command** - `mdm_device_action` lock of 3 devices; **declarative** -',
-        '`mdm_label` putting a device in a label or group.',
+        '`mdm_label` putting a device in a label or group (ManageEngine, MobileIron Core), `mdm_user` changing one field',
+        'of a user (MobileIron Cloud: the whole record is compared afterwards), `mdm_account` creating a customer account',
+        '(MaaS360).',
         '',
     ]
     for kind, title in (('listing', 'Device listing'), ('inventory', 'Inventory'), ('command', 'Device command'),

@@ -478,6 +478,11 @@ class VendorAdapter(abc.ABC):
         failure a dict with ``device_id`` and ``reason``; a failed request does not stop the others."""
         raise NotSupportedError('deleting devices', self.name)
 
+    # -- device and fleet facts (mdm_device_info option gather; vendors/facts.py and the vendors' *_facts.py) --------
+    def check_gather(self, gather, params=None, firmware_password=False, option='gather'):
+        """The checked gather plan (vendors/facts.GatherPlan); InvalidInputError / NotSupportedError before any request."""
+        raise NotSupportedError('gathering device facts (option %s)' % option, self.name)
+
     # -- device commands (mdm_device_action; the contract is in module_utils/actions.py) --------
     def action_catalogue(self):
         """``{name: ActionSpec}`` of every device command this vendor documents (neutral and own names)."""

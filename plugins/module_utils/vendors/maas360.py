@@ -42,9 +42,9 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     text_filters,
     text_or_none,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_accounts import MaaS360AccountsMixin
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_users import MaaS360UsersMixin
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_actions import MaaS360ActionsMixin
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_accounts import MaaS360AccountsMixin
 
 AUTH_PATH = '/auth-apis/auth/1.0/authenticate/%s'
 SEARCH_PATH = '/device-apis/devices/2.0/search/customer/%s'
@@ -79,7 +79,7 @@ MANAGED_STATUS = {
 }
 
 
-class MaaS360Adapter(MaaS360UsersMixin, MaaS360ActionsMixin, MaaS360AccountsMixin, VendorAdapter):
+class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixin, VendorAdapter):
     name = 'maas360'
     max_page_size = max(PAGE_SIZES)
     # NOTES.md, device search v2 filters.  Public clients note that without deviceStatus the search lists Active

@@ -37,6 +37,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine_actions import ManageEngineActionsMixin
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine_assignments import ManageEngineAssignmentsMixin
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine_facts import ManageEngineFactsMixin
 
 DEVICES_PATH = '/api/v1/mdm/devices'
 # NOTES.md: GET /api/v1/mdm/groups; manageengine.com "Get Group list" (groups: group_id, name, group_type) and
@@ -92,7 +93,7 @@ DETAIL_FIELDS = {
 }
 
 
-class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin, VendorAdapter):
+class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin, ManageEngineFactsMixin, VendorAdapter):
     name = 'manageengine'
     max_page_size = MAX_LIMIT
     # manageengine.com lists "Accept: application/json" as a mandatory request header.

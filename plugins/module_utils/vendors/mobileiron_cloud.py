@@ -30,8 +30,8 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     platform_of,
     text_or_none,
 )
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud_users import MobileIronCloudUsersMixin
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud_actions import MobileIronCloudActions
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud_users import MobileIronCloudUsersMixin
 
 DEVICES_PATH = '/api/v1/device'
 PARTITIONS_PATH = '/api/v1/tenant/partition/device'
@@ -58,7 +58,7 @@ OWNERSHIP_MAP = {'COMPANY': 'company', 'EMPLOYEE': 'employee'}
 PUSHED_FQ = '_pushed_fq'
 
 
-class MobileIronCloudAdapter(MobileIronCloudUsersMixin, MobileIronCloudActions, VendorAdapter):
+class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, VendorAdapter):
     name = 'mobileiron_cloud'
     max_page_size = MAX_ROWS
     vendor_filters = {

@@ -30,6 +30,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     text_or_none,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core_actions import MobileIronCoreActions
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core_facts import MobileIronCoreFactsMixin
 
 DEVICES_PATH = '/api/v2/devices'
 QUERY_TEST_PATH = '/api/v2/devices/query_test'
@@ -119,7 +120,7 @@ def _uuid_queries(uuids):
     return queries
 
 
-class MobileIronCoreAdapter(MobileIronCoreActions, VendorAdapter):
+class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, VendorAdapter):
     name = 'mobileiron_core'
     max_page_size = MAX_LIMIT
     vendor_filters = {

@@ -90,10 +90,9 @@ def test_log_never_holds_a_secret_or_token(sim):
     assert 'Basic <redacted>' in text and '<password><redacted></password>' in text
 
 
-def test_fleet_is_deterministic_fast_and_varied():
-    started = time.monotonic()
+def test_fleet_is_deterministic_and_varied():
+    # No wall-clock assertion here: timings belong in benchmarks/, not in unit tests on shared machines.
     big = Fleet(10000, 4)
-    assert time.monotonic() - started < 2
     again = Fleet(10000, 4)
     assert [d['name'] for d in big.devices] == [d['name'] for d in again.devices]
     platforms = {d['platform'] for d in big.devices}

@@ -12,9 +12,9 @@ from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
 from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
+from mdmsim.dialects.maas360_accounts import MaaS360Accounts
 from mdmsim.dialects.maas360_users import MaaS360Users
 from mdmsim.dialects.maas360_actions import MaaS360ActionsMixin
-from mdmsim.dialects.maas360_accounts import MaaS360Accounts
 
 AUTH_PREFIX = '/auth-apis/auth/1.0/authenticate/'
 SEARCH_V2_PREFIX = '/device-apis/devices/2.0/search/customer/'
@@ -49,7 +49,7 @@ def _iso(epoch):
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime('%Y-%m-%dT%H:%M:%S')
 
 
-class MaaS360(MaaS360Users, MaaS360ActionsMixin, MaaS360Accounts, Dialect):
+class MaaS360(MaaS360ActionsMixin, MaaS360Accounts, MaaS360Users, Dialect):
     name = 'maas360'
 
     def render(self, logical):
@@ -108,10 +108,10 @@ class MaaS360(MaaS360Users, MaaS360ActionsMixin, MaaS360Accounts, Dialect):
             return handled
         if request.path.startswith(AUTH_PREFIX) and request.method == 'POST':
             return self.authenticate(request, request.path[len(AUTH_PREFIX):])
-        if self.owns_user_path(request.path):
-            return self.handle_users(request)
         if self.is_account_request(request):
             return self.handle_accounts(request)
+        if self.owns_user_path(request.path):
+            return self.handle_users(request)
         for prefix in (SEARCH_V2_PREFIX, SEARCH_V1_PREFIX):
             if request.path.startswith(prefix) and request.method == 'GET':
                 refused = self.check_token(request, request.path[len(prefix):])

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
 from mdmsim.dialects.manageengine_actions import ManageEngineActionsMixin
 from mdmsim.dialects.manageengine_assignments import ManageEngineAssignments
+from mdmsim.dialects.manageengine_facts import ManageEngineFacts
 from mdmsim.fleet import LABELS
 
 DEVICES_PATH = '/api/v1/mdm/devices'
@@ -90,7 +91,7 @@ class ZohoAccounts(Dialect):
                                    'expires_in': self.state.token_ttl['manageengine']})
 
 
-class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, Dialect):
+class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngineFacts, Dialect):
     name = 'manageengine'
 
     def render(self, logical):
@@ -147,6 +148,8 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, Dialect):
             return json_response(401, ERR_AUTH)
         if self.is_assignment_request(request):
             return self.handle_assignments(request)
+        if (facts := self.handle_facts(request)) is not None:
+            return facts
         path = request.path.rstrip('/')
         if self.is_action_request(path):
             return self.handle_actions(request, path)

@@ -13,8 +13,8 @@ the reference has no device reply. Device groups are carried only by the single-
 import time
 
 from mdmsim.dialects.base import Dialect, int_arg, json_response
-from mdmsim.dialects.mobileiron_cloud_users import MobileIronCloudUsers
 from mdmsim.dialects.mobileiron_cloud_actions import ACTION_PATHS, MobileIronCloudActions
+from mdmsim.dialects.mobileiron_cloud_users import MobileIronCloudUsers
 
 DEFAULT_PARTITION_ID = 23000  # reference: "defaultDmPartitionId": 23000
 MAX_ROWS = 500                # reference + NOTES.md
@@ -29,7 +29,7 @@ def errors(code, message):
     return {'errors': {'globalErrors': [{'code': code, 'message': message}], 'fieldErrors': None}, 'result': None}
 
 
-class MobileIronCloud(MobileIronCloudUsers, MobileIronCloudActions, Dialect):
+class MobileIronCloud(MobileIronCloudActions, MobileIronCloudUsers, Dialect):
     name = 'mobileiron_cloud'
 
     def render(self, logical):
@@ -65,10 +65,10 @@ class MobileIronCloud(MobileIronCloudUsers, MobileIronCloudActions, Dialect):
             return json_response(401, errors('UNAUTHORIZED', 'Authentication failed'),
                                  headers=[('WWW-Authenticate', 'Basic realm="MobileIron Cloud"')])
         path = request.path.rstrip('/')
-        if self.owns_user_path(path):
-            return self.handle_users(request)
         if request.method == 'PUT' and path in ACTION_PATHS:
             return self.handle_action(request, path.rsplit('/', 1)[1])
+        if self.owns_user_path(path):
+            return self.handle_users(request)
         if request.method == 'GET' and path == '/api/v1/tenant/partition/device':
             return self.partitions()
         if request.method == 'GET' and path == '/api/v1/device':

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from mdmsim.dialects.base import Dialect, int_arg, json_response
 from mdmsim.dialects.mobileiron_core_actions import ACTION_PREFIXES, MobileIronCoreActions
+from mdmsim.dialects.mobileiron_core_facts import MobileIronCoreFacts
 from mdmsim.fleet import LABELS
 
 DEVICE_SPACE_ID = '1'  # the default "Global" device space
@@ -157,7 +158,7 @@ def is_advanced(query):
     return bool(re.search(r'=|\bstarts with\b|\bends with\b|\bcontains\b', query, re.IGNORECASE))
 
 
-class MobileIronCore(MobileIronCoreActions, Dialect):
+class MobileIronCore(MobileIronCoreActions, MobileIronCoreFacts, Dialect):
     name = 'mobileiron_core'
 
     def render(self, logical):
@@ -208,6 +209,8 @@ class MobileIronCore(MobileIronCoreActions, Dialect):
             # Unverified body; the status is HTTP Basic's 401.
             return json_response(401, self.messages('com.mobileiron.vsp.messages.http.401', 'Unauthorized'),
                                  headers=[('WWW-Authenticate', 'Basic realm="MobileIron"')])
+        if (facts := self.handle_facts(request)) is not None:
+            return facts
         path = request.path.rstrip('/')
         if path.startswith(ACTION_PREFIXES):
             return self.handle_action(request, path)
