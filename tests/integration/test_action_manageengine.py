@@ -255,3 +255,17 @@ def test_lost_reply_is_unknown_and_never_sent_again(sim, tmp_path, flavour):
     assert item['outcome'] == 'unknown' and 'was not sent again' in item['message'], item
     assert commanded(sim, start) == [('lock', device)]
     assert writes(sim) == [('POST', '/api/v1/mdm/devices/%s/actions/lock' % device)]
+
+
+def test_knox_on_devices_chosen_by_a_selector(sim, tmp_path):
+    knox = samsung(sim, skip=4)[0]
+    other = pick(sim, 1, managed_status=2, is_removed=False, platform_type='android',
+                 product_name=lambda value: str(value).lower() != 'samsung')[0]
+    serials = dict((str(record['device_id']), record['serial_number']) for record in fleet(sim))
+    start = len(sim.ledger())
+    _run, result = run_once(sim, tmp_path, 'manageengine_onprem', vendor_action='knox_lock',
+                            filters={'serial': [serials[knox], serials[other]]})
+    assert not result.get('failed'), result
+    outcomes = dict((item['device_id'], item['outcome']) for item in result['results'])
+    assert outcomes == {knox: 'sent', other: 'not_applicable'}
+    assert commanded(sim, start) == [('knox_lock', knox)]

@@ -230,12 +230,18 @@ class ManageEngineActionsMixin:
 
     def precheck_action(self, spec, devices):
         verdicts = default_precheck(spec, devices)
-        if spec.extra.get('kind') == 'knox':
-            for device_id, device in devices.items():
-                raw = device.get('mdm_raw') if isinstance(device.get('mdm_raw'), dict) else None
-                if device_id not in verdicts and raw is not None and not isinstance(raw.get('knox_details'), dict):
-                    verdicts[device_id] = result(device_id, 'not_applicable',
-                                                 'the device record has no knox_details: %s needs a Samsung Knox device' % spec.name)
+        if spec.extra.get('kind') != 'knox':
+            return verdicts
+        # Knox: the details record must carry knox_details.  Devices chosen by a selector come from the device list,
+        # whose records lack it: their details are read here (reads only, nothing is sent).
+        left = [device_id for device_id in devices if device_id not in verdicts]
+        missing = [device_id for device_id in left if not isinstance(devices[device_id].get('mdm_raw'), dict)]
+        details = dict(zip(missing, self.map_concurrently(self.get_device_record, missing, 4)))
+        for device_id in left:
+            raw = devices[device_id].get('mdm_raw') if device_id not in details else details[device_id]
+            if not isinstance(raw, dict) or not isinstance(raw.get('knox_details'), dict):
+                verdicts[device_id] = result(device_id, 'not_applicable',
+                                             'the device record has no knox_details: %s needs a Samsung Knox device' % spec.name)
         return verdicts
 
     # -- sending ---------------------------------------------------------------------------

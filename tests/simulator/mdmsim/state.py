@@ -16,7 +16,8 @@ FAULT_KINDS = ('429', '500', '502', '503', '504', 'reset', 'reset_after', 'malfo
 FAULT_KEYS = ('latency_ms', 'rate', 'kinds', 'methods', 'path_regex', 'skip_auth', 'count', 'expire_tokens_after', 'retry_after',
               'stall_ms')
 # Field names whose values are credentials wherever they appear (query strings, form bodies, JSON, XML).
-SECRET_FIELDS = ('password', 'confirmPassword', 'appAccessKey', 'refresh_token', 'client_secret', 'api_key', 'authToken', 'access_token', 'unlock_pin', 'wipe_lock_pin', 'passcode')
+SECRET_FIELDS = ('password', 'confirmPassword', 'appAccessKey', 'refresh_token', 'client_secret', 'api_key', 'authToken', 'access_token',
+                 'unlock_pin', 'wipe_lock_pin', 'passcode')
 
 
 def derive_secret(seed, name):

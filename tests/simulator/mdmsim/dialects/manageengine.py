@@ -148,11 +148,11 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
             return json_response(401, ERR_AUTH)
         if self.is_assignment_request(request):
             return self.handle_assignments(request)
+        if self.is_action_request(request.path.rstrip('/'), request.method):
+            return self.handle_actions(request, request.path.rstrip('/'))
         if (facts := self.handle_facts(request)) is not None:
             return facts
         path = request.path.rstrip('/')
-        if self.is_action_request(path):
-            return self.handle_actions(request, path)
         if request.method == 'GET' and path == DEVICES_PATH:
             return self.list_devices(request)
         if request.method == 'GET' and path == GROUPS_PATH:

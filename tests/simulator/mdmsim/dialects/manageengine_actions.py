@@ -59,13 +59,20 @@ def _error(status, code, description):
 class ManageEngineActionsMixin:
     """Routes device-command requests of the ManageEngine dialect (needs self.state, self.name, self.find, read_json)."""
 
-    def is_action_request(self, path):
+    def is_action_request(self, path, method=None):
+        """Requests of this mixin.  A GET of recent_command is ours only for a device we hold a command of; for any
+        other device the facts mixin answers it (its fixed reply)."""
         if path.startswith(BULK_PREFIX):
             return True
         for prefix in (DEVICES_PREFIX, BARE_DEVICES_PREFIX):
             if path.startswith(prefix):
                 parts = path[len(prefix):].split('/')
-                return len(parts) >= 2 and parts[1] in ('actions', 'knox_actions')
+                if len(parts) != 3 or parts[1] not in ('actions', 'knox_actions'):
+                    return False
+                if method == 'GET':
+                    with self.state.lock:
+                        return prefix == DEVICES_PREFIX and parts[1:] == ['actions', 'recent_command'] and parts[0] in self._commands()
+                return True
         return False
 
     def handle_actions(self, request, path):

@@ -278,3 +278,16 @@ def test_bulk_unreadable_reply_is_unknown():
     results = adapter.send_action(cat['wakeup'], {}, ids(1, 2))
     session.assert_done()
     assert [r['outcome'] for r in results] == ['unknown', 'unknown']
+
+
+def test_knox_precheck_reads_the_details_of_listed_devices():
+    adapter, cat = catalogue()
+    listed = {'1': {'mdm_platform': 'android', 'mdm_status': 'active'}, '2': {'mdm_platform': 'android', 'mdm_status': 'active'},
+              '3': {'mdm_platform': 'ios', 'mdm_status': 'active'}}
+    adapter, session, _sleeps = build(ONPREM, [
+        Expect('GET', '/api/v1/mdm/devices/1', reply={'device_id': 1, 'knox_details': {'knox_version': 2}}),
+        Expect('GET', '/api/v1/mdm/devices/2', reply={'device_id': 2, 'platform_type': 'android'}),
+    ], ordered=False)
+    verdicts = adapter.precheck_action(cat['knox_lock'], listed)
+    session.assert_done()
+    assert sorted(verdicts) == ['2', '3'] and all(session_call['method'] == 'GET' for session_call in session.calls)
