@@ -43,8 +43,8 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     text_or_none,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_accounts import MaaS360AccountsMixin
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_users import MaaS360UsersMixin
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_actions import MaaS360ActionsMixin
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_users import MaaS360UsersMixin
 
 AUTH_PATH = '/auth-apis/auth/1.0/authenticate/%s'
 SEARCH_PATH = '/device-apis/devices/2.0/search/customer/%s'
