@@ -308,7 +308,7 @@ class Matrix:
                       state='present', on_taken='assume_existing')
         first = self.run_declarative(vendor, fault, spec, mdm_account, params)
         changed = self.rerun(vendor, mdm_account, params)
-        count = sum(1 for account in self.sim.maas360_accounts() if account.get('name') == name)
+        count = sum(1 for account in self.sim.maas360_accounts() if account.get('accountName') == name)
         ok = count == 1 and self.injected(vendor, fault)
         self.record('declarative', vendor, fault, ok, '%s; rerun %s; %d account of that name' % (
             first, 'created it' if changed else 'converged (nothing left to do)', count))

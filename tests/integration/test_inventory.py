@@ -44,10 +44,26 @@ def write_config(tmp_path, flavour, conn, **options):
 
 
 def run_inventory(config_path, *args, env=None, timeout=600):
-    """ansible-inventory at -vvvv (to stderr; stdout stays the inventory), its output audited for secrets."""
-    cmd = [os.path.join(BIN, 'ansible-inventory'), '-vvvv', '-i', config_path] + list(args or ['--list'])
+    """ansible-inventory at -vvvv, its whole output audited for secrets.
+
+    The inventory goes to a file (--output) and comes back as ``stdout``; the verbose text ansible-inventory prints
+    on its own stdout is appended to ``stderr``."""
+    args = list(args or ['--list'])
+    out_file = config_path + '.out.json'
+    if os.path.exists(out_file):
+        os.unlink(out_file)
+    cmd = [os.path.join(BIN, 'ansible-inventory'), '-vvvv', '-i', config_path] + args
+    if '--list' in args or '--host' in args:
+        cmd += ['--output', out_file]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(env), timeout=timeout, check=False)
     assert_no_secrets(proc.stdout + proc.stderr, 'the output of ansible-inventory')
+    inventory = ''
+    if os.path.exists(out_file):
+        with open(out_file) as handle:
+            inventory = handle.read()
+        os.unlink(out_file)
+        assert_no_secrets(inventory, 'the inventory ansible-inventory wrote')
+        return subprocess.CompletedProcess(cmd, proc.returncode, inventory, proc.stderr + proc.stdout)
     return proc
 
 

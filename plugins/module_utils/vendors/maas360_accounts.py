@@ -41,6 +41,8 @@ FIELDS = {
 # UNVERIFIED (the reply bodies are not in the references): a name is available when the availability reply's
 # errorCode is 0, taken when it is another code in an HTTP 200 reply; a 4xx is a refused request.
 OK_CODE = '0'
+# UNVERIFIED: words of an errorDesc saying that a name is in use ("Account name is not available", ...).
+TAKEN_HINTS = ('not available', 'unavailable', 'taken', 'exist', 'in use', 'already')
 FORM_HEADERS = {'Content-Type': 'application/x-www-form-urlencoded'}
 # A plain syntax check of the admin e-mail (the server's own rules are not documented): one "@", no blanks.
 EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
@@ -106,7 +108,15 @@ class MaaS360AccountsMixin(object):
         response = self.call('POST', AVAILABILITY_PATH % self._billing_path, operation, headers=FORM_HEADERS,
                              data={FIELDS['name']: name}, safe=True)
         code, description, _rest = self.account_reply(response, operation)
-        return code == OK_CODE, description
+        if code == OK_CODE:
+            return True, description
+        # Any other errorCode may be "taken" or a failure of the call itself (the codes are not documented): only a
+        # description that says the name is in use counts as taken; anything else fails instead of passing for taken.
+        if description and any(hint in description.lower() for hint in TAKEN_HINTS):
+            return False, description
+        raise MdmError('the server answered errorCode %s (%s): cannot tell whether the name is free' % (
+            code, description or 'no description'), vendor=self.name, operation=operation, status=response.status,
+            secrets=self.transport.secrets)
 
     def create_customer_account(self, form):
         """Send createCustomerAccount once (never again after a lost reply); returns the reply's fields beyond
