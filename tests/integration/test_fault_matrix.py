@@ -19,6 +19,7 @@ __metaclass__ = type
 
 import json
 import os
+import re
 import threading
 import time
 
@@ -91,7 +92,8 @@ def action_params(**params):
 
 def clear(error):
     """A short description of a clear error: its class, HTTP status and first words."""
-    text = str(error).replace('|', '/').replace('\n', ' ')
+    # The simulator's address changes every run: keep it out of the generated document.
+    text = re.sub(r'https://127\.0\.0\.1:\d+', 'the server', str(error)).replace('|', '/').replace('\n', ' ')
     status = getattr(error, 'status', None)
     return '%s%s: %s' % (type(error).__name__, ' (HTTP %s)' % status if status else '', text[:90])
 
@@ -176,7 +178,7 @@ class Matrix:
         self.unfault(vendor)
         if proc.returncode != 0:
             reason = [line for line in (proc.stdout + proc.stderr).splitlines() if 'fleetops.mdm' in line or 'Error' in line]
-            text = (reason[-1] if reason else 'exit %d' % proc.returncode).replace('|', '/')
+            text = re.sub(r'https://127\.0\.0\.1:\d+', 'the server', reason[-1] if reason else 'exit %d' % proc.returncode).replace('|', '/')
             self.record('inventory', vendor, fault, fault not in READ_RECOVERS,
                         'failed clearly - ' + text.strip()[:110])
             return
