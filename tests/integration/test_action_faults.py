@@ -11,9 +11,8 @@ __metaclass__ = type
 import pytest
 
 from conftest import run_playbook
+from test_device_info import ID_FIELD
 
-ID_FIELD = {'maas360': 'maas360DeviceID', 'manageengine': 'device_id', 'mobileiron_core': 'common.uuid',
-            'mobileiron_cloud': 'id'}
 LOCKS = ('lock', 'lockdevice', 'lock_device')
 # rate 0.25 over five kinds: 4/5 of it 429 or 503 (20% of writes), 1/5 of it reset after the server acted (5%).
 FAULTS = dict(rate=0.25, kinds=['429', '503', '429', '503', 'reset_after'], methods=['POST', 'PUT'], skip_auth=True,

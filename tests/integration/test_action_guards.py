@@ -9,9 +9,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from conftest import run_playbook
+from test_device_info import ID_FIELD
 
-ID_FIELD = {'maas360': 'maas360DeviceID', 'manageengine': 'device_id', 'mobileiron_core': 'common.uuid',
-            'mobileiron_cloud': 'id'}
 VENDORS = ('maas360', 'manageengine', 'mobileiron_core', 'mobileiron_cloud')
 
 

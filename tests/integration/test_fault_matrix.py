@@ -33,15 +33,14 @@ from ansible_collections.fleetops.mdm.plugins.modules import mdm_account, mdm_de
 from mdmsim.control import Simulator
 
 from conftest import HERE
-from test_device_info import sim_ids, sim_labels
+from test_action_faults import lock_counts
+from test_device_info import ID_FIELD, sim_ids, sim_labels
 from test_inventory import run_inventory, write_config
 
 DOC = os.path.join(os.path.dirname(os.path.dirname(HERE)), 'docs', 'reliability.md')
 VENDORS = ('maas360', 'manageengine', 'mobileiron_core', 'mobileiron_cloud')
 TITLES = {'maas360': 'IBM MaaS360', 'manageengine': 'ManageEngine (cloud, OAuth)', 'mobileiron_core': 'MobileIron Core',
           'mobileiron_cloud': 'MobileIron Cloud'}
-ID_FIELD = {'maas360': 'maas360DeviceID', 'manageengine': 'device_id', 'mobileiron_core': 'common.uuid',
-            'mobileiron_cloud': 'id'}
 READS = ['GET']
 WRITES = ['POST', 'PUT', 'DELETE', 'PATCH']
 TOKEN_VENDORS = ('maas360', 'manageengine')
@@ -62,7 +61,6 @@ FAULTS = [
     ('html', 'HTML error page from a proxy (502)', dict(kinds=['html'])),
     ('error_body', '200 with an error body', dict(kinds=['error_body'])),
 ]
-LOCKS = ('lock', 'lockdevice', 'lock_device')
 # Faults a read must recover from: GET is safe to send again after 429, 502-504, a reset or a timeout, and a 401
 # renews the token once.  A 500 is not retried (a server bug rarely heals in a second): it must fail clearly.
 READ_RECOVERS = ('stall', '429', '429-bare', '502', '503', '504', 'reset', 'reset_after', 'token', 'html')
@@ -190,11 +188,7 @@ class Matrix:
                     '%s, %d hosts' % ('complete' if complete else 'INCOMPLETE', len(ids)))
 
     def locks(self, vendor):
-        counts = {}
-        for item in self.sim.ledger():
-            if item['vendor'] == vendor and str(item['action']).lower() in LOCKS:
-                counts[str(item['device_id'])] = counts.get(str(item['device_id']), 0) + 1
-        return counts
+        return lock_counts(self.sim, vendor)
 
     def command(self, vendor, fault, spec):
         ids = self.fresh_devices(vendor, 3)

@@ -24,7 +24,9 @@ from ansible_collections.fleetops.mdm.plugins.modules import mdm_device_action, 
 
 from mdmsim.control import Simulator
 
-from test_fault_matrix import ID_FIELD, LOCKS, FakeModule, action_params
+from test_action_faults import LOCKS
+from test_device_info import ID_FIELD
+from test_fault_matrix import FakeModule, action_params
 
 ITERATIONS = 200
 WARM_UP = 20
