@@ -348,7 +348,24 @@ class VendorAdapter(abc.ABC):
 
     @abc.abstractmethod
     def device_id_of(self, raw):
-        """The vendor-native id of a raw record."""
+        """The vendor-native id of a raw record, in the form normalise_device_id() gives."""
+
+    def normalise_device_id(self, device_id):
+        """The one form of a device id that this vendor treats as the same device, or None for no id.
+
+        Ids given by users and ids read from replies pass through here before they are compared, de-duplicated or
+        counted (max_devices), so that one device written two ways counts once.  The base strips surrounding space
+        and reads a whole number as its digits; vendors add what their ids allow (case of UUIDs, leading zeros of
+        numeric ids).  It never raises: an id that cannot be one of the vendor's is returned stripped, for
+        check_device_ids() to refuse with the vendor's own message.
+        """
+        if device_id is None or isinstance(device_id, bool):
+            return None
+        if isinstance(device_id, float):
+            # A whole number read from YAML or JSON; beyond 2**53 a float has already lost digits: keep its text.
+            device_id = int(device_id) if device_id.is_integer() and abs(device_id) < 2 ** 53 else repr(device_id)
+        text = str(device_id).strip()
+        return text or None
 
     def push_filters(self, filters):
         """Vendor search parameters that narrow the listing for the neutral filters (an optimisation only:
@@ -494,14 +511,15 @@ class VendorAdapter(abc.ABC):
         return check_params(spec, params, option=option)
 
     def check_device_ids(self, devices, option='devices'):
-        """The ids as the vendor writes them; InvalidInputError for an id that cannot be one of this vendor's."""
+        """The ids as the vendor writes them (normalise_device_id()), each once and in order; InvalidInputError for an
+        id that cannot be one of this vendor's."""
         ids = []
         for device in devices or []:
-            text = str(device).strip() if device is not None else ''
+            text = self.normalise_device_id(device)
             if not text:
                 raise InvalidInputError('a device id must not be empty', option=option)
             ids.append(text)
-        return ids
+        return list(dict.fromkeys(ids))
 
     def action_targets(self, spec, devices, concurrency=4):
         """``{id: normalised device}`` of the given ids that exist (for platform and status checks)."""
@@ -533,9 +551,10 @@ class VendorAdapter(abc.ABC):
             return list(executor.map(function, items))
 
     def get_device(self, device_id, include_raw=False):
-        if device_id is None or not str(device_id).strip():
+        device_id = self.normalise_device_id(device_id)
+        if not device_id:
             raise InvalidInputError('a device id must not be empty', option='device_id')
-        raw = self.get_device_record(str(device_id).strip())
+        raw = self.get_device_record(device_id)
         if raw is None:
             return None
         return self.normalise(raw, include_raw=include_raw)

@@ -311,15 +311,19 @@ class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixi
                 label['device_count'] = count
         return labels
 
+    # normalise_device_id: the base's (surrounding space only).  maas360DeviceID values mix upper and lower case
+    # (ApplF17KLK9FF4K0, Androidc1234567890 in public records) and no document says the server folds case, so case
+    # is kept.
+
     def device_id_of(self, raw):
-        return text_or_none(raw.get('maas360DeviceID'))
+        return self.normalise_device_id(text_or_none(raw.get('maas360DeviceID')))
 
     def normalise(self, raw, include_raw=False):
         last_seen = iso_from_epoch_ms(raw.get('lastReportedInEpochms')) or iso_from_text(text_or_none(raw.get('lastReported')))
         # A search record carries no device group membership (groups have their own API): no labels here.
         return make_device(
             self.name, raw=raw, include_raw=include_raw,
-            device_id=raw.get('maas360DeviceID'),
+            device_id=self.device_id_of(raw),
             name=raw.get('deviceName'),
             platform=platform_of(text_or_none(raw.get('platformName')) or raw.get('osName')),
             os_version=raw.get('osVersion'),

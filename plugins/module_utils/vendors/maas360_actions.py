@@ -122,7 +122,7 @@ class MaaS360ActionsMixin:
     def check_device_ids(self, devices, option='devices'):
         ids = []
         for device in devices or []:
-            text = str(device).strip() if device is not None else ''
+            text = self.normalise_device_id(device)
             if not text:
                 raise InvalidInputError('a device id must not be empty', option=option)
             if not DEVICE_ID_PATTERN.match(text):
@@ -130,7 +130,7 @@ class MaaS360ActionsMixin:
                     '%r is not a MaaS360 device id (maas360DeviceID: letters and digits, e.g. ApplD8DTH6RCIH86)' % text,
                     option=option)
             ids.append(text)
-        return ids
+        return list(dict.fromkeys(ids))
 
     def action_form(self, spec, params, device_id):
         form = {'deviceId': device_id}

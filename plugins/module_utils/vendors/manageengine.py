@@ -277,7 +277,7 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
                 if isinstance(item, dict):
                     item = item.get('device_id', item.get('resource_id'))
                 if item is not None and not isinstance(item, bool):
-                    ids.append(str(item))
+                    ids.append(self.normalise_device_id(item))
             return ids
 
         for label, ids in zip(labels, self.map_concurrently(members, labels, concurrency)):
@@ -291,11 +291,11 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
     def check_label_writes(self, devices, option='devices'):
         ids = []
         for device in devices:
-            text = str(device).strip()
+            text = self.normalise_device_id(device) or ''
             if not DEVICE_ID.match(text):
                 raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device,), option=option)
             ids.append(text)
-        return ids
+        return list(dict.fromkeys(ids))
 
     def change_label_members(self, labels, additions, removals, concurrency=4):
         """Add: ``POST /api/v1/mdm/groups/{group_id}/members`` with ``{"member_ids": [...]}`` (NOTES.md).
@@ -369,8 +369,14 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
         data.setdefault('device_id', device_id)
         return data
 
+    def normalise_device_id(self, device_id):
+        # Device ids are 64-bit numbers (JSON numbers in the reference): "0123", 123 and "123" are one device.
+        # int() of the digits keeps every digit (never through float).
+        text = super(ManageEngineAdapter, self).normalise_device_id(device_id)
+        return str(int(text)) if text and DEVICE_ID.match(text) else text
+
     def device_id_of(self, raw):
-        return text_or_none(raw.get('device_id'))
+        return self.normalise_device_id(text_or_none(raw.get('device_id')))
 
     def normalise(self, raw, include_raw=False):
         os_info = raw.get('os') if isinstance(raw.get('os'), dict) else {}
@@ -379,7 +385,7 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
         last_contact = raw.get('last_contact_time')
         return make_device(
             self.name, raw=raw, include_raw=include_raw,
-            device_id=raw.get('device_id'),
+            device_id=self.device_id_of(raw),
             name=raw.get('device_name'),
             platform=platform_of(platform),
             os_version=text_or_none(raw.get('os_version')) or os_info.get('os_version'),

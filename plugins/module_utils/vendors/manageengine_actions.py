@@ -215,11 +215,11 @@ class ManageEngineActionsMixin:
     def check_device_ids(self, devices, option='devices'):
         ids = []
         for device in devices or []:
-            text = str(device).strip() if device is not None and not isinstance(device, bool) else ''
+            text = self.normalise_device_id(device) or ''
             if not NUMBER.match(text):
                 raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device,), option=option)
             ids.append(text)
-        return ids
+        return list(dict.fromkeys(ids))
 
     def action_targets(self, spec, devices, concurrency=4):
         # The raw record too: Knox actions look at its knox_details.

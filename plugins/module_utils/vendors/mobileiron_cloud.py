@@ -200,8 +200,13 @@ class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, 
                                if isinstance(group, dict) and text_or_none(group.get('name'))]
         return dict(self.map_concurrently(groups_of, device_ids, concurrency))
 
+    def normalise_device_id(self, device_id):
+        # Device ids are numbers (JSON numbers in public records): "01000001", 1000001 and "1000001" are one device.
+        text = super(MobileIronCloudAdapter, self).normalise_device_id(device_id)
+        return str(int(text)) if text and text.isdigit() else text
+
     def device_id_of(self, raw):
-        return text_or_none(raw.get('id'))
+        return self.normalise_device_id(text_or_none(raw.get('id')))
 
     def normalise(self, raw, include_raw=False):
         status = str(raw.get('registrationState') or '').strip().upper()
@@ -211,7 +216,7 @@ class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, 
         labels = [group.get('name') for group in groups if isinstance(group, dict)] if isinstance(groups, list) else []
         return make_device(
             self.name, raw=raw, include_raw=include_raw,
-            device_id=raw.get('id'),
+            device_id=self.device_id_of(raw),
             name=text_or_none(raw.get('deviceName')) or raw.get('entityName'),
             platform=platform_of(raw.get('platformType')),
             os_version=raw.get('platformVersion'),

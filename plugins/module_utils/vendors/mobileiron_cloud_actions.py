@@ -76,11 +76,11 @@ class MobileIronCloudActions:
     def check_device_ids(self, devices, option='devices'):
         ids = []
         for device in devices or []:
-            text = str(device).strip() if device is not None else ''
+            text = self.normalise_device_id(device) or ''
             if not text.isdigit():
                 raise InvalidInputError('%r is not a MobileIron Cloud device id (a number, like 1000001)' % (device,),
                                         option=option)
-            ids.append(str(int(text)))
+            ids.append(text)
         return list(dict.fromkeys(ids))
 
     def send_action(self, spec, params, devices, concurrency=4):

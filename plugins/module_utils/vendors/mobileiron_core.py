@@ -333,7 +333,7 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
                 params = {'adminDeviceSpaceId': self.device_space_id, 'labelId': label['id'], 'fields': 'common.uuid',
                           'limit': MAX_LIMIT, 'offset': offset}
                 return self._results_and_total(self.call_json('GET', DEVICES_PATH, operation, params=params), operation)
-            uuids = (text_or_none(row.get('common.uuid')) for row in self.fetch_index_pages(fetch, MAX_LIMIT, 1)
+            uuids = (self.device_id_of(row) for row in self.fetch_index_pages(fetch, MAX_LIMIT, 1)
                      if isinstance(row, dict))
             return [uuid for uuid in uuids if uuid is not None]
 
@@ -346,13 +346,12 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
     def check_label_writes(self, devices, option='devices'):
         uuids = []
         for device in devices:
-            text = str(device).strip()
+            text = self.normalise_device_id(device) or ''
             if not UUID_RE.match(text):
                 raise InvalidInputError('%r is not a MobileIron Core device UUID (like a57dcd91-f9a4-428e-bd47-3dd96bb7e1f9)'
                                         % (device,), option=option)
-            # Core reports device UUIDs in lower case (reference examples): an upper-case UUID names the same device.
-            uuids.append(text.lower())
-        return uuids
+            uuids.append(text)
+        return list(dict.fromkeys(uuids))
 
     def change_label_members(self, labels, additions, removals, concurrency=4):
         """"Apply labels to devices" / "Remove labels from devices": ``PUT /api/v2/devices/labels/{l1,l2}/add|remove``.
@@ -459,15 +458,21 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
                                                                 'iOS, OS X, Win8 and Android devices not modified in the last day'))
         return sent, deleted, failures
 
+    def normalise_device_id(self, device_id):
+        # Core reports device UUIDs in lower case (reference examples); a UUID is hexadecimal, so an upper-case
+        # UUID names the same device.
+        text = super(MobileIronCoreAdapter, self).normalise_device_id(device_id)
+        return text.lower() if text and UUID_RE.match(text) else text
+
     def device_id_of(self, raw):
-        return text_or_none(raw.get('common.uuid'))
+        return self.normalise_device_id(text_or_none(raw.get('common.uuid')))
 
     def normalise(self, raw, include_raw=False):
         status = str(raw.get('common.status') or '').strip().upper()
         owner = str(raw.get('common.owner') or '').strip().upper()
         return make_device(
             self.name, raw=raw, include_raw=include_raw,
-            device_id=raw.get('common.uuid'),
+            device_id=self.device_id_of(raw),
             name=raw.get('ios.DeviceName'),
             platform=platform_of(raw.get('common.platform')),
             os_version=raw.get('common.os_version'),
