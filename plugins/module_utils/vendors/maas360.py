@@ -30,6 +30,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     InvalidInputError,
     MdmError,
+    ServerError,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.transport import describe_body
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
@@ -59,6 +60,11 @@ DEVICE_GROUP_TYPES = ('2',)
 PAGE_SIZES = (25, 50, 100, 200, 250)
 # Getting started: "authentication token is valid for 60 mins"; the base renews it shortly before.
 TOKEN_LIFETIME = 3600
+# IBM support, "How to test the Authentication API from the Web Services API documentation in the MaaS360 portal":
+# a login with another administrator's credentials "would return a prompt 'Please provide the username used during
+# login.' and it would fail with error with Response Code 500".  That 500 is a refused login, not a server fault.
+REFUSED_LOGIN_STATUS = 500
+REFUSED_LOGIN_TEXT = 'provide the username'
 
 # Only where the platformName filter selects the same devices (or more) as the normalised platform: 'windows'
 # would miss "Windows Mobile" / "Windows Phone 7" and 'other' would miss "BlackBerry" / "Symbian" (the platform
@@ -131,14 +137,19 @@ class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixi
     def _login(self):
         operation = 'log in'
         try:
-            # Asking for a token changes nothing on the server: safe to send again after a 5xx or a dropped reply.
+            # Asking for a token changes nothing on the server: safe to send again after a 502-504 or a dropped reply.
+            # A refused login is never sent again: repeating it only counts against the account's lock-out.
             response = self.transport.request(
                 'POST', AUTH_PATH % self._billing_path, operation,
                 headers={'Content-Type': 'application/xml', 'Accept': 'application/json'},
                 data=self.auth_request_body().encode('utf-8'), safe=True)
-        except InvalidInputError as exc:
-            raise AuthenticationError('the server refused the authentication request: %s' % exc.message, vendor=self.name,
-                                      operation=operation, status=exc.status, secrets=self.transport.secrets)
+        except (AuthenticationError, InvalidInputError) as exc:
+            # 401 / 403, or another 4xx: the server refused these credentials or this app.
+            raise self._login_refused(exc.message, exc.status)
+        except ServerError as exc:
+            if exc.status == REFUSED_LOGIN_STATUS and REFUSED_LOGIN_TEXT in (exc.message or '').lower():
+                raise self._login_refused(exc.message, exc.status)
+            raise
         data = self.read_reply(response, operation)
         node = data.get('authResponse') if isinstance(data, dict) and isinstance(data.get('authResponse'), dict) else data
         if not isinstance(node, dict):
@@ -149,12 +160,17 @@ class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixi
             reason = text_or_none(node.get('errorDesc')) or ('no authToken in the reply' if code in (None, '0') else 'no reason given')
             if code not in (None, '0'):
                 reason = '%s (errorCode %s)' % (reason, code)
-            raise AuthenticationError(
-                'authentication of user %r for billing id %s failed: %s. Check username, password, app_id, app_version, '
-                'platform_id and app_access_key' % (self.options.get('username'), self.billing_id, reason),
-                vendor=self.name, operation=operation, status=response.status, secrets=self.transport.secrets)
+            raise self._login_refused(reason, response.status)
         self.transport.add_secret(token)
         return {'Authorization': 'MaaS token="%s"' % token}, TOKEN_LIFETIME
+
+    def _login_refused(self, reason, status):
+        """Every form of a refused login (HTTP 200 with a non-zero errorCode, 401 / 4xx, IBM's HTTP 500 asking for the
+        user name) is one authentication failure naming what to check."""
+        return AuthenticationError(
+            'authentication of user %r for billing id %s failed: %s. Check username, password, app_id, app_version, '
+            'platform_id and app_access_key' % (self.options.get('username'), self.billing_id, reason),
+            vendor=self.name, operation='log in', status=status, secrets=self.transport.secrets)
 
     # -- replies ---------------------------------------------------------------
     def read_reply(self, response, operation):

@@ -32,6 +32,10 @@ LOCK_MESSAGE_FIELD = 'message'
 # The message call sends a push notification or an e-mail (XSOAR client); there is no SMS.
 MODES = ('pns', 'email')
 DONE = ('retired', 'wiped')
+# The action reply's "result": 1 is done (NOTES.md: success is {"errors": null, "result": 1}); 0 is not done, a failure
+# (the Cortex XSOAR MobileIronCLOUD integration treats any result other than 1 as a failed action, and its tests answer
+# {"errors": null, "result": 0} for one).  Any other value is not documented: the outcome is unknown.
+RESULT_OUTCOMES = {1: 'sent', 0: 'failed'}
 
 
 def _catalogue():
@@ -124,8 +128,22 @@ class MobileIronCloudActions:
             from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud import _describe_errors
             reason = 'MobileIron Cloud refused the call: %s' % _describe_errors(data['errors'])
             return [result(device_id, 'failed', reason) for device_id in ids]
-        accepted = data.get('result')
-        if isinstance(accepted, bool) or not isinstance(accepted, int) or accepted < 1:
-            return [result(device_id, 'unknown', 'the reply reports result %r, not 1; %s' % (accepted, UNKNOWN_ADVICE))
-                    for device_id in ids]
-        return [result(device_id, 'sent') for device_id in ids]
+        outcome = RESULT_OUTCOMES.get(_result_code(data.get('result')))
+        if outcome == 'sent':
+            return [result(device_id, 'sent') for device_id in ids]
+        if outcome == 'failed':
+            reason = 'MobileIron Cloud answered result 0: the command was not carried out'
+            return [result(device_id, 'failed', reason) for device_id in ids]
+        return [result(device_id, 'unknown', 'the reply reports result %r, neither 1 (done) nor 0 (not done); %s'
+                       % (data.get('result'), UNKNOWN_ADVICE)) for device_id in ids]
+
+
+def _result_code(value):
+    """The reply's result as an int (1, 0), whether written as a number or as text; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None

@@ -36,6 +36,9 @@ MAX_NOTE = 200
 # "Send message" / "Act on a device": the message modes.
 MODES = ('sms', 'pns', 'email')
 SUCCESS_SUFFIX = 'successful'  # deviceResults value com.mobileiron.vsp.messages.device.action.successful
+# How a reply's "successful" field may be written (a JSON boolean, or its text form).
+TRUE_TEXTS = (True, 'true', 'True', 'TRUE')
+FALSE_TEXTS = (False, 'false', 'False', 'FALSE')
 # "Open TeamViewer session": the path per platform.  The parameter table names the device field deviceUuid, the curl
 # samples deviceUUID; the table is followed (one setting to change).
 TEAMVIEWER_PATH = '/msa/v2/remote/create_teamviewer_session_%s'
@@ -209,36 +212,7 @@ class MobileIronCoreActions:
             data = self.call_json(method, path, operation, params=query, json_body=body, safe=False)
         except MdmError as exc:
             return [unreached(uuid, exc) for uuid in uuids]
-        if not isinstance(data, dict) or 'successful' not in data:
-            # The server took the request but the reply says nothing we can read: it may have acted.
-            return [result(uuid, 'unknown', 'the reply has no "successful" field; ' + UNKNOWN_ADVICE) for uuid in uuids]
-        expected = spec.extra['action_type']
-        if data.get('actionType') not in (None, expected):
-            reason = 'the reply is for action %r, not %s; %s' % (data.get('actionType'), expected, UNKNOWN_ADVICE)
-            return [result(uuid, 'unknown', reason) for uuid in uuids]
-        device_results = data.get('deviceResults') if isinstance(data.get('deviceResults'), dict) else {}
-        by_uuid = dict((str(key).lower(), value) for key, value in device_results.items())
-        command_id, recorded = None, set()
-        for item in data.get('results') or []:
-            if isinstance(item, dict):
-                command_id = command_id or (str(item['resultId']) if item.get('resultId') is not None else None)
-                recorded.update(str(uuid).lower() for uuid in item.get('records') or [] if not isinstance(uuid, dict))
-        successful = data.get('successful') in (True, 'true')
-        results = []
-        for uuid in uuids:
-            status = by_uuid.get(uuid)
-            if status is not None:
-                if str(status).lower().endswith(SUCCESS_SUFFIX):
-                    results.append(result(uuid, 'sent', None, command_id))
-                else:
-                    results.append(result(uuid, 'failed', 'MobileIron Core refused it: %s' % status, command_id))
-            elif uuid in recorded or successful:
-                # check_compliance reports its devices in results[].records and leaves deviceResults empty.
-                results.append(result(uuid, 'sent', None, command_id))
-            else:
-                results.append(result(uuid, 'failed', 'MobileIron Core reported the call as not successful and gave no '
-                                                      'result for this device', command_id))
-        return results
+        return read_action_reply(data, uuids, command_id_of(data))
 
     def _teamviewer(self, spec, uuid):
         targets = self.__dict__.get('_targets') or {}
@@ -266,6 +240,53 @@ class MobileIronCoreActions:
         # The reference's sample wraps the supporter link in brackets.
         links['supporter_link'] = str(links['supporter_link']).strip().strip('[]')
         return result(uuid, 'completed', 'TeamViewer session %s opened' % session.get('code'), session.get('code'), links)
+
+
+def command_id_of(data):
+    """The resultId of a command reply (check_compliance, send_message), or None."""
+    for item in (data.get('results') if isinstance(data, dict) else None) or []:
+        if isinstance(item, dict) and item.get('resultId') is not None:
+            return str(item['resultId'])
+    return None
+
+
+def read_action_reply(data, uuids, command_id=None):
+    """Per-device results of a Core command reply, read by its documented success markers only.
+
+    The reference's replies carry ``successful`` (true / false) and ``deviceResults`` (uuid ->
+    ``com.mobileiron.vsp.messages.device.action.successful`` or a failure text).  ``actionType`` is not one of them:
+    a recorded reply of a wake-up spells it ``WAKE_UP`` where the reference writes ``WAKEUP_DEVICE`` (the Cortex XSOAR
+    MobileIronUEM pack, MobileIronCORE/test_data/action_response.json), so its spelling never decides an outcome.
+    A device's own deviceResults value wins; without one, ``successful`` decides (check_compliance lists its devices
+    in results[].records and leaves deviceResults empty); a reply with neither marker may have been acted on.
+    """
+    if not isinstance(data, dict):
+        data = {}
+    device_results = data.get('deviceResults') if isinstance(data.get('deviceResults'), dict) else {}
+    by_uuid = dict((str(key).lower(), value) for key, value in device_results.items())
+    recorded = set()
+    for item in data.get('results') or []:
+        if isinstance(item, dict):
+            recorded.update(str(uuid).lower() for uuid in item.get('records') or [] if not isinstance(uuid, dict))
+    successful = data.get('successful')
+    results = []
+    for uuid in uuids:
+        status = by_uuid.get(uuid)
+        if status is not None:
+            if str(status).strip().lower().endswith(SUCCESS_SUFFIX):
+                results.append(result(uuid, 'sent', None, command_id))
+            else:
+                results.append(result(uuid, 'failed', 'MobileIron Core refused it: %s' % status, command_id))
+        elif uuid in recorded or successful in TRUE_TEXTS:
+            results.append(result(uuid, 'sent', None, command_id))
+        elif successful in FALSE_TEXTS:
+            results.append(result(uuid, 'failed', 'MobileIron Core reported the call as not successful and gave no '
+                                                  'result for this device', command_id))
+        else:
+            # Neither marker: the server took the request but says nothing we can read; it may have acted.
+            results.append(result(uuid, 'unknown', 'the reply has neither "successful" nor a "deviceResults" entry for '
+                                                   'this device; ' + UNKNOWN_ADVICE))
+    return results
 
 
 def unreached(device_id, exc):

@@ -191,6 +191,13 @@ class Simulator:  # pylint: disable=too-many-public-methods
     def clear_faults(self):
         self._admin('DELETE', '/faults')
 
+    def set_reply_form(self, vendor, form):
+        """Answer in one of the forms real servers use (state.REPLY_FORMS), or in the references' form (None)."""
+        return self._admin('PUT', '/reply_form', body={'vendor': vendor, 'form': form})
+
+    def clear_reply_forms(self):
+        self._admin('DELETE', '/reply_form')
+
     def expire_tokens(self, vendor):
         return self._admin('POST', '/tokens/expire', vendor=vendor)['expired']
 

@@ -294,6 +294,17 @@ class Simulation:
             state.clear_faults()
             return 200, {'cleared': True}
 
+        def put_reply_form(_vendor, _query, body):
+            spec = json.loads(body or b'{}')
+            vendor = ALIASES.get(spec.get('vendor'), spec.get('vendor'))
+            state.set_reply_form(vendor, spec.get('form'))
+            return 200, {'vendor': vendor, 'form': spec.get('form')}
+
+        def clear_reply_forms(_vendor, _query, _body):
+            with state.lock:
+                state.reply_forms.clear()
+            return 200, {'cleared': True}
+
         def expire(vendor, _query, _body):
             vendor = 'manageengine' if vendor == 'zoho_accounts' else vendor
             return 200, {'expired': state.expire_tokens(vendor)}
@@ -313,6 +324,7 @@ class Simulation:
 
         return {('GET', '/log'): get_log, ('DELETE', '/log'): clear_log, ('GET', '/ledger'): ledger,
                 ('GET', '/devices'): devices, ('GET', '/labels'): labels, ('PUT', '/faults'): put_faults, ('DELETE', '/faults'): clear_faults,
+                ('PUT', '/reply_form'): put_reply_form, ('DELETE', '/reply_form'): clear_reply_forms,
                 ('POST', '/tokens/expire'): expire, ('GET', '/tokens'): tokens,
                 ('POST', '/fleet/add'): fleet_add, ('POST', '/fleet/remove'): fleet_remove, ('GET', '/users'): users}
 

@@ -16,6 +16,13 @@ FAULT_KINDS = ('429', '500', '502', '503', '504', 'reset', 'reset_after', 'malfo
 FAULT_KEYS = ('latency_ms', 'rate', 'kinds', 'methods', 'path_regex', 'skip_auth', 'count', 'expire_tokens_after', 'retry_after',
               'stall_ms')
 # Field names whose values are credentials wherever they appear (query strings, form bodies, JSON, XML).
+# Reply forms a run can switch on per vendor (admin PUT /reply_form): answers real servers give that differ from the
+# references' examples (NOTES.md, "What real servers send").  Each dialect cites its source where it honours one.
+REPLY_FORMS = {
+    'maas360': ('refused_login_200', 'refused_login_500', 'refused_login_401'),
+    'mobileiron_core': ('recorded_action_type',),
+    'mobileiron_cloud': ('result_zero',),
+}
 SECRET_FIELDS = ('password', 'confirmPassword', 'appAccessKey', 'refresh_token', 'client_secret', 'api_key', 'authToken', 'access_token',
                  'unlock_pin', 'wipe_lock_pin', 'passcode')
 
@@ -93,6 +100,7 @@ class SimState:
         self.token_rng = random.Random('tokens-%s' % seed)
         self.churn_rng = random.Random('churn-%s' % seed)
         self.fleets = {}
+        self.reply_forms = {}
 
     # -- tokens -------------------------------------------------------------------------------------------------
     def issue_token(self, vendor, token):
@@ -162,6 +170,23 @@ class SimState:
                 self.expire_tokens(vendor)
             else:
                 self.expire_countdown[vendor] = remaining
+
+    # -- reply forms --------------------------------------------------------------------------------------------
+    def set_reply_form(self, vendor, form):
+        """Answer in ``form`` from now on (None: the references' form)."""
+        if vendor not in REPLY_FORMS:
+            raise ValueError('no reply forms for vendor %s; vendors: %s' % (vendor, ', '.join(sorted(REPLY_FORMS))))
+        if form is not None and form not in REPLY_FORMS[vendor]:
+            raise ValueError('unknown reply form %s for %s; forms: %s' % (form, vendor, ', '.join(REPLY_FORMS[vendor])))
+        with self.lock:
+            if form is None:
+                self.reply_forms.pop(vendor, None)
+            else:
+                self.reply_forms[vendor] = form
+
+    def reply_form(self, vendor):
+        with self.lock:
+            return self.reply_forms.get(vendor)
 
     # -- log and ledger -----------------------------------------------------------------------------------------
     def redact_text(self, text):

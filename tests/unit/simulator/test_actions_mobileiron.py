@@ -83,3 +83,27 @@ def test_cloud_refuses_more_than_200_ids_and_unknown_devices_whole(sim):
     assert accepted.status_code == 200 and accepted.json() == {'errors': None, 'result': 1}
     assert [(e['action'], e['device_id']) for e in new_entries(sim, start)] == [('FORCE_CHECKIN', ids[0])]
     assert cloud(sim, 'message', {'deviceIds': ids[0]}).status_code == 400
+
+
+def test_reply_forms_answer_as_the_recorded_servers_do(sim):
+    uuid = next(r['common.uuid'] for r in sim.devices('mobileiron_core') if r['common.status'] == 'ACTIVE')
+    device_id = str(next(r['id'] for r in sim.devices('mobileiron_cloud') if r['registrationState'] == 'ACTIVE'))
+    try:
+        assert core(sim, 'PUT', '/api/v2/devices/wakeup', json={'deviceUuids': [uuid]}).json()['actionType'] == 'WAKEUP_DEVICE'
+        sim.set_reply_form('mobileiron_core', 'recorded_action_type')
+        sim.set_reply_form('mobileiron_cloud', 'result_zero')
+        reply = core(sim, 'PUT', '/api/v2/devices/wakeup', json={'deviceUuids': [uuid]}).json()
+        assert reply == {'actionType': 'WAKE_UP', 'deviceResults': {uuid: 'com.mobileiron.vsp.messages.device.action.successful'},
+                         'successful': True}
+        # Only the wake-up was recorded spelled otherwise.
+        assert core(sim, 'PUT', '/api/v2/devices/lock', json={'deviceUuids': [uuid]}).json()['actionType'] == 'LOCK'
+        start = len(sim.ledger())
+        answer = cloud(sim, 'lock', {'ids': device_id})
+        assert answer.status_code == 200 and answer.json() == {'errors': None, 'result': 0}
+        assert new_entries(sim, start) == []
+        with pytest.raises(Exception) as caught:
+            sim.set_reply_form('mobileiron_cloud', 'no_such_form')
+        assert 'result_zero' in str(caught.value)
+    finally:
+        sim.clear_reply_forms()
+    assert cloud(sim, 'lock', {'ids': device_id}).json() == {'errors': None, 'result': 1}

@@ -172,3 +172,18 @@ def test_mobileiron_cloud_single_device_carries_groups_and_search_does_not(sim):
     one = cloud_get(sim, '/api/v1/device/%s' % listed[0]['id']).json()['result']
     assert one['id'] == listed[0]['id'] and isinstance(one['groups'], list)
     assert cloud_get(sim, '/api/v1/device/1').status_code == 404
+
+
+def test_maas360_refused_login_in_each_reply_form(sim):
+    try:
+        for form, status, words in (('refused_login_200', 200, 'Authentication failed'),
+                                    ('refused_login_500', 500, 'Please provide the username used during login.'),
+                                    ('refused_login_401', 401, 'Unauthorized')):
+            sim.set_reply_form('maas360', form)
+            wrong = maas_login(sim, password='wrong')
+            assert wrong.status_code == status and words in wrong.text and 'authToken' not in wrong.text
+            # The right credentials still get a token in every form.
+            assert maas_token(sim)
+    finally:
+        sim.clear_reply_forms()
+    assert maas_login(sim, password='wrong').status_code == 200

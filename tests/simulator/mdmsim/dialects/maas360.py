@@ -144,14 +144,26 @@ class MaaS360(MaaS360ActionsMixin, MaaS360Accounts, MaaS360Users, Dialect):
                     'appAccessKey': self.config['app_access_key'], 'userName': self.config['username'],
                     'password': self.config['password']}
         if billing_id != expected['billingID'] or values != expected:
-            return self.auth_reply(request, AUTH_FAILURE_STATUS, {
-                'errorCode': AUTH_FAILURE_CODE, 'errorDesc': 'Authentication failed: invalid credentials or app details'})
+            return self.refuse_login(request)
         # Token shape as in the reference example: 4d6d2190-ae0d-4a4e-93cc-95c782d6f376-CBHbmPO
         rng = self.state.token_rng
         token = '%s-%s' % (uuid.UUID(int=rng.getrandbits(128), version=4),
                            ''.join(rng.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz') for _unused in range(7)))
         self.state.issue_token(self.name, token)
         return self.auth_reply(request, 200, {'authToken': token, 'errorCode': 0})
+
+    def refuse_login(self, request):
+        """A refused login, in the form the run switched on (reply forms refused_login_200 / _500 / _401)."""
+        form = self.state.reply_form(self.name)
+        if form == 'refused_login_500':
+            # IBM support ("How to test the Authentication API ..."): a login with another administrator's credentials
+            # returns "Please provide the username used during login." with Response Code 500.  The body's envelope is
+            # unverified: the simulator's error envelope carries the text.
+            return self.error(request, 500, 'Please provide the username used during login.')
+        if form == 'refused_login_401':
+            return self.error(request, 401, 'Unauthorized: invalid credentials or app details')
+        return self.auth_reply(request, AUTH_FAILURE_STATUS, {
+            'errorCode': AUTH_FAILURE_CODE, 'errorDesc': 'Authentication failed: invalid credentials or app details'})
 
     def auth_reply(self, request, status, fields):
         if request.wants_json():

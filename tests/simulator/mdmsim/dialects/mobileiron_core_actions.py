@@ -36,6 +36,10 @@ ACTION_TYPES = {
 }
 # Status after an accepted command: a retire waits for the device (RETIRE_PENDING, NOTES.md), a wipe is WIPED.
 NEW_STATUS = {'RETIRE': 'RETIRE_PENDING', 'WIPE': 'WIPED'}
+# Reply form 'recorded_action_type': the actionType a real server wrote in a recorded reply, where it differs from the
+# reference (the Cortex XSOAR MobileIronUEM pack, MobileIronCORE/test_data/action_response.json: a wake-up answered
+# "WAKE_UP", not the reference's "WAKEUP_DEVICE"; deviceResults and successful as documented).
+RECORDED_ACTION_TYPES = {'WAKEUP_DEVICE': 'WAKE_UP'}
 
 
 class MobileIronCoreActions:
@@ -87,6 +91,8 @@ class MobileIronCoreActions:
         return results
 
     def _reply(self, action_type, results, records=None):
+        if self.state.reply_form(self.name) == 'recorded_action_type':
+            action_type = RECORDED_ACTION_TYPES.get(action_type, action_type)
         reply = {'actionType': action_type, 'deviceResults': results,
                  'successful': all(value == SUCCESS for value in results.values())}
         if records is not None:
