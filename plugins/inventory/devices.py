@@ -132,7 +132,9 @@ keyed_groups:
 
 import hashlib
 import json
+import os
 import re
+import stat
 
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
@@ -140,7 +142,7 @@ from ansible.utils.display import Display
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import MdmError
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import MdmError, vendor_display_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import CONNECTION_OPTIONS, SECRET_OPTIONS
 from ansible_collections.fleetops.mdm.plugins.module_utils.transport import HAS_REQUESTS
 
@@ -235,12 +237,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             values = self.get_option(option)
             if values:
                 if key in filters:
-                    raise AnsibleParserError('fleetops.mdm.devices: give %s either as the option %s or in filters, not both' % (key, option))
+                    raise AnsibleParserError('fleetops.mdm.devices: %s: give %s either as the option %s or in filters, not both'
+                                             % (vendor_display_name(connection.get('vendor')), key, option))
                 filters[key] = values
         try:
             adapter = build_adapter(connection)
         except MdmError as exc:
-            raise AnsibleParserError('fleetops.mdm.devices: %s' % exc)
+            raise AnsibleParserError('fleetops.mdm.devices: %s' % exc.with_vendor(connection.get('vendor')))
+        for warning in adapter.transport.warnings:
+            display.warning('fleetops.mdm.devices: %s' % warning)
 
         cache_key = self._cache_key_for(path, connection, filters)
         use_cache = self.get_option('cache') and cache
@@ -264,12 +269,36 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     labels=self.get_option('fetch_labels'),
                 )
             except MdmError as exc:
-                raise AnsibleParserError('fleetops.mdm.devices: %s' % exc)
+                raise AnsibleParserError('fleetops.mdm.devices: %s' % exc.with_vendor(connection.get('vendor')))
             finally:
                 adapter.transport.close()
         if update_cache:
             self._cache[cache_key] = {'schema': _CACHE_SCHEMA, 'devices': devices}
         self._populate(devices)
+
+    # The cache holds the device list of a company: names, users, serials, IMEIs.  ansible.builtin.jsonfile (and every
+    # plugin built on BaseFileCacheModule) chmods what it writes to 0644 whatever the umask, so each file this plugin
+    # writes is made 0600 right after; a file cache then holds nothing another local user can read.
+    def update_cache_if_changed(self):
+        super(InventoryModule, self).update_cache_if_changed()
+        self._make_cache_files_private()
+
+    def set_cache_plugin(self):
+        super(InventoryModule, self).set_cache_plugin()
+        self._make_cache_files_private()
+
+    def _make_cache_files_private(self):
+        plugin = getattr(self._cache, '_plugin', None)
+        file_name = getattr(plugin, '_get_cache_file_name', None)
+        if file_name is None:
+            return  # not a file cache (memory, redis, ...)
+        # ansible-core 2.19+ wraps persistent cache plugins in an interposer that prefixes each key with a schema id.
+        wrapped_key = getattr(plugin, '_get_key', None)
+        for key in list(self._cache.keys()):
+            for name in set([key, wrapped_key(key) if wrapped_key else key]):
+                path = file_name(name)
+                if os.path.exists(path):
+                    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
 
     def _cache_key_for(self, path, connection, filters):
         # Anything that changes which devices are listed is in the key; no secret is.

@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, vendor_display_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import (
     CONNECTION_OPTIONS,
     REQUIRED_BY_VENDOR,
@@ -38,6 +38,46 @@ def _env_name(option):
     return CONNECTION_OPTIONS[option][1]
 
 
+def credentials_in_url(url):
+    """The user-information part (``user:password``) of a URL, or None."""
+    text = str(url or '').strip()
+    scheme_end = text.find('://')
+    authority = text[scheme_end + 3 if scheme_end >= 0 else 0:].split('/', 1)[0].split('?', 1)[0].split('#', 1)[0]
+    if '@' not in authority:
+        return None
+    return authority.rsplit('@', 1)[0]
+
+
+def _checked_url(value, option, vendor):
+    """A server URL, checked; a URL holding credentials is refused without echoing them."""
+    url = str(value).strip()
+    userinfo = credentials_in_url(url)
+    if userinfo is not None:
+        # Refused, not silently stripped: the credential is in a playbook, an inventory file or an environment
+        # variable now, and belongs in a no_log option instead.  The message shows neither part of it.
+        raise InvalidInputError(
+            '%s must not hold credentials (user:password@host); give them in the credential options of %s instead'
+            % (option, vendor_display_name(vendor)), option=option, vendor=vendor, secrets=[userinfo] + userinfo.split(':', 1))
+    if not url.startswith(('https://', 'http://')):
+        raise InvalidInputError('%s %r must start with https:// (or http://)' % (option, url), option=option, vendor=vendor)
+    return url.rstrip('/')
+
+
+# ManageEngine on-premises authenticates with an API key, the cloud with Zoho OAuth.  Given both (say MDM_API_KEY in
+# the environment and OAuth settings in the task), either guess could send a credential to a server it does not
+# belong to, so the mix is refused and the message says how to choose.
+MANAGEENGINE_OAUTH_OPTIONS = ('client_id', 'client_secret', 'refresh_token', 'accounts_url')
+
+
+def _refuse_mixed_manageengine_auth(options):
+    oauth = [name for name in MANAGEENGINE_OAUTH_OPTIONS if options.get(name) not in (None, '')]
+    if options.get('api_key') not in (None, '') and oauth:
+        raise InvalidInputError(
+            'both api_key (on-premises) and OAuth settings (cloud: %s) are set; give only one of the two (check the '
+            'MDM_API_KEY and MDM_CLIENT_ID, MDM_CLIENT_SECRET, MDM_REFRESH_TOKEN, MDM_ACCOUNTS_URL variables too)'
+            % ', '.join(oauth), option='api_key', vendor='manageengine')
+
+
 def check_connection_options(options):
     """Validate the connection options; returns a cleaned copy."""
     # An empty value is an unset one: AWX credential injectors render unused fields as empty strings.
@@ -47,6 +87,13 @@ def check_connection_options(options):
         raise InvalidInputError('no MDM vendor given (set vendor or MDM_VENDOR)', option='vendor', allowed=VENDORS)
     if vendor not in VENDORS:
         raise InvalidInputError('unknown vendor %r' % (vendor,), option='vendor', allowed=VENDORS)
+    try:
+        return _check_vendor_options(vendor, options)
+    except InvalidInputError as exc:
+        raise exc.with_vendor(vendor)
+
+
+def _check_vendor_options(vendor, options):
     alternatives = REQUIRED_BY_VENDOR[vendor]
     missing_per_set = [[name for name in required if options.get(name) in (None, '')] for required in alternatives]
     if all(missing_per_set):
@@ -58,15 +105,11 @@ def check_connection_options(options):
             message = '%s needs %s' % (vendor, ', '.join(missing))
         raise InvalidInputError('%s (or the env vars %s)' % (message, ', '.join(_env_name(name) for name in missing)),
                                 option=missing[0])
-    url = str(options['url']).strip()
-    if not url.startswith(('https://', 'http://')):
-        raise InvalidInputError('url %r must start with https:// (or http://)' % url, option='url')
-    options['url'] = url.rstrip('/')
+    options['url'] = _checked_url(options['url'], 'url', vendor)
     if options.get('accounts_url'):
-        accounts_url = str(options['accounts_url']).strip()
-        if not accounts_url.startswith(('https://', 'http://')):
-            raise InvalidInputError('accounts_url %r must start with https://' % accounts_url, option='accounts_url')
-        options['accounts_url'] = accounts_url.rstrip('/')
+        options['accounts_url'] = _checked_url(options['accounts_url'], 'accounts_url', vendor)
+    if vendor == 'manageengine':
+        _refuse_mixed_manageengine_auth(options)
     for name, low, high in (('timeout', 1, 3600), ('max_retries', 0, 20), ('device_space_id', 1, None)):
         value = options.get(name)
         if value is None:
@@ -105,4 +148,6 @@ def build_adapter(options, session=None, **transport_kwargs):
         session=session,
         **transport_kwargs
     )
+    if options.get('accounts_url'):
+        transport.warn_if_plain_http(options['accounts_url'], 'accounts_url')
     return ADAPTERS[vendor](options, transport)

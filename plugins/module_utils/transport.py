@@ -44,6 +44,8 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     TLSError,
     TransportError,
     redact,
+    shorten,
+    vendor_display_name,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.version import COLLECTION_VERSION
 
@@ -99,8 +101,12 @@ def parse_retry_after(value, now=None):
     return max(0.0, when.timestamp() - now)
 
 
-def describe_body(response, limit=300):
-    """A short, human description of an error body: the vendor's message where we can find it."""
+def describe_body(response, limit=300, secrets=()):
+    """A short, human description of an error body: the vendor's message where we can find it.
+
+    The text is redacted whole (every secret in ``secrets`` and every credential-looking value)
+    BEFORE it is shortened: a secret cut in two is no longer recognised, and its first half leaks.
+    """
     ctype = response.content_type
     text = response.text.strip()
     if not text:
@@ -110,12 +116,12 @@ def describe_body(response, limit=300):
     if 'json' in ctype or text[:1] in '{[':
         try:
             data = json.loads(text)
-        except ValueError:
-            return 'malformed JSON: %s' % text[:limit]
+        except (ValueError, RecursionError):
+            return 'malformed JSON: %s' % shorten(redact(text, secrets), limit)
         found = _find_message(data)
         if found:
-            return found[:limit]
-    return text[:limit]
+            return shorten(redact(found, secrets), limit)
+    return shorten(redact(text, secrets), limit)
 
 
 _MESSAGE_KEYS = ('errorDesc', 'error_description', 'message', 'messages', 'error', 'errors', 'errorMessage', 'description',
@@ -133,7 +139,7 @@ def _find_message(data, depth=0):
                     nested = _find_message(value, depth + 1)
                     if nested:
                         return nested
-                    return json.dumps(value)[:300]
+                    return json.dumps(value)
                 return str(value)
         for value in data.values():
             if isinstance(value, (dict, list)):
@@ -189,6 +195,15 @@ class Transport:
             self.verify = ca_path or True
         else:
             self.verify = False
+        # Said once per client, shown by the caller (module warnings, the inventory's display): the client never
+        # imports AnsibleModule.
+        self.warnings = []
+        self.warn_if_plain_http(self.base_url, 'url')
+        if not validate_certs and self.base_url.lower().startswith('https://'):
+            self.warnings.append(
+                '%s: validate_certs is false: the server certificate is not checked, so anyone on the network path can '
+                'pose as %s and receive the credentials; set ca_path to a private CA instead'
+                % (vendor_display_name(vendor), _host_of(self.base_url)))
         if session is None:
             session = requests.Session()
             # urllib3 retries nothing by itself (max_retries=0): every retry decision is ours.
@@ -200,6 +215,13 @@ class Transport:
             session.trust_env = True
         session.headers['User-Agent'] = USER_AGENT
         self.session = session
+
+    def warn_if_plain_http(self, url, option):
+        """Warn about an http:// URL: credentials and device data would cross the network in clear text."""
+        if str(url).lower().startswith('http://'):
+            self.warnings.append(
+                '%s: %s uses http://: credentials, tokens and device data are sent unencrypted to %s; use https://'
+                % (vendor_display_name(self.vendor), option, _host_of(url)))
 
     # -- secrets ---------------------------------------------------------
     def add_secret(self, value):
@@ -276,14 +298,14 @@ class Transport:
                 return response
             if status == 429:
                 wait = parse_retry_after(response.headers.get('Retry-After'))
-                error = RateLimitedError('rate limited by the server (%s)' % describe_body(response), vendor=self.vendor,
+                error = RateLimitedError('rate limited by the server (%s)' % describe_body(response, secrets=self.secrets), vendor=self.vendor,
                                          operation=operation, status=status, secrets=self.secrets)
                 if wait is not None and wait > MAX_RETRY_AFTER:
                     raise error
                 attempt = self._retry_or_raise(attempt, operation, error, wait=wait)
                 continue
             if status in RETRY_STATUSES and safe:
-                error = ServerError(describe_body(response), vendor=self.vendor, operation=operation, status=status,
+                error = ServerError(describe_body(response, secrets=self.secrets), vendor=self.vendor, operation=operation, status=status,
                                     secrets=self.secrets)
                 attempt = self._retry_or_raise(attempt, operation, error, wait=parse_retry_after(response.headers.get('Retry-After')))
                 continue
@@ -291,7 +313,7 @@ class Transport:
 
     def error_for(self, response, operation):
         status = response.status
-        message = describe_body(response)
+        message = describe_body(response, secrets=self.secrets)
         kwargs = dict(vendor=self.vendor, operation=operation, status=status, secrets=self.secrets)
         if status in (401, 403):
             return AuthenticationError(
@@ -317,6 +339,12 @@ class Transport:
 
     def close(self):
         self.session.close()
+
+
+def _host_of(url):
+    """host[:port] of a URL, never its user information."""
+    authority = str(url).split('://', 1)[-1].split('/', 1)[0]
+    return authority.rsplit('@', 1)[-1]
 
 
 def keep_headers(prepared):

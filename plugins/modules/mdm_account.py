@@ -145,11 +145,10 @@ account:
       returned: when the account was created
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_accounts import FIELDS, accounts_adapter
 
 
@@ -178,7 +177,7 @@ def run(module, adapter):
 
 
 def main():
-    module = AnsibleModule(
+    module = MdmModule(
         argument_spec=module_argument_spec(
             name=dict(type='str', required=True, aliases=['account_name']),
             account_type=dict(type='str', choices=['Trial', 'Customer'], required=True),

@@ -238,14 +238,13 @@ summary:
   sample: {sent: 2, completed: 0, failed: 0, not_applicable: 1, skipped: 0, unknown: 0, total: 3}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
     DESTRUCTIVE_ACTIONS, NEUTRAL_ACTIONS, OUTCOMES, result, summarise,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, vendor_display_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
 SELECTORS = ('filters', 'vendor_filters', 'label', 'query', 'all_devices')
@@ -434,7 +433,7 @@ def run(module, adapter):
 
 
 def main():
-    module = AnsibleModule(
+    module = MdmModule(
         argument_spec=module_argument_spec(
             action=dict(type='str', choices=list(NEUTRAL_ACTIONS)),
             vendor_action=dict(type='str'),

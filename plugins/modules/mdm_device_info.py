@@ -265,11 +265,10 @@ facts:
   sample: {"count": {"totalCount": 117}, "query_test": {"valid": true, "token": "", "position": -1}}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
 
@@ -316,7 +315,7 @@ def run(module, adapter):
 
 
 def main():
-    module = AnsibleModule(
+    module = MdmModule(
         argument_spec=module_argument_spec(
             device_id=dict(type='str'),
             filters=dict(type='dict'),

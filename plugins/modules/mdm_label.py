@@ -145,11 +145,10 @@ failures:
       type: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
 
@@ -217,7 +216,7 @@ def run(module, adapter):
 
 
 def main():
-    module = AnsibleModule(
+    module = MdmModule(
         argument_spec=module_argument_spec(
             labels=dict(type='list', elements='str', required=True),
             devices=dict(type='list', elements='str'),

@@ -99,11 +99,10 @@ policy:
       type: bool
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.users import user_adapter
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import text_or_none
 
@@ -152,7 +151,7 @@ def run(module, adapter):
 
 
 def main():
-    module = AnsibleModule(
+    module = MdmModule(
         argument_spec=module_argument_spec(
             mode=dict(type='str', choices=['password', 'pin', 'password_and_pin']),
             pin_length=dict(type='int', no_log=False),

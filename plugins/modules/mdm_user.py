@@ -356,11 +356,10 @@ registration_pin:
       type: bool
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import REDACTED, InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.users import check_uid, user_adapter
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud_users import form_value, normalise_user
 
@@ -440,7 +439,7 @@ def delete(module, users, uid):
     user = normalise_user(record)
     blockers = users.delete_blockers(record['id'])
     if blockers:
-        raise PartialFailure('MobileIron Cloud refuses to delete user %s: %s' % (uid, '; '.join(blockers)), False,
+        raise PartialFailure('the server refuses to delete user %s: %s' % (uid, '; '.join(blockers)), False,
                              dict(user=user, actions=[], delete_blockers=blockers))
     if not module.check_mode:
         users.delete_user(record['id'])
@@ -473,10 +472,10 @@ def create(module, users, uid, wanted, actions, result):
                 reason = 'failed: %s %s' % (outcome['error_code'] or '', outcome['error_message'] or '')
             else:
                 reason = 'still in progress after %s seconds (request %s)' % (params['ldap_timeout'], outcome['request_id'])
-            raise PartialFailure('MobileIron Cloud LDAP import of %s %s' % (uid, reason.strip()), False, dict(result, user=None))
+            raise PartialFailure('the LDAP import of %s %s' % (uid, reason.strip()), False, dict(result, user=None))
         record = users.find_user(uid)
         if record is None:
-            raise PartialFailure('MobileIron Cloud reported the LDAP import of %s COMPLETED, but no such user exists' % uid,
+            raise PartialFailure('the server reported the LDAP import of %s COMPLETED, but no such user exists' % uid,
                                  True, dict(result, user=None))
         return record, False
     names = dict((field, wanted.get(field)) for field in ('firstName', 'lastName', 'displayName'))
@@ -544,7 +543,7 @@ def run(module, adapter):
 
 
 def main():
-    module = AnsibleModule(
+    module = MdmModule(
         argument_spec=module_argument_spec(
             uid=dict(type='str', required=True),
             state=dict(type='str', choices=['present', 'absent'], default='present'),

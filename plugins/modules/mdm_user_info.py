@@ -96,11 +96,10 @@ users:
       type: int
 '''
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.users import check_uid, user_adapter
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
@@ -124,7 +123,7 @@ def run(module, adapter):
 
 
 def main():
-    module = AnsibleModule(
+    module = MdmModule(
         argument_spec=module_argument_spec(
             uid=dict(type='str'),
             query=dict(type='str'),

@@ -24,6 +24,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     BadResponseError,
     InvalidInputError,
     NotSupportedError,
+    basic_credential,
 )
 
 NORMALISED_FIELDS = (
@@ -249,6 +250,9 @@ class VendorAdapter(abc.ABC):
         self._auth_expires_at = None
         for option in ('password', 'app_access_key', 'api_key', 'client_secret', 'refresh_token'):
             transport.add_secret(options.get(option))
+        if options.get('password'):
+            # What an HTTP Basic header carries: a server echoing request headers quotes it so encoded.
+            transport.add_secret(basic_credential(options.get('username'), options.get('password')))
 
     # -- authentication ------------------------------------------------------
     @abc.abstractmethod
@@ -325,7 +329,7 @@ class VendorAdapter(abc.ABC):
             return response.json()
         except ValueError as exc:
             from ansible_collections.fleetops.mdm.plugins.module_utils.transport import describe_body
-            detail = describe_body(response) if 'html' in response.content_type else str(exc)
+            detail = describe_body(response, secrets=self.transport.secrets) if 'html' in response.content_type else str(exc)
             raise BadResponseError('the reply could not be read: %s' % detail, vendor=self.name, operation=operation,
                                    status=response.status, secrets=self.transport.secrets)
 

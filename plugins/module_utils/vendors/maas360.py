@@ -180,7 +180,7 @@ class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixi
         if not text:
             return {}
         if 'html' in ctype or text[:15].lower().startswith(('<!doctype html', '<html')):
-            raise self.bad_response('the reply could not be read: %s' % describe_body(response), operation, response)
+            raise self.bad_response('the reply could not be read: %s' % describe_body(response, secrets=self.transport.secrets), operation, response)
         if 'json' in ctype or text[:1] in '{[':
             return self.parse_json(response, operation)
         if 'xml' in ctype or text[:1] == '<':
@@ -191,7 +191,7 @@ class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixi
                 return _strip_prefixes(xmltodict.parse(response.content, disable_entities=True))
             except (ExpatError, ValueError) as exc:
                 raise self.bad_response('the XML reply could not be read: %s' % exc, operation, response)
-        raise self.bad_response('the reply is neither JSON nor XML: %s' % describe_body(response), operation, response)
+        raise self.bad_response('the reply is neither JSON nor XML: %s' % describe_body(response, secrets=self.transport.secrets), operation, response)
 
     # -- vendor filters ---------------------------------------------------------
     def validate_vendor_params(self, params, option):

@@ -92,7 +92,7 @@ class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, 
             raise self.bad_response('the reply is not a JSON object', operation)
         errors = data.get('errors')
         if errors:
-            raise self.bad_response('the server reported: %s' % _describe_errors(errors), operation)
+            raise self.bad_response('the server reported: %s' % _describe_errors(errors, limit=None), operation)
         return data.get('result')
 
     # -- partition -------------------------------------------------------------------
@@ -253,8 +253,11 @@ def _error_messages(errors):
     return [str(errors)]
 
 
-def _describe_errors(errors):
-    return '; '.join(_error_messages(errors))[:500]
+def _describe_errors(errors, limit=500):
+    # limit None: an MdmError carries the text; it redacts the whole text, then shortens it (a secret cut before
+    # redaction would leak its first half).
+    text = '; '.join(_error_messages(errors))
+    return text if limit is None else text[:limit]
 
 
 def _mentions_not_found(errors):

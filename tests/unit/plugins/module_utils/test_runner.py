@@ -52,7 +52,8 @@ def test_partial_failure_fails_with_the_whole_result_and_hides_the_secrets():
     def run(module, adapter):
         raise runner.PartialFailure('1 device failed', True, dict(requests=2, failures=[{'device_id': 'b'}]))
     module = outcome_of(run)
-    assert module.outcome == dict(failed=True, msg='1 device failed', changed=True, requests=2, failures=[{'device_id': 'b'}])
+    # Every message names the vendor, in the one prefix form of MdmError.
+    assert module.outcome == dict(failed=True, msg='MobileIron Core: 1 device failed', changed=True, requests=2, failures=[{'device_id': 'b'}])
     assert 'Corr3ct-Horse!' in module.no_log_values
 
 
