@@ -17,6 +17,7 @@ from test_action_guards import cases as action_cases, writes
 from test_inventory import run_inventory
 
 VENDORS = ('maas360', 'manageengine', 'mobileiron_core', 'mobileiron_cloud')
+URL_SECRET = 'Url-Pa55word-7c1e'
 
 
 def module_cases(sim):
@@ -60,6 +61,13 @@ def module_cases(sim):
         ('admin e-mail without @', 'mdm_account', 'maas360', dict(name='Acme', account_type='Trial', admin_email='nobody'), ['admin_email']),
         ('no account names', 'mdm_account_info', 'maas360', dict(names=[]), ['names']),
         ('unknown registration mode', 'mdm_registration_policy', 'mobileiron_cloud', dict(mode='face'), ['mode', 'pin']),
+        # Credentials in a URL are refused naming the option and the vendor, never echoed (URL_SECRET is checked below).
+        ('url holding credentials', 'mdm_device_info', 'mobileiron_core', dict(url='https://admin:%s@127.0.0.1:9' % URL_SECRET),
+         ['url', 'must not hold credentials', 'MobileIron Core']),
+        ('accounts_url holding credentials', 'mdm_device_info', 'manageengine',
+         dict(accounts_url='https://zoho:%s@127.0.0.1:9' % URL_SECRET), ['accounts_url', 'must not hold credentials']),
+        ('ManageEngine API key and OAuth both', 'mdm_label_info', 'manageengine', dict(api_key='an-api-key-1234'),
+         ['api_key', 'ManageEngine MDM', 'only one']),
     ]
     return [dict(name=name, module=module, vendor=vendor, args=args, words=words) for name, module, vendor, args, words in table]
 
@@ -69,6 +77,7 @@ def inventory_cases():
         ('inventory: unknown vendor', dict(vendor='airwatch'), ['vendor', 'maas360']),
         ('inventory: unknown neutral filter', dict(filters={'colour': 'red'}), ['filters', 'platform']),
         ('inventory: page size out of range', dict(page_size=0), ['page_size']),
+        ('inventory: url holding credentials', dict(url='https://admin:%s@127.0.0.1:9' % URL_SECRET), ['url', 'must not hold credentials']),
     ]
 
 
@@ -96,6 +105,7 @@ def test_every_bad_input_fails_clearly_without_a_write(sim, tmp_path):
     run = run_playbook(tmp_path, 'catalogue.yml', conns['mobileiron_core'], extra=dict(
         conns=conns, cases=[dict(name=c['name'], module=c['module'], vendor=c['vendor'], args=c['args']) for c in table]))
     assert run.rc == 0, run.output[-3000:]
+    assert URL_SECRET not in run.output
     assert len(run.result) == len(table), run.result
     for case, outcome in zip(table, run.result):
         if not outcome['failed']:
@@ -108,6 +118,7 @@ def test_every_bad_input_fails_clearly_without_a_write(sim, tmp_path):
         config.write_text(yaml.safe_dump(dict(sim.params('mobileiron_core'), plugin='fleetops.mdm.devices', **options)))
         proc = run_inventory(str(config), '--list', env={'ANSIBLE_INVENTORY_UNPARSED_FAILED': '1'})
         output = proc.stdout + proc.stderr
+        assert URL_SECRET not in output
         if proc.returncode == 0:
             problems.append('%s: did not fail' % name)
         elif missing(output, words):
