@@ -21,12 +21,14 @@ __metaclass__ = type
 import email.utils
 import json
 import random
+import socket
 import threading
 import time
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - exercised by the sanity import test
@@ -56,6 +58,11 @@ RETRY_STATUSES = frozenset((502, 503, 504))
 # Never wait longer than this for one Retry-After; a server asking for more is
 # reported as rate limited instead of hanging a playbook.
 MAX_RETRY_AFTER = 120.0
+# The largest reply read (after content decoding, so a compressed bomb is stopped too).  The largest documented
+# replies are pages of at most 500 device records (MobileIron Cloud ``rows``) and Core's CSV export, a few MB for
+# tens of thousands of devices; a reply beyond this is a fault, and reading it whole would exhaust the controller.
+MAX_REPLY_BYTES = 32 * 1024 * 1024
+READ_CHUNK = 64 * 1024
 
 
 class Response:
@@ -80,6 +87,10 @@ class Response:
             return json.loads(self.text)
         except ValueError as exc:
             raise ValueError('body is not valid JSON (%s)' % exc)
+        except RecursionError:
+            # Python's JSON reader recurses once per level: a hostile reply nested thousands of levels deep would
+            # otherwise end the task with a bare "maximum recursion depth exceeded".
+            raise ValueError('body is JSON nested too deeply to be read (more levels than this Python allows)')
 
 
 def parse_retry_after(value, now=None):
@@ -177,13 +188,15 @@ class Transport:
     """One requests.Session per client, shared by its threads."""
 
     def __init__(self, vendor, base_url, validate_certs=True, ca_path=None, timeout=30, max_retries=5,
-                 session=None, sleep=time.sleep, rand=random.random, backoff=0.5, backoff_max=30.0, pool_size=16):
+                 session=None, sleep=time.sleep, rand=random.random, backoff=0.5, backoff_max=30.0, pool_size=16,
+                 max_reply_bytes=MAX_REPLY_BYTES):
         if not HAS_REQUESTS and session is None:
             raise MdmError('the Python library "requests" is required', vendor=vendor)
         self.vendor = vendor
         self.base_url = base_url.rstrip('/')
         self.timeout = timeout
         self.max_retries = max(0, int(max_retries))
+        self.max_reply_bytes = int(max_reply_bytes)
         self.backoff = backoff
         self.backoff_max = backoff_max
         self._sleep = sleep
@@ -207,7 +220,7 @@ class Transport:
         if session is None:
             session = requests.Session()
             # urllib3 retries nothing by itself (max_retries=0): every retry decision is ours.
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+            adapter = DeadlineAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
             session.mount('https://', adapter)
             session.mount('http://', adapter)
             # The standard proxy and CA-bundle variables apply (trust_env); ~/.netrc never does: every request
@@ -259,40 +272,33 @@ class Transport:
         while True:
             retrying = attempt > 0
             self.stats.count(operation, retry=retrying)
+            # The whole exchange (connect, send, headers, body) must end within ``timeout``: requests' own timeout
+            # bounds each socket read only, so a server dripping a byte a second would never time out.
+            watch = _Deadline(self.timeout)
+            _current.watch = watch
             try:
                 raw = self.session.request(method, url, params=params, headers=headers, data=data, json=json_body,
                                            auth=auth if auth is not None else keep_headers,
-                                           timeout=self.timeout, verify=self.verify, allow_redirects=False)
-            except requests.exceptions.SSLError as exc:
-                raise TLSError('TLS failure talking to %s: %s' % (self.base_url, _tls_reason(exc)),
-                               vendor=self.vendor, operation=operation, secrets=self.secrets)
-            except requests.exceptions.ConnectTimeout:
-                # A connect timeout means the request never left this host.
-                attempt = self._retry_or_raise(attempt, operation, TransportError(
-                    'could not connect to %s within %ss' % (self.base_url, self.timeout),
-                    vendor=self.vendor, operation=operation, maybe_sent=False))
-                continue
-            except requests.exceptions.ConnectionError as exc:
-                never_sent = _never_sent(exc)
-                error = TransportError(
-                    ('could not connect to %s: %s' if never_sent else 'connection to %s lost: %s') % (self.base_url, _short(exc)),
-                    vendor=self.vendor, operation=operation, maybe_sent=not never_sent, secrets=self.secrets)
-                if never_sent or safe:
-                    attempt = self._retry_or_raise(attempt, operation, error)
-                    continue
-                raise error
-            except requests.exceptions.Timeout:
-                error = TransportError('no reply from %s within %ss' % (self.base_url, self.timeout),
-                                       vendor=self.vendor, operation=operation, maybe_sent=True)
-                if safe:
-                    attempt = self._retry_or_raise(attempt, operation, error)
-                    continue
-                raise error
+                                           timeout=self.timeout, verify=self.verify, allow_redirects=False, stream=True)
+                try:
+                    content = self._read_body(raw, operation)
+                finally:
+                    close = getattr(raw, 'close', None)
+                    if close is not None:
+                        close()
+            except MdmError:
+                raise
             except requests.exceptions.RequestException as exc:
-                raise TransportError('request failed: %s' % _short(exc), vendor=self.vendor, operation=operation,
-                                     maybe_sent=True, secrets=self.secrets)
+                error, retry = self._failure(exc, url, operation, safe, watch.expired)
+                if retry:
+                    attempt = self._retry_or_raise(attempt, operation, error)
+                    continue
+                raise error
+            finally:
+                watch.cancel()
+                _current.watch = None
 
-            response = Response(raw.status_code, raw.headers, raw.content, raw.url)
+            response = Response(raw.status_code, raw.headers, content, raw.url)
             status = response.status
             if status in ok:
                 return response
@@ -310,6 +316,73 @@ class Transport:
                 attempt = self._retry_or_raise(attempt, operation, error, wait=parse_retry_after(response.headers.get('Retry-After')))
                 continue
             raise self.error_for(response, operation)
+
+    def _read_body(self, raw, operation):
+        """The reply body, read in chunks and refused beyond max_reply_bytes (never held whole when too big)."""
+        limit = self.max_reply_bytes
+        declared = _content_length(raw.headers)
+        if declared is not None and declared > limit:
+            raise self._too_big(raw, operation, 'announces %d bytes' % declared)
+        iter_content = getattr(raw, 'iter_content', None)
+        if iter_content is None or getattr(raw, 'raw', None) is None:
+            # A stand-in (tests) or a reply that was read already.
+            content = raw.content or b''
+            if len(content) > limit:
+                raise self._too_big(raw, operation, 'has %d bytes' % len(content))
+            return content
+        chunks = []
+        size = 0
+        for chunk in iter_content(READ_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise self._too_big(raw, operation, 'goes on past that')
+            chunks.append(chunk)
+        return b''.join(chunks)
+
+    def _too_big(self, raw, operation, how):
+        return BadResponseError(
+            'the reply %s: more than the %d MB one reply may have (a misbehaving server or proxy?); nothing of it '
+            'was used' % (how, self.max_reply_bytes // (1024 * 1024)),
+            vendor=self.vendor, operation=operation, status=raw.status_code)
+
+    def _failure(self, exc, url, operation, safe, deadline_passed):
+        """The error for a failure on the wire, its cause first, and whether the request may be sent again."""
+        where = _origin(url)
+        kwargs = dict(vendor=self.vendor, operation=operation, secrets=self.secrets)
+        cause = connection_cause(exc)
+        if deadline_passed:
+            # Our watchdog cut the connection: the server may have acted, as after any timeout.
+            return TransportError('timeout: no complete reply from %s within %ss (timeout bounds the whole request, '
+                                  'the server kept sending slowly or not at all)' % (where, self.timeout),
+                                  maybe_sent=True, **kwargs), safe
+        if cause == 'tls':
+            return TLSError('TLS failure talking to %s: %s' % (where, _tls_reason(exc, self.secrets)), **kwargs), False
+        if cause == 'dns':
+            # Not retried: a name that does not resolve now will not resolve in a few seconds either (a retry loop
+            # used to spend ~20 s on it).
+            return TransportError('could not connect to %s: DNS: the host name %s does not resolve (check url and the '
+                                  'DNS settings of the controller)' % (where, _hostname(url)), maybe_sent=False, **kwargs), False
+        if cause == 'proxy':
+            return TransportError('could not connect to %s: proxy: the HTTP(S) proxy failed or refused the connection '
+                                  '(check HTTPS_PROXY / NO_PROXY): %s' % (where, _detail(exc, self.secrets)),
+                                  maybe_sent=False, **kwargs), True
+        if isinstance(exc, requests.exceptions.ConnectTimeout) or cause == 'connect-timeout':
+            # A connect timeout means the request never left this host.
+            return TransportError('could not connect to %s: timeout: no connection within %ss'
+                                  % (where, self.timeout), maybe_sent=False, **kwargs), True
+        if cause == 'refused':
+            return TransportError('could not connect to %s: connection refused (nothing accepts connections on that '
+                                  'port)' % where, maybe_sent=False, **kwargs), True
+        if isinstance(exc, requests.exceptions.Timeout) or cause == 'timeout':
+            return TransportError('timeout: no reply from %s within %ss' % (where, self.timeout),
+                                  maybe_sent=True, **kwargs), safe
+        if isinstance(exc, requests.exceptions.ConnectionError) and _never_sent(exc):
+            return TransportError('could not connect to %s: %s' % (where, _detail(exc, self.secrets)),
+                                  maybe_sent=False, **kwargs), True
+        if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+            return TransportError('connection to %s lost: %s' % (where, _detail(exc, self.secrets)),
+                                  maybe_sent=True, **kwargs), safe
+        return TransportError('request to %s failed: %s' % (where, _detail(exc, self.secrets)), maybe_sent=True, **kwargs), False
 
     def error_for(self, response, operation):
         status = response.status
@@ -352,9 +425,174 @@ def keep_headers(prepared):
     return prepared
 
 
-def _short(exc):
-    text = str(exc)
-    return text if len(text) < 300 else text[:300] + '...'
+def _detail(exc, secrets=()):
+    """The innermost reason of a requests / urllib3 failure, redacted whole and then shortened."""
+    chain = _exception_chain(exc)
+    innermost = chain[-1] if chain else exc
+    text = str(innermost) or type(innermost).__name__
+    # urllib3 prefixes reasons with an object repr ("<urllib3.connection.HTTPSConnection object at 0x...>: ...").
+    if text.startswith('<') and '>: ' in text:
+        text = text.split('>: ', 1)[1]
+    return shorten(redact(text, secrets), 200)
+
+
+def _exception_chain(exc, limit=12):
+    """exc and the exceptions it wraps (args[0], .reason, __cause__, __context__), outermost first."""
+    chain = []
+    seen = set()
+    todo = [exc]
+    while todo and len(chain) < limit:
+        current = todo.pop(0)
+        if current is None or id(current) in seen or not isinstance(current, BaseException):
+            continue
+        seen.add(id(current))
+        chain.append(current)
+        todo.append(getattr(current, 'reason', None))
+        if current.args and isinstance(current.args[0], BaseException):
+            todo.append(current.args[0])
+        todo.append(current.__cause__)
+        todo.append(current.__context__)
+    return chain
+
+
+_DNS_WORDS = ('name or service not known', 'nodename nor servname', 'temporary failure in name resolution',
+              'getaddrinfo failed', 'no address associated with hostname', 'failed to resolve', 'name resolution')
+
+
+def connection_cause(exc):
+    """What went wrong on the wire: dns, refused, tls, proxy, connect-timeout, timeout, reset or other."""
+    chain = _exception_chain(exc)
+    names = set(type(item).__name__ for item in chain)
+    text = ' '.join(str(item) for item in chain).lower()
+    if HAS_REQUESTS and any(isinstance(item, requests.exceptions.ProxyError) for item in chain):
+        return 'proxy'
+    if 'NameResolutionError' in names or any(isinstance(item, socket.gaierror) for item in chain) or \
+            any(word in text for word in _DNS_WORDS):
+        return 'dns'
+    if any(isinstance(item, ConnectionRefusedError) for item in chain) or 'connection refused' in text:
+        return 'refused'
+    if HAS_REQUESTS and any(isinstance(item, requests.exceptions.SSLError) for item in chain) or 'SSLError' in names:
+        return 'tls'
+    if 'ConnectTimeoutError' in names:
+        return 'connect-timeout'
+    if 'ReadTimeoutError' in names or any(isinstance(item, socket.timeout) for item in chain):
+        return 'timeout'
+    if any(isinstance(item, ConnectionResetError) for item in chain) or 'RemoteDisconnected' in names:
+        return 'reset'
+    return 'other'
+
+
+def _origin(url):
+    """scheme://host[:port] of a URL, never its user information, path or query."""
+    text = str(url)
+    scheme, _sep, rest = text.partition('://')
+    authority = rest.split('/', 1)[0].split('?', 1)[0].rsplit('@', 1)[-1]
+    return '%s://%s' % (scheme, authority)
+
+
+def _hostname(url):
+    authority = _origin(url).split('://', 1)[-1]
+    if authority.startswith('['):
+        return authority.split(']', 1)[0] + ']'
+    return authority.rsplit(':', 1)[0] if authority.count(':') == 1 else authority
+
+
+def _content_length(headers):
+    try:
+        value = headers.get('Content-Length')
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+class _Deadline:
+    """A watchdog for one request: when ``seconds`` have passed, it shuts the request's socket down.
+
+    A blocked read then returns at once and requests raises; the transport sees ``expired`` and reports a timeout.
+    The pool hands the connection over (attach) before anything is sent; while it is still connecting (no socket
+    yet), the watchdog looks again shortly, and the connect timeout bounds that wait.
+    """
+
+    RECHECK = 0.1
+
+    def __init__(self, seconds):
+        self.expired = False
+        self._cancelled = False
+        self._conn = None
+        self._lock = threading.Lock()
+        self._timer = None
+        self._arm(max(0.0, float(seconds)))
+
+    def _arm(self, seconds):
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def attach(self, conn):
+        with self._lock:
+            self._conn = conn
+
+    def _fire(self):
+        with self._lock:
+            if self._cancelled:
+                return
+            self.expired = True
+            sock = getattr(self._conn, 'sock', None) if self._conn is not None else None
+            if sock is None:
+                self._arm(self.RECHECK)
+                return
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cancel(self):
+        with self._lock:
+            self._cancelled = True
+            self._conn = None
+            if self._timer is not None:
+                self._timer.cancel()
+
+
+# The deadline of the request the current thread is sending (each worker thread sends its own requests).
+_current = threading.local()
+
+
+class _WatchedPool:
+    """Connection pools that hand each connection to the current request's deadline before using it."""
+
+    def _make_request(self, conn, *args, **kwargs):
+        watch = getattr(_current, 'watch', None)
+        if watch is not None:
+            watch.attach(conn)
+        return super(_WatchedPool, self)._make_request(conn, *args, **kwargs)
+
+
+if HAS_REQUESTS:
+    class _WatchedHTTPConnectionPool(_WatchedPool, HTTPConnectionPool):
+        pass
+
+    class _WatchedHTTPSConnectionPool(_WatchedPool, HTTPSConnectionPool):
+        pass
+
+    class DeadlineAdapter(HTTPAdapter):
+        """requests' HTTPAdapter whose pools report their connections to the request deadline."""
+
+        def init_poolmanager(self, *args, **kwargs):
+            super(DeadlineAdapter, self).init_poolmanager(*args, **kwargs)
+            _watch_pools(self.poolmanager)
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            manager = super(DeadlineAdapter, self).proxy_manager_for(proxy, **proxy_kwargs)
+            if not str(proxy).lower().startswith('socks'):  # SOCKS managers bring their own pool classes
+                _watch_pools(manager)
+            return manager
+
+
+def _watch_pools(manager):
+    classes = dict(manager.pool_classes_by_scheme)
+    classes.update(http=_WatchedHTTPConnectionPool, https=_WatchedHTTPSConnectionPool)
+    manager.pool_classes_by_scheme = classes
 
 
 def _never_sent(exc):
@@ -368,7 +606,7 @@ def _never_sent(exc):
     return 'Connection refused' in text or 'Failed to establish a new connection' in text
 
 
-def _tls_reason(exc):
+def _tls_reason(exc, secrets=()):
     text = str(exc)
     lowered = text.lower()
     if 'certificate has expired' in lowered or 'certificate expired' in lowered:
@@ -378,5 +616,5 @@ def _tls_reason(exc):
     if 'self signed' in lowered or 'self-signed' in lowered or 'unable to get local issuer' in lowered or 'unknown ca' in lowered:
         return 'the server certificate is not signed by a trusted CA (set ca_path to your private CA, or validate_certs: false)'
     if 'certificate verify failed' in lowered:
-        return 'certificate verification failed: %s' % _short(exc)
-    return _short(exc)
+        return 'certificate verification failed: %s' % _detail(exc, secrets)
+    return _detail(exc, secrets)

@@ -191,6 +191,8 @@ class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixi
                 return _strip_prefixes(xmltodict.parse(response.content, disable_entities=True))
             except (ExpatError, ValueError) as exc:
                 raise self.bad_response('the XML reply could not be read: %s' % exc, operation, response)
+            except RecursionError:
+                raise self.bad_response('the XML reply is nested too deeply to be read', operation, response)
         raise self.bad_response('the reply is neither JSON nor XML: %s' % describe_body(response, secrets=self.transport.secrets), operation, response)
 
     # -- vendor filters ---------------------------------------------------------

@@ -119,7 +119,7 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
         # (also with a 2xx status behind some proxies); a write must not be taken as done then.
         try:
             data = json.loads(response.text) if response.content else None
-        except ValueError:
+        except (ValueError, RecursionError):
             return
         if isinstance(data, dict) and data.get('error_code') not in (None, 0, '0', ''):
             raise ServerError('the server reported an error: %s (error_code %s)' % (

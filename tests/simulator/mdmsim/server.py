@@ -19,7 +19,7 @@ from mdmsim.dialects.maas360 import MaaS360
 from mdmsim.dialects.manageengine import ManageEngine, ZohoAccounts
 from mdmsim.dialects.mobileiron_cloud import MobileIronCloud
 from mdmsim.dialects.mobileiron_core import MobileIronCore
-from mdmsim.state import REDACTED, SECRET_FIELDS, Entry, SimState
+from mdmsim.state import DRIP_INTERVAL, DRIP_MAX_BYTES, HUGE_BYTES, REDACTED, SECRET_FIELDS, Entry, SimState
 
 HOST = '127.0.0.1'
 DIALECTS = (('maas360', MaaS360), ('manageengine', ManageEngine), ('zoho_accounts', ZohoAccounts),
@@ -104,7 +104,50 @@ class VendorHandler(QuietHandler):
             return
         entry['status'] = response.status
         state.append_log(entry)
+        if kind == 'drip':
+            self.send_dripping(response.status, response.body, response.headers)
+            return
+        if kind == 'huge':
+            self.send_huge()
+            return
         self.send(response.status, response.body, response.headers)
+
+    def send_dripping(self, status, body, headers):
+        """The real reply, its body a byte every DRIP_INTERVAL seconds (bounded), until the client gives up."""
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.flush()
+            for index in range(min(len(body), DRIP_MAX_BYTES)):
+                self.wfile.write(body[index:index + 1])
+                self.wfile.flush()
+                time.sleep(DRIP_INTERVAL)
+            self.wfile.write(body[DRIP_MAX_BYTES:])
+        except OSError:
+            self.close_connection = True
+
+    def send_huge(self):
+        """200 with a chunked JSON body of HUGE_BYTES (no Content-Length: the client must count)."""
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Transfer-Encoding', 'chunked')
+        self.end_headers()
+        chunk = b' ' * (1024 * 1024)
+        try:
+            self._write_chunk(b'{"padding": "')
+            for _ in range(HUGE_BYTES // len(chunk)):
+                self._write_chunk(chunk)
+            self._write_chunk(b'"}')
+            self.wfile.write(b'0\r\n\r\n')
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def _write_chunk(self, data):
+        self.wfile.write(b'%x\r\n%s\r\n' % (len(data), data))
 
     def drop(self, entry):
         """Close the connection without any reply."""

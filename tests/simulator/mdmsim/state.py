@@ -13,6 +13,14 @@ REDACTED = '<redacted>'
 # Zoho access tokens 3600 s (NOTES.md; Zoho OAuth docs "expires_in": 3600).
 DEFAULT_TOKEN_TTL = {'maas360': 3600, 'manageengine': 3600}
 FAULT_KINDS = ('429', '500', '502', '503', '504', 'reset', 'reset_after', 'malformed', 'html', 'stall', 'error_body')
+# Hostile replies, both bounded: 'drip' sends the real reply's headers, then its body a byte a second (at most
+# DRIP_MAX_BYTES bytes that way, then the rest at once); 'huge' answers 200 with a chunked body of HUGE_BYTES that
+# the client must stop reading by itself.  Neither comes from a vendor document: they are what a broken proxy or a
+# hostile server on the path can do (issue findings: 101 s with timeout 3; 100 MB read whole).
+FAULT_KINDS += ('drip', 'huge')
+DRIP_INTERVAL = 1.0
+DRIP_MAX_BYTES = 120
+HUGE_BYTES = 100 * 1024 * 1024
 FAULT_KEYS = ('latency_ms', 'rate', 'kinds', 'methods', 'path_regex', 'skip_auth', 'count', 'expire_tokens_after', 'retry_after',
               'stall_ms')
 # Field names whose values are credentials wherever they appear (query strings, form bodies, JSON, XML).

@@ -64,7 +64,7 @@ class ScriptedSession:
         pass
 
     def request(self, method, url, params=None, headers=None, data=None, json=None, auth=None, timeout=None,
-                verify=None, allow_redirects=True):
+                verify=None, allow_redirects=True, stream=False):
         prepared = requests.Request(method, url, params=params, headers=headers, data=data, json=json,
                                     auth=auth).prepare()
         parts = urlsplit(prepared.url)

@@ -316,10 +316,11 @@ def sent(device_id, action_id):
 
 
 def test_wait_polls_until_completed_or_failed():
+    # The status checks of one round run concurrently: matched by query (actionID), in order per action.
     adapter, session, _sleeps = build(OPTIONS, [
         auth(), status(11, 'Pending'), status(12, 'Pending'),
         status(11, 'Completed', 'done on the device'), status(12, 'Failed', 'device rejected the command'),
-    ])
+    ], ordered=False)
     clock = with_clock(adapter)
     results = [sent(APPLE, 11), sent(ANDROID, 12), {'device_id': 'ApplX0000001', 'outcome': 'failed', 'message': 'no',
                                                     'command_id': None, 'data': None}]
