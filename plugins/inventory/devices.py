@@ -144,6 +144,7 @@ from ansible.utils.unsafe_proxy import wrap_var
 from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import MdmError, vendor_display_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import CONNECTION_OPTIONS, SECRET_OPTIONS
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import listing_warning
 from ansible_collections.fleetops.mdm.plugins.module_utils.transport import HAS_REQUESTS
 
 display = Display()
@@ -272,6 +273,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 raise AnsibleParserError('fleetops.mdm.devices: %s' % exc.with_vendor(connection.get('vendor')))
             finally:
                 adapter.transport.close()
+            warning = listing_warning(getattr(devices, 'report', None))
+            if warning:
+                display.warning('fleetops.mdm.devices: %s' % warning)
+            devices = list(devices)
         if update_cache:
             self._cache[cache_key] = {'schema': _CACHE_SCHEMA, 'devices': devices}
         self._populate(devices)

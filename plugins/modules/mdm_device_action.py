@@ -103,6 +103,17 @@ options:
         each vendor). Unknown names fail before any request, with the list of names the command takes.
     type: dict
     default: {}
+  allow_inconsistent_listing:
+    description:
+      - Act on devices chosen by a selector (O(filters), O(vendor_filters), O(label), O(query), O(all_devices)) even
+        when the listing that chose them was not consistent.
+      - A listing is not consistent when the server's total changed between pages, a page was short before the end,
+        an id came twice, or the count disagreed with the server's total, on every one of the listing's passes
+        (devices enrolled or removed while it ran). Such a selection may miss devices or hold devices that are gone.
+      - By default the module then fails before sending anything, naming what was inconsistent; with V(true) it
+        warns with the numbers and acts on what was listed.
+    type: bool
+    default: false
   max_devices:
     description:
       - The most devices a destructive command (wipe, selective_wipe, retire, remove, complete_wipe,
@@ -245,6 +256,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, vendor_display_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import check_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
 SELECTORS = ('filters', 'vendor_filters', 'label', 'query', 'all_devices')
@@ -366,6 +378,11 @@ def resolve(module, adapter, spec):
         return ids, None
     filters, vendor_filters = selection(params, adapter.name)
     found = adapter.list_devices(filters=filters, vendor_filters=vendor_filters, concurrency=params['concurrency'])
+    # Before any write: a selection from an inconsistent listing may miss devices or hold gone ones (session.py).
+    warning = check_listing(getattr(found, 'report', None), params.get('allow_inconsistent_listing'),
+                            'the devices to %s' % spec.name, vendor=adapter.name)
+    if warning:
+        module.warn(warning)
     ids = list(dict.fromkeys(device['mdm_device_id'] for device in found))
     if not ids:
         used = [name for name in SELECTORS if params[name] not in (None, False)]
@@ -443,6 +460,7 @@ def main():
             label=dict(type='str'),
             query=dict(type='str'),
             all_devices=dict(type='bool', default=False),
+            allow_inconsistent_listing=dict(type='bool', default=False),
             text=dict(type='str', aliases=['msg']),
             subject=dict(type='str'),
             message_type=dict(type='str', choices=['sms', 'pns', 'email']),

@@ -256,6 +256,58 @@ devices:
       type: dict
       returned: when O(gather) names a per-device fact or O(gather_firmware_password=true)
       sample: {"summary": {"device_id": 9007199254741000, "app_count": 10, "group_count": 2}, "poll_time": {"next_poll_time": 1542869208225}}
+listing:
+  description:
+    - How the device listing went (not returned for O(device_id)). The listing advances by the rows the server
+      actually sent, learns the server's real page size from its first answer, follows every end marker, and lists
+      again (at most three passes) when the server's total changed between pages, a page was short before the end,
+      an id came twice or the count disagreed with the server's total; RV(devices) is the union of the passes, each
+      device once.
+    - When RV(listing.consistent) is false the module warns with these numbers.
+  returned: when listing (no O(device_id))
+  type: dict
+  contains:
+    what:
+      description: What was listed (V(devices)).
+      type: str
+    listed:
+      description: Devices listed, each once, before the neutral filters that the server could not apply.
+      type: int
+    server_total:
+      description: The total the server reported on the last page of the last pass; null when it reports none.
+      type: int
+    passes:
+      description: How many times the listing ran (1 on a server that held still).
+      type: int
+    requests:
+      description: Listing requests sent, over every pass (label member listings included).
+      type: int
+    page_size:
+      description: The page size the server really used (smaller than asked when the server caps its pages).
+      type: int
+    consistent:
+      description:
+        - Whether a pass saw no drift, or two passes listed exactly the same devices (a server whose total is off but
+          which held still).
+        - A write that selects devices (M(fleetops.mdm.mdm_device_action) with a selector, M(fleetops.mdm.mdm_label)
+          with O(fleetops.mdm.mdm_label#module:purge=true)) refuses to act on a listing that is not consistent.
+      type: bool
+    drift:
+      description: What each pass saw, one item per finding.
+      type: list
+      elements: dict
+      contains:
+        pass:
+          description: The pass, from 1.
+          type: int
+        kind:
+          description: V(total_changed), V(short_page), V(repeated_id) or V(count_mismatch).
+          type: str
+        detail:
+          description: The numbers.
+          type: str
+  sample: {"what": "devices", "listed": 2000, "server_total": 2000, "passes": 1, "requests": 10, "page_size": 200,
+           "consistent": true, "drift": []}
 facts:
   description:
     - The fleet-level facts of O(gather), by name, each as the vendor's reply documents it; the CSV replies as
@@ -269,6 +321,7 @@ facts:
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import listing_warning
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
 
@@ -297,7 +350,13 @@ def run(module, adapter):
             concurrency=params['concurrency'],
             labels=params['fetch_labels'],
         )
-    result = dict(devices=devices)
+    result = dict(devices=list(devices))
+    report = getattr(devices, 'report', None)
+    if report is not None:
+        result['listing'] = report.as_dict()
+        warning = listing_warning(report)
+        if warning:
+            module.warn(warning)
     if plan is not None:
         warnings = []
         if plan.per_device:

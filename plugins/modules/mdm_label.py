@@ -56,6 +56,15 @@ options:
       - With O(state=present), also take out of each label every device that is not in O(devices).
     type: bool
     default: false
+  allow_inconsistent_listing:
+    description:
+      - With O(purge=true), remove devices even when the listing of a label's members was not consistent (the
+        server's total changed between pages, a page was short before the end, an id came twice, or the count
+        disagreed with the server's total, on every pass).
+      - By default the module then fails before any write, naming what was inconsistent; with V(true) it warns with
+        the numbers and goes on.
+    type: bool
+    default: false
   concurrency:
     description:
       - How many labels are read at once (1 to 32).
@@ -149,6 +158,7 @@ failures:
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import check_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
 
@@ -177,7 +187,14 @@ def run(module, adapter):
     names = check_options(params)
     devices = set(adapter.check_label_writes(params['devices'] or [], option='devices'))
     wanted = set(names)
+    mark = adapter.listing_reports.mark()
     labels = adapter.list_labels(with_members=True, concurrency=params['concurrency'], select=lambda name: name in wanted)
+    if params['purge']:
+        # Purge removes every member not given: it must not act on a member listing that drifted (session.py).
+        warning = check_listing(adapter.selection_report(mark), params.get('allow_inconsistent_listing'),
+                                'the members to purge from %s' % ', '.join(names), vendor=adapter.name)
+        if warning:
+            module.warn(warning)
     by_name = dict((label['name'], label) for label in labels)
     unknown = [name for name in names if name not in by_name]
     if unknown:
@@ -222,6 +239,7 @@ def main():
             devices=dict(type='list', elements='str'),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             purge=dict(type='bool', default=False),
+            allow_inconsistent_listing=dict(type='bool', default=False),
             concurrency=dict(type='int', default=4),
         ),
         supports_check_mode=True,

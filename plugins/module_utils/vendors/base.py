@@ -26,6 +26,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     NotSupportedError,
     basic_credential,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import Listing, ListingReport, ReportCollector, list_pages
 
 NORMALISED_FIELDS = (
     'mdm_vendor', 'mdm_device_id', 'mdm_name', 'mdm_platform', 'mdm_os_version', 'mdm_model', 'mdm_manufacturer',
@@ -416,11 +417,13 @@ class VendorAdapter(abc.ABC):
             params.setdefault(key, value)
         # Checked while paging: everything but labels, which only exist once every page is in.
         early = dict((key, value) for key, value in neutral.items() if not (labels and key == 'label'))
+        mark = self.listing_reports.mark()
         seen = set()
         devices = []
-        for raw in self.iter_device_records(params, page_size, concurrency):
+        records = self.iter_device_records(params, page_size, concurrency)
+        for raw in records:
             device_id = self.device_id_of(raw)
-            # Devices added or removed while we page can shift a record onto the next page: never list one twice.
+            # The paging engine lists each id once; a vendor listing outside it must not list one twice either.
             if device_id is None or device_id in seen:
                 continue
             seen.add(device_id)
@@ -431,7 +434,19 @@ class VendorAdapter(abc.ABC):
             self.add_labels(devices, concurrency)
             if 'label' in neutral:
                 devices = [device for device in devices if device_matches(device, {'label': neutral['label']})]
-        return devices
+        return Listing(devices, self.selection_report(mark, records))
+
+    def selection_report(self, mark, records=None):
+        """The ListingReport of the device listing that ``records`` came from, with every listing run since ``mark``
+        (label members) folded in: a selection is as consistent as the least consistent listing it used."""
+        reports = self.listing_reports.since(mark)
+        main = getattr(records, 'report', None)
+        if main is None:
+            main = reports[0] if reports else ListingReport('devices')
+        for report in reports:
+            if report is not main:
+                main.include(report)
+        return main
 
     def add_labels(self, devices, concurrency):
         """Merge the vendor's label / group memberships into ``mdm_labels`` of normalised devices."""
@@ -571,48 +586,27 @@ class VendorAdapter(abc.ABC):
                                     allowed=['1 to %d' % self.max_page_size])
         return page_size
 
-    # -- paging ------------------------------------------------------------------
+    # -- paging (module_utils/session.py) ------------------------------------------
+    @property
+    def listing_reports(self):
+        """The ListingReport of every listing this adapter ran (session.ReportCollector)."""
+        collector = self.__dict__.get('_listing_reports')
+        if collector is None:
+            collector = self.__dict__.setdefault('_listing_reports', ReportCollector())
+        return collector
+
+    def list_pages(self, fetch, page_size, concurrency, key, what, page_numbers=False):
+        """Every item of a paged listing through the one paging engine (session.list_pages); its report is kept in
+        listing_reports.  ``fetch(start, size)`` returns a session.Page or ``(items, total)``."""
+        listing = list_pages(fetch, key, page_size, concurrency=concurrency, what=what, page_numbers=page_numbers)
+        self.listing_reports.add(listing.report)
+        return listing
+
     @staticmethod
     def fetch_index_pages(fetch, page_size, concurrency):
-        """Pages addressed by the index of their first item (or a page number derived from it).
-
-        ``fetch(start) -> (items, total)``.  The first page tells the total; the
-        other pages are fetched ``concurrency`` at a time, in order.  If the total
-        grew while we paged, the tail is fetched until a short page.
-        """
-        items, total = fetch(0)
-        yield from items
-        if total is None:
-            start = len(items)
-            while len(items) >= page_size:
-                items, _total = fetch(start)
-                yield from items
-                start += len(items)
-            return
-        starts = list(range(page_size, int(total), page_size))
-        highest_total = int(total)
-        if starts:
-            workers = max(1, min(concurrency, len(starts)))
-            executor = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
-            results = executor.map(fetch, starts) if executor else (fetch(start) for start in starts)
-            try:
-                for page_items, page_total in results:
-                    if page_total is not None:
-                        highest_total = max(highest_total, int(page_total))
-                    yield from page_items
-            finally:
-                if executor is not None:
-                    executor.shutdown(wait=True)
-        # Devices added while we paged: the total grew, fetch the tail until a short page.
-        start = page_size * (len(starts) + 1)
-        while start < highest_total:
-            page_items, page_total = fetch(start)
-            if page_total is not None:
-                highest_total = max(highest_total, int(page_total))
-            yield from page_items
-            if len(page_items) < page_size:
-                break
-            start += page_size
+        """Items of a listing addressed by index, ``fetch(start) -> (items, total)``, through the paging engine; the
+        items are their own ids (use list_pages() for records, which keeps the report)."""
+        return list_pages(lambda start, _size: fetch(start), None, page_size, concurrency=concurrency)
 
 
 def check_concurrency(concurrency):

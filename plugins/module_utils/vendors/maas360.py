@@ -32,6 +32,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     MdmError,
     ServerError,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import Page
 from ansible_collections.fleetops.mdm.plugins.module_utils.transport import describe_body
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     VendorAdapter,
@@ -220,6 +221,12 @@ class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixi
     # -- devices -------------------------------------------------------------------
     def search(self, params, operation, user_filters=False, path=SEARCH_PATH):
         """One page of the v2 device search: (records, total count or None)."""
+        page = self.search_page(params, operation, user_filters=user_filters, path=path)
+        return page.items, page.total
+
+    def search_page(self, params, operation, user_filters=False, path=SEARCH_PATH):
+        """One page of the v2 device search as a session.Page, with the ``pageSize`` the server echoes (it may answer
+        fewer rows than asked: NOTES.md, "What real servers send")."""
         try:
             response = self.call('GET', path % self._billing_path, operation, params=params)
         except InvalidInputError as exc:
@@ -232,7 +239,7 @@ class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixi
             raise self.bad_response('the reply has no "devices" element', operation, response)
         devices = data['devices']
         if devices in (None, '', {}):
-            return [], 0
+            return Page([], 0)
         if not isinstance(devices, dict):
             raise self.bad_response('"devices" is not an object', operation, response)
         listed = devices.get('device')
@@ -250,16 +257,23 @@ class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixi
             total = int(total) if total not in (None, '') else None
         except (TypeError, ValueError):
             raise self.bad_response('"devices.count" %r is not a number' % (total,), operation, response)
-        return records, total
+        echoed = str(devices.get('pageSize') or '')
+        return Page(records, total, page_size=int(echoed) if echoed.isdigit() else None)
 
     def iter_device_records(self, vendor_params, page_size, concurrency):
         base = dict(vendor_params)
         user_filters = bool(base)
 
-        def fetch(start):
-            params = dict(base, pageSize=page_size, pageNumber=start // page_size + 1)
-            return self.search(params, 'list devices', user_filters=user_filters)
-        return self.fetch_index_pages(fetch, page_size, concurrency)
+        def fetch(start, size):
+            params = dict(base, pageSize=self.page_size_to_send(size, page_size), pageNumber=start // size + 1)
+            return self.search_page(params, 'list devices', user_filters=user_filters)
+        return self.list_pages(fetch, page_size, concurrency, key=self.device_id_of, what='devices', page_numbers=True)
+
+    @staticmethod
+    def page_size_to_send(size, asked):
+        """Page numbers count pages of the server's real size: ask for that size when MaaS360 takes it (PAGE_SIZES),
+        else ask as before and let the server cap it the same way again."""
+        return size if size in PAGE_SIZES else asked
 
     def get_device_record(self, device_id):
         # match=1: maas360DeviceId is compared exactly, not as a prefix (NOTES.md).
@@ -312,11 +326,13 @@ class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixi
         def members(label):
             operation = 'list the devices of group %s' % label['name']
 
-            def fetch(start):
-                params = {'deviceGroupId': label['id'], 'pageSize': page_size, 'pageNumber': start // page_size + 1}
-                return self.search(params, operation, path=SEARCH_BY_GROUP_PATH)
-            ids = (self.device_id_of(record) for record in self.fetch_index_pages(fetch, page_size, 1))
-            return [device_id for device_id in ids if device_id is not None]
+            def fetch(start, size):
+                params = {'deviceGroupId': label['id'], 'pageSize': self.page_size_to_send(size, page_size),
+                          'pageNumber': start // size + 1}
+                return self.search_page(params, operation, path=SEARCH_BY_GROUP_PATH)
+            records = self.list_pages(fetch, page_size, 1, key=self.device_id_of, what='members of group %s' % label['name'],
+                                      page_numbers=True)
+            return [self.device_id_of(record) for record in records]
 
         labels = [{'id': group_id, 'name': name, 'device_count': None} for group_id, name in self.device_groups()]
         if with_members:

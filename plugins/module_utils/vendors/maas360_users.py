@@ -14,11 +14,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import Page
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import text_or_none
 
 USER_SEARCH_PATH = '/user-apis/user/1.0/search/%s'
 ALL_USERS = {'includeAllUsers': 1}
 USER_PAGE_SIZE = 250
+USER_PAGE_SIZES = (25, 50, 100, 200, 250)
 
 
 class MaaS360UsersMixin:
@@ -27,9 +29,10 @@ class MaaS360UsersMixin:
     supports_user_search = True
     user_page_size = USER_PAGE_SIZE
 
-    def _user_page(self, page_size, start):
+    def _user_page(self, page_size, start, size=None):
+        """One page of the user search; ``size`` is the server's real page size that page numbers count in."""
         operation = 'list users'
-        params = dict(ALL_USERS, pageSize=page_size, pageNumber=start // page_size + 1)
+        params = dict(ALL_USERS, pageSize=page_size, pageNumber=start // (size or page_size) + 1)
         response = self.call('GET', USER_SEARCH_PATH % self._billing_path, operation, params=params)
         data = self.read_reply(response, operation)
         if not isinstance(data, dict) or 'users' not in data:
@@ -53,7 +56,8 @@ class MaaS360UsersMixin:
             total = int(total) if total not in (None, '') else None
         except (TypeError, ValueError):
             raise self.bad_response('"users.count" %r is not a number' % (total,), operation, response)
-        return records, total
+        echoed = str(users.get('pageSize') or '')
+        return Page(records, total, page_size=int(echoed) if echoed.isdigit() else None)
 
     def list_users(self, query=None, page_size=None, concurrency=4):
         """Every user, all pages; ``query`` keeps those whose user name, e-mail or full name contains it (checked here:
@@ -62,8 +66,13 @@ class MaaS360UsersMixin:
         if page_size not in (25, 50, 100, 200, 250):
             page_size = self.check_page_size(page_size)
         seen, users = set(), []
-        for raw in self.fetch_index_pages(lambda start: self._user_page(page_size, start), page_size, concurrency):
-            key = raw.get('userIdentifier') or raw.get('emailAddress')
+        def fetch(start, size):
+            return self._user_page(size if size in USER_PAGE_SIZES else page_size, start, size)
+
+        def key_of(raw):
+            return raw.get('userIdentifier') or raw.get('emailAddress')
+        for raw in self.list_pages(fetch, page_size, concurrency, key=key_of, what='users', page_numbers=True):
+            key = key_of(raw)
             if key in seen:
                 continue
             seen.add(key)

@@ -26,6 +26,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     NotFoundError,
     ServerError,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import Page
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     VendorAdapter,
     bool_or_none,
@@ -92,6 +93,24 @@ DETAIL_FIELDS = {
     'warranty_type': 'warranty_type',
 }
 
+
+
+def next_link(data):
+    """ManageEngine's own end marker: a ``paging.next`` link while more follows (NOTES.md).  None when the reply
+    carries no ``paging`` object, so that only the total decides."""
+    paging = data.get('paging') if isinstance(data, dict) else None
+    if not isinstance(paging, dict):
+        return None
+    return bool(paging.get('next'))
+
+
+def member_id(item):
+    """A group member's device id, as a string (items are ids, or objects carrying one)."""
+    if isinstance(item, dict):
+        item = item.get('device_id', item.get('resource_id'))
+    if item is None or isinstance(item, bool):
+        return None
+    return str(item)
 
 class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin, ManageEngineFactsMixin, VendorAdapter):
     name = 'manageengine'
@@ -211,8 +230,8 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
     def iter_device_records(self, vendor_params, page_size, concurrency):
         base = dict((WIRE_NAMES.get(key, key), value) for key, value in vendor_params.items())
 
-        def fetch(start):
-            params = dict(base, limit=page_size, offset=start)
+        def fetch(start, size):
+            params = dict(base, limit=size, offset=start)
             data = self.call_json('GET', DEVICES_PATH, 'list devices', params=params)
             if not isinstance(data, dict):
                 raise self.bad_response('the reply is not a JSON object', 'list devices')
@@ -227,13 +246,13 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
                 devices = []
             if not isinstance(devices, list):
                 raise self.bad_response('the reply has no "devices" list', 'list devices')
-            return [device for device in devices if isinstance(device, dict)], total
-        return self.fetch_index_pages(fetch, page_size, concurrency)
+            return Page([device for device in devices if isinstance(device, dict)], total, has_more=next_link(data))
+        return self.list_pages(fetch, page_size, concurrency, key=self.device_id_of, what='devices')
 
-    def _paged(self, path, key, operation, page_size, concurrency):
-        """Every item of a limit / offset list whose items are under ``key``."""
-        def fetch(start):
-            data = self.call_json('GET', path, operation, params={'limit': page_size, 'offset': start})
+    def _paged(self, path, key, operation, page_size, concurrency, id_of=None):
+        """Every item of a limit / offset list whose items are under ``key``, each ``id_of(item)`` once."""
+        def fetch(start, size):
+            data = self.call_json('GET', path, operation, params={'limit': size, 'offset': start})
             if not isinstance(data, dict):
                 raise self.bad_response('the reply is not a JSON object', operation)
             metadata = data.get('metadata') if isinstance(data.get('metadata'), dict) else {}
@@ -247,13 +266,14 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
                 items = []
             if not isinstance(items, list):
                 raise self.bad_response('the reply has no "%s" list' % key, operation)
-            return items, total
-        return list(self.fetch_index_pages(fetch, page_size, concurrency))
+            return Page(items, total, has_more=next_link(data))
+        return self.list_pages(fetch, page_size, concurrency, key=id_of or member_id, what=operation)
 
     def list_labels(self, with_members=False, concurrency=4, select=None):
         """Groups as labels: the group list, then (with members) each non-empty group's members."""
         labels = []
-        for group in self._paged(GROUPS_PATH, 'groups', 'list groups', MAX_LIMIT, 1):
+        for group in self._paged(GROUPS_PATH, 'groups', 'list groups', MAX_LIMIT, 1,
+                                 id_of=lambda group: group.get('group_id') if isinstance(group, dict) else None):
             if isinstance(group, dict) and group.get('group_id') is not None:
                 name = text_or_none(group.get('name')) or text_or_none(group.get('group_name'))
                 if not name:

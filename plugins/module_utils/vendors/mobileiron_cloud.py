@@ -140,8 +140,8 @@ class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, 
         user_fq = vendor_params.get('fq')
         fq = user_fq or vendor_params.get(PUSHED_FQ)
 
-        def fetch(start):
-            params = {'dmPartitionId': partition, 'rows': page_size, 'start': start}
+        def fetch(start, size):
+            params = {'dmPartitionId': partition, 'rows': size, 'start': start}
             if fq:
                 params['fq'] = fq
             try:
@@ -160,7 +160,7 @@ class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, 
             except (TypeError, ValueError):
                 raise self.bad_response('totalCount %r is not a number' % (total,), 'list devices')
             return [item for item in result['searchResults'] if isinstance(item, dict)], total
-        return self.fetch_index_pages(fetch, page_size, concurrency)
+        return self.list_pages(fetch, page_size, concurrency, key=self.device_id_of, what='devices')
 
     def get_device_record(self, device_id):
         # Device ids are numbers (e.g. 1000001); anything else cannot name a device.

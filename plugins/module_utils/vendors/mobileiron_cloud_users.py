@@ -153,8 +153,8 @@ class MobileIronCloudUsersMixin:
         page_size = page_size or self.user_page_size
         operation = 'list users'
 
-        def fetch(start):
-            params = {'rows': page_size, 'start': start}
+        def fetch(start, size):
+            params = {'rows': size, 'start': start}
             if query:
                 params['q'] = query
             result = self._user_call('GET', ACCOUNT_PATH, operation, params=params).get('result')
@@ -168,7 +168,7 @@ class MobileIronCloudUsersMixin:
             return [item for item in result['searchResults'] if isinstance(item, dict)], total
 
         seen, users = set(), []
-        for raw in self.fetch_index_pages(fetch, page_size, concurrency):
+        for raw in self.list_pages(fetch, page_size, concurrency, key=lambda raw: raw.get('id'), what='users'):
             # Accounts added or removed while paging can shift one onto the next page: never list one twice.
             if raw.get('id') in seen:
                 continue

@@ -21,6 +21,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     InvalidInputError,
     MdmError,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import Page
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     VendorAdapter,
     bool_or_none,
@@ -160,11 +161,11 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
         """Every label of the device space (id, name, description, isStatic, criteria, deviceCount, rowType)."""
         page_size = max(1, min(int(page_size), MAX_LIMIT))
 
-        def fetch(offset):
-            params = {'adminDeviceSpaceId': self.device_space_id, 'limit': page_size, 'offset': offset}
+        def fetch(offset, size):
+            params = {'adminDeviceSpaceId': self.device_space_id, 'limit': size, 'offset': offset}
             data = self.call_json('GET', LABEL_SUMMARY_PATH, 'list labels', params=params)
-            return self._results_and_total(data, 'list labels')
-        return list(self.fetch_index_pages(fetch, page_size, concurrency))
+            return self._page(data, 'list labels')
+        return self.list_pages(fetch, page_size, concurrency, key=lambda row: row.get('id'), what='labels')
 
     # -- vendor filters ---------------------------------------------------------------
     def validate_vendor_params(self, params, option):
@@ -277,14 +278,20 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
             raise self.bad_response('totalCount %r is not a number' % (total,), operation)
         return [item for item in data['results'] if isinstance(item, dict)], total
 
+    def _page(self, data, operation):
+        """A search reply as a session.Page: ``results``, ``totalCount`` and the reference's ``hasMore``."""
+        items, total = self._results_and_total(data, operation)
+        has_more = data.get('hasMore')
+        return Page(items, total, has_more=has_more if isinstance(has_more, bool) else None)
+
     def iter_device_records(self, vendor_params, page_size, concurrency):
         base = self._search_params(vendor_params)
 
-        def fetch(offset):
-            params = dict(base, limit=page_size, offset=offset)
+        def fetch(offset, size):
+            params = dict(base, limit=size, offset=offset)
             data = self.call_json('GET', DEVICES_PATH, 'list devices', params=params)
-            return self._results_and_total(data, 'list devices')
-        return self.fetch_index_pages(fetch, page_size, concurrency)
+            return self._page(data, 'list devices')
+        return self.list_pages(fetch, page_size, concurrency, key=self.device_id_of, what='devices')
 
     def get_device_record(self, device_id):
         if not UUID_RE.match(device_id):
@@ -329,13 +336,13 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
                 return []
             operation = 'list the devices of label %s' % label['name']
 
-            def fetch(offset):
+            def fetch(offset, size):
                 params = {'adminDeviceSpaceId': self.device_space_id, 'labelId': label['id'], 'fields': 'common.uuid',
-                          'limit': MAX_LIMIT, 'offset': offset}
-                return self._results_and_total(self.call_json('GET', DEVICES_PATH, operation, params=params), operation)
-            uuids = (self.device_id_of(row) for row in self.fetch_index_pages(fetch, MAX_LIMIT, 1)
-                     if isinstance(row, dict))
-            return [uuid for uuid in uuids if uuid is not None]
+                          'limit': size, 'offset': offset}
+                return self._page(self.call_json('GET', DEVICES_PATH, operation, params=params), operation)
+            rows = self.list_pages(fetch, MAX_LIMIT, 1, key=self.device_id_of,
+                                   what='members of label %s' % label['name'])
+            return [self.device_id_of(row) for row in rows]
 
         for label, uuids in zip(labels, self.map_concurrently(members, labels, concurrency)):
             if label['device_count'] == 0 or select is None or select(label['name']):

@@ -189,6 +189,7 @@ class Simulator:  # pylint: disable=too-many-public-methods
         return self._admin('PUT', '/faults', body=dict(spec, vendor=vendor))
 
     def clear_faults(self):
+        """Clears the request faults and the listing faults of every vendor."""
         self._admin('DELETE', '/faults')
 
     def set_reply_form(self, vendor, form):
@@ -197,6 +198,15 @@ class Simulator:  # pylint: disable=too-many-public-methods
 
     def clear_reply_forms(self):
         self._admin('DELETE', '/reply_form')
+
+    def set_listing_faults(self, vendor, seed=None, **spec):
+        """Listing faults (state.ListingFaults): page_cap, total_offset, churn={'remove', 'enrol', 'budget'}, repeat;
+        ``seed`` draws a different (still reproducible) churn."""
+        return self._admin('PUT', '/listing-faults', body=dict(spec, vendor=vendor, seed=seed))
+
+    def listing_faults(self, vendor):
+        """What the listing faults did so far: churn and repeats left, the ids removed and enrolled."""
+        return self._admin('GET', '/listing-faults', vendor=vendor)
 
     def expire_tokens(self, vendor):
         return self._admin('POST', '/tokens/expire', vendor=vendor)['expired']

@@ -333,6 +333,19 @@ class Simulation:
             state.set_faults(vendor, spec)
             return 200, {'vendor': vendor, 'faults': spec}
 
+        def put_listing_faults(_vendor, _query, body):
+            spec = json.loads(body or b'{}')
+            vendor = spec.pop('vendor')
+            vendor = ALIASES.get(vendor, vendor)
+            self.dialect(vendor)
+            seed = spec.pop('seed', None)
+            state.set_listing_faults(vendor, spec, seed=seed)
+            return 200, {'vendor': vendor, 'listing_faults': spec}
+
+        def get_listing_faults(vendor, _query, _body):
+            self.dialect(vendor)
+            return 200, state.listing_fault_status(vendor)
+
         def clear_faults(_vendor, _query, _body):
             state.clear_faults()
             return 200, {'cleared': True}
@@ -369,7 +382,8 @@ class Simulation:
                 ('GET', '/devices'): devices, ('GET', '/labels'): labels, ('PUT', '/faults'): put_faults, ('DELETE', '/faults'): clear_faults,
                 ('PUT', '/reply_form'): put_reply_form, ('DELETE', '/reply_form'): clear_reply_forms,
                 ('POST', '/tokens/expire'): expire, ('GET', '/tokens'): tokens,
-                ('POST', '/fleet/add'): fleet_add, ('POST', '/fleet/remove'): fleet_remove, ('GET', '/users'): users}
+                ('POST', '/fleet/add'): fleet_add, ('POST', '/fleet/remove'): fleet_remove, ('GET', '/users'): users,
+                ('PUT', '/listing-faults'): put_listing_faults, ('GET', '/listing-faults'): get_listing_faults}
 
     def describe(self):
         params = self.params()

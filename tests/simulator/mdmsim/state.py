@@ -74,6 +74,44 @@ class FaultSpec:
         return not (self.skip_auth and is_auth)
 
 
+LISTING_FAULT_KEYS = ('page_cap', 'total_offset', 'churn', 'repeat')
+CHURN_KEYS = ('remove', 'enrol', 'budget')
+
+
+class ListingFaults:
+    """Listing faults for one vendor, as real servers show them (NOTES.md, "What real servers send"):
+
+    page_cap: a listing page holds at most this many rows whatever was asked (a recorded MaaS360 search answered
+      pageSize 25 when more was asked); the dialect's reply says the capped size where the vendor echoes one.
+    total_offset: the total a listing reply reports is off by this many (the rows are all there).
+    churn: {'remove': r, 'enrol': e, 'budget': b} - before each device-listing page is answered, up to r random
+      devices are removed and up to e enrolled (seeded), until b devices were changed in all: offsets shift.
+    repeat: this many listing pages after the first are answered one row early, so that the previous page's last
+      id comes again (an order that is not stable between requests).
+    """
+
+    def __init__(self, spec):
+        unknown = set(spec) - set(LISTING_FAULT_KEYS)
+        if unknown:
+            raise ValueError('unknown listing fault keys: %s' % ', '.join(sorted(unknown)))
+        self.page_cap = int(spec['page_cap']) if spec.get('page_cap') is not None else None
+        if self.page_cap is not None and self.page_cap < 1:
+            raise ValueError('page_cap must be 1 or more')
+        self.total_offset = int(spec.get('total_offset') or 0)
+        churn = dict(spec.get('churn') or {})
+        unknown = set(churn) - set(CHURN_KEYS)
+        if unknown:
+            raise ValueError('unknown churn keys: %s' % ', '.join(sorted(unknown)))
+        self.remove = int(churn.get('remove') or 0)
+        self.enrol = int(churn.get('enrol') or 0)
+        self.budget = int(churn.get('budget') or 0) if churn else 0
+        self.repeat = int(spec.get('repeat') or 0)
+        if min(self.remove, self.enrol, self.budget, self.repeat) < 0:
+            raise ValueError('listing fault counts must not be negative')
+        self.removed = []
+        self.enrolled = []
+
+
 class Entry:
     """One device of one vendor: the logical device and its record in the vendor's own shape."""
 
@@ -109,6 +147,8 @@ class SimState:
         self.churn_rng = random.Random('churn-%s' % seed)
         self.fleets = {}
         self.reply_forms = {}
+        self.listing_faults = {}
+        self.listing_rng = {}
 
     # -- tokens -------------------------------------------------------------------------------------------------
     def issue_token(self, vendor, token):
@@ -148,6 +188,59 @@ class SimState:
         with self.lock:
             self.faults.clear()
             self.expire_countdown.clear()
+            self.listing_faults.clear()
+
+    # -- listing faults (generic: every dialect's listings call listing_churn() and listing_page()) ---------------
+    def set_listing_faults(self, vendor, spec, seed=None):
+        parsed = ListingFaults(spec)
+        with self.lock:
+            self.listing_faults[vendor] = parsed
+            # Seeded per call: the same test (or property-test seed) draws the same churn whatever ran before it.
+            self.listing_rng[vendor] = random.Random('listing-%s-%s-%s' % (self.seed, vendor, seed))
+
+    def listing_fault_status(self, vendor):
+        with self.lock:
+            faults = self.listing_faults.get(vendor)
+            if faults is None:
+                return {}
+            return {'page_cap': faults.page_cap, 'total_offset': faults.total_offset, 'repeat_left': faults.repeat,
+                    'churn_left': faults.budget, 'removed': list(faults.removed), 'enrolled': list(faults.enrolled)}
+
+    def listing_churn(self, vendor, render, id_of):
+        """Before a device-listing page is answered: remove and enrol devices while the churn budget lasts."""
+        with self.lock:
+            faults = self.listing_faults.get(vendor)
+            if faults is None or faults.budget <= 0:
+                return
+            rng = self.listing_rng[vendor]
+            entries = self.fleets[vendor]
+            for _unused in range(min(rng.randint(0, faults.remove), faults.budget, len(entries))):
+                faults.removed.append(id_of(entries.pop(rng.randrange(len(entries))).record))
+                faults.budget -= 1
+            for _unused in range(min(rng.randint(0, faults.enrol), faults.budget)):
+                logical = self.fleet.new_device()
+                entry = Entry(logical, render(logical))
+                entries.append(entry)
+                faults.enrolled.append(id_of(entry.record))
+                faults.budget -= 1
+
+    def listing_page(self, vendor, records, size, start=None, page_number=None):
+        """One page of a listing under the vendor's listing faults: (rows, reported total, page size used).
+
+        ``start`` is the index of the first row (offset paging) or ``page_number`` counts pages of the size used.
+        """
+        with self.lock:
+            faults = self.listing_faults.get(vendor)
+            used = min(size, faults.page_cap) if faults is not None and faults.page_cap else size
+            if page_number is not None:
+                start = (page_number - 1) * used
+            total = len(records)
+            if faults is not None:
+                if faults.repeat > 0 and start > 0:
+                    faults.repeat -= 1
+                    start -= 1
+                total = max(0, total + faults.total_offset)
+            return records[start:start + used], total, used
 
     def pick_fault(self, vendor, method, path, is_auth):
         """Decide (once, under the lock) whether this request gets a fault, and which."""

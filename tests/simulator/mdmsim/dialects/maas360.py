@@ -227,11 +227,13 @@ class MaaS360(MaaS360ActionsMixin, MaaS360Accounts, MaaS360Users, Dialect):
             return self.error(request, 400, 'Invalid pageNumber: must be 1 or more', True)
         try:
             if records is None:
+                self.state.listing_churn(self.name, self.render, lambda record: record['maas360DeviceID'])
                 records = self.filtered(request)
         except ValueError as exc:
             return self.error(request, 400, str(exc), True)
-        page = records[(page_number - 1) * page_size: page_number * page_size]
-        devices = {'count': len(records), 'pageNumber': page_number, 'pageSize': page_size}
+        # Listing faults (state.ListingFaults): a capped page echoes the size it used, as the recorded search did.
+        page, count, page_size = self.state.listing_page(self.name, records, page_size, page_number=page_number)
+        devices = {'count': count, 'pageNumber': page_number, 'pageSize': page_size}
         if len(page) == 1:
             devices['device'] = page[0]  # NOTES.md: exactly one device on the page comes as an object, not a list.
         elif page:

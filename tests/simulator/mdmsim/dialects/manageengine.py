@@ -202,6 +202,7 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
         offset = int_arg(request, 'offset', 0)
         if limit is None or offset is None or limit < 0 or offset < 0:
             return json_response(400, {'error_code': 'COM0005', 'error_description': 'Invalid limit or offset'}, authenticated=True)
+        self.state.listing_churn(self.name, self.render, lambda record: str(record['device_id']))
         records = [entry.record for entry in self.state.entries(self.name)]
         ownership = request.arg(FILTER_PARAMS['ownership'])
         if ownership:
@@ -224,15 +225,15 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
             needle = search.lower()
             records = [rec for rec in records
                        if needle in ' '.join((rec['device_name'], rec['user']['user_name'], rec['user']['user_email'])).lower()]
-        page = records[offset:offset + limit]
+        page, total, limit = self.state.listing_page(self.name, records, limit, start=offset)
         paging = {}
         base = 'https://%s%s?' % (request.header('Host', '127.0.0.1'), DEVICES_PATH)
         kept = {key: values[0] for key, values in request.query.items() if key not in ('limit', 'offset') and values}
-        if offset + limit < len(records):
-            paging['next'] = base + urlencode(dict(kept, limit=limit, offset=offset + limit))
+        if offset + len(page) < len(records):
+            paging['next'] = base + urlencode(dict(kept, limit=limit, offset=offset + len(page)))
         if offset > 0:
             paging['previous'] = base + urlencode(dict(kept, limit=limit, offset=max(0, offset - limit)))
-        return json_response(200, {'devices': page, 'metadata': {'total_record_count': len(records)}, 'paging': paging},
+        return json_response(200, {'devices': page, 'metadata': {'total_record_count': total}, 'paging': paging},
                              authenticated=True)
 
     @staticmethod
@@ -266,8 +267,8 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
         offset = int_arg(request, 'offset', 0)
         if limit is None or offset is None or limit < 0 or offset < 0:
             return json_response(400, {'error_code': 'COM0005', 'error_description': 'Invalid limit or offset'}, authenticated=True)
-        return json_response(200, {'member_ids': members[offset:offset + limit],
-                                   'metadata': {'total_record_count': len(members)}}, authenticated=True)
+        page, total, _limit = self.state.listing_page(self.name, members, limit, start=offset)
+        return json_response(200, {'member_ids': page, 'metadata': {'total_record_count': total}}, authenticated=True)
 
     def add_members(self, request, group_id):
         # NOTES.md: POST /api/v1/mdm/groups/{group_id}/members with {"member_ids": [...]}. UNVERIFIED: the reply

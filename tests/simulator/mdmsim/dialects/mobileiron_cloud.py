@@ -99,14 +99,16 @@ class MobileIronCloud(MobileIronCloudActions, MobileIronCloudUsers, Dialect):
             checks = self.parse_fq(request.query.get('fq', []))
         except ValueError as exc:
             return json_response(400, errors('INVALID_PARAMETER', str(exc)), authenticated=True)
+        self.state.listing_churn(self.name, self.render, lambda record: str(record['id']))
         records = [entry.record for entry in self.state.entries(self.name)]
         records = [rec for rec in records if all(check(rec) for check in checks)]
         text = (request.arg('q') or '').lower()
         if text:
             records = [rec for rec in records if text in ('%s %s %s' % (rec['deviceName'], rec['emailAddress'], rec['serialNumber'])).lower()]
-        page = [dict((key, value) for key, value in rec.items() if key != 'groups') for rec in records[start:start + rows]]
+        rows_out, total, _rows = self.state.listing_page(self.name, records, rows, start=start)
+        page = [dict((key, value) for key, value in rec.items() if key != 'groups') for rec in rows_out]
         return json_response(200, {'errors': None, 'result': {
-            'searchResults': page, 'totalCount': len(records), 'offset': start,
+            'searchResults': page, 'totalCount': total, 'offset': start,
             'queryTime': int((time.monotonic() - started) * 1000)}}, authenticated=True)
 
     def device(self, device_id):

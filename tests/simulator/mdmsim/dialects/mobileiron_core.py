@@ -286,6 +286,8 @@ class MobileIronCore(MobileIronCoreActions, MobileIronCoreFacts, Dialect):
         if offset is None or not 0 <= offset <= MAX_OFFSET:
             return self.bad_request('offset must be between 0 and 10000000')
         started = time.monotonic()
+        if label_id is None:
+            self.state.listing_churn(self.name, self.render, lambda record: record['common.uuid'])
         try:
             records = self.matching(query, label_id)
         except QueryError as exc:
@@ -294,10 +296,10 @@ class MobileIronCore(MobileIronCoreActions, MobileIronCoreFacts, Dialect):
         if sort_field:
             descending = request.arg('sortOrder', 'ASC').upper() == 'DESC'
             records = sorted(records, key=lambda rec: str(rec.get(sort_field, '')), reverse=descending)
-        page = records[offset:offset + limit]
+        page, total, _limit = self.state.listing_page(self.name, records, limit, start=offset)
         results = [{field: record[field] for field in fields if field in record} for record in page]
         return json_response(200, {
-            'results': results, 'totalCount': len(records), 'resultCount': len(results),
+            'results': results, 'totalCount': total, 'resultCount': len(results),
             'searchTimeMillis': int((time.monotonic() - started) * 1000),
             'currentServerTimeMilliseconds': int(time.time() * 1000), 'hasMore': offset + len(results) < len(records),
         }, authenticated=True)
