@@ -86,6 +86,16 @@ options:
       - A C(label) filter in O(filters) turns this on.
     type: bool
     default: false
+  fetch_last_seen:
+    description:
+      - Fill C(mdm_last_seen) where the vendor's device listing does not carry it.
+      - Only ManageEngine needs it. Its device list carries no last contact time; with this option the summary of each
+        listed device (C(GET /api/v1/mdm/devices/{device_id}/summary), field C(last_contact_time)) is read, which costs one
+        request per device, O(concurrency) at a time. Without it, C(mdm_last_seen) of ManageEngine devices is null.
+      - MaaS360, MobileIron Core and MobileIron Cloud list the last contact with each device; for them this option sends
+        nothing more.
+    type: bool
+    default: false
   include_raw:
     description: Add the vendor's own device record as the host variable C(mdm_raw).
     type: bool
@@ -155,7 +165,8 @@ _HOSTNAME_FIELD = {'name': 'mdm_name', 'serial': 'mdm_serial', 'id': 'mdm_device
                    'user_email': 'mdm_user_email', 'user': 'mdm_user'}
 _COMPLIANCE = {True: 'compliant', False: 'noncompliant', None: 'unknown'}
 # The cache holds the device list under a key that changes with anything that changes the list.
-_CACHE_SCHEMA = 1
+# 2: IMEIs as digits, masked values as null, every timestamp as ISO 8601 UTC, ids in their normalised form.
+_CACHE_SCHEMA = 2
 
 
 def sanitize_host_name(value):
@@ -268,6 +279,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     page_size=self.get_option('page_size'),
                     concurrency=self.get_option('concurrency'),
                     labels=self.get_option('fetch_labels'),
+                    last_seen=self.get_option('fetch_last_seen'),
                 )
             except MdmError as exc:
                 raise AnsibleParserError('fleetops.mdm.devices: %s' % exc.with_vendor(connection.get('vendor')))
@@ -309,7 +321,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         # Anything that changes which devices are listed is in the key; no secret is.
         identity = dict((name, value) for name, value in connection.items() if name not in SECRET_OPTIONS)
         identity.update(filters=filters, vendor_filters=self.get_option('vendor_filters'), include_raw=self.get_option('include_raw'),
-                        fetch_labels=self.get_option('fetch_labels'))
+                        fetch_labels=self.get_option('fetch_labels'), fetch_last_seen=self.get_option('fetch_last_seen'))
         digest = hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode('utf-8')).hexdigest()[:16]
         return '%s_%s' % (self.get_cache_key(path), digest)
 

@@ -62,6 +62,16 @@ options:
       - A C(label) filter in O(filters) turns this on.
     type: bool
     default: false
+  fetch_last_seen:
+    description:
+      - Fill RV(devices[].mdm_last_seen) where the vendor's device listing does not carry it.
+      - Only ManageEngine needs it. Its device list carries no last contact time; with this option the summary of each
+        listed device (C(GET /api/v1/mdm/devices/{device_id}/summary), field C(last_contact_time)) is read, which costs one
+        request per device, O(concurrency) at a time. Without it, RV(devices[].mdm_last_seen) of ManageEngine devices is null.
+      - MaaS360, MobileIron Core and MobileIron Cloud list the last contact with each device; for them this option sends
+        nothing more.
+    type: bool
+    default: false
   page_size:
     description:
       - Devices asked for per request. By default the largest page the vendor allows
@@ -214,13 +224,17 @@ devices:
       description: The serial number.
       type: str
     mdm_imei:
-      description: The IMEI, as a string.
+      description: The IMEI, as a string of its digits (spaces and dashes a vendor writes are dropped).
       type: str
+      sample: '356648087548604'
     mdm_udid:
       description: The UDID.
       type: str
     mdm_user:
-      description: The user name of the device's user.
+      description:
+        - The user name of the device's user.
+        - Null when unknown, also when the server's privacy setting masks it (C(*****)); every normalised text field
+          treats a mask so.
       type: str
     mdm_user_email:
       description: The e-mail address of the device's user.
@@ -235,7 +249,9 @@ devices:
       description: Whether the device is compliant; null when the vendor does not say.
       type: bool
     mdm_last_seen:
-      description: When the device last checked in, ISO 8601 UTC.
+      description:
+        - When the device last checked in, ISO 8601 UTC; null when the vendor does not say.
+        - ManageEngine lists it only with O(fetch_last_seen=true).
       type: str
       sample: '2026-11-20T08:15:00Z'
     mdm_labels:
@@ -341,7 +357,11 @@ def run(module, adapter):
         devices = [device] if device is not None else []
         if devices and params['fetch_labels']:
             adapter.add_labels(devices, params['concurrency'])
+        if devices and params.get('fetch_last_seen'):
+            adapter.add_last_seen(devices, params['concurrency'])
     else:
+        # last_seen only when asked: it costs ManageEngine one request per device.
+        extra = dict(last_seen=True) if params.get('fetch_last_seen') else {}
         devices = adapter.list_devices(
             filters=params['filters'],
             vendor_filters=params['vendor_filters'],
@@ -349,6 +369,7 @@ def run(module, adapter):
             page_size=params['page_size'],
             concurrency=params['concurrency'],
             labels=params['fetch_labels'],
+            **extra
         )
     result = dict(devices=list(devices))
     report = getattr(devices, 'report', None)
@@ -381,6 +402,7 @@ def main():
             vendor_filters=dict(type='dict'),
             include_raw=dict(type='bool', default=False),
             fetch_labels=dict(type='bool', default=False),
+            fetch_last_seen=dict(type='bool', default=False),
             page_size=dict(type='int'),
             concurrency=dict(type='int', default=4),
             gather=dict(type='list', elements='str'),

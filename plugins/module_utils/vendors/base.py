@@ -12,8 +12,10 @@ __metaclass__ = type
 import abc
 import base64
 import datetime
+import email.utils
 import fnmatch
 import math
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -81,32 +83,97 @@ def iso_from_epoch_ms(value):
         millis = float(value)
     except (TypeError, ValueError):
         return None
-    if millis <= 0:
+    if millis <= 0 or millis != millis or millis > _MAX_EPOCH_MS:
         return None
     when = datetime.datetime.fromtimestamp(millis / 1000.0, tz=datetime.timezone.utc)
     return when.replace(microsecond=0).isoformat().replace('+00:00', 'Z')
 
 
-def iso_from_text(value):
-    """ISO 8601 UTC from a vendor's date text (ISO forms with or without zone); the text itself when unreadable."""
-    if value in (None, ''):
+# Epoch numbers below this are seconds, above it milliseconds: 1e11 seconds is the year 5138, 1e11 ms is 1973.
+_EPOCH_SECONDS_BELOW = 1e11
+# datetime's own limit (the year 9999), in milliseconds.
+_MAX_EPOCH_MS = 253402300799999
+# Every date-time text form of the vendors' replies and recordings: ISO 8601 with "T" or a space, with or without
+# seconds and fractions, and a zone as "Z", "+00:00", "+0000", "+00", " UTC" / " GMT", or none (taken as UTC).
+# Core "2020-11-09T07:38:22.000Z" (XSOAR MobileIronUEM test_data), MaaS360 "2019-04-23T16:11:23" and
+# "2019-05-13 17:45:12.0" (IBM fn_maas360 README: lastReported, locatedTime).
+_DATE_TIME = re.compile(
+    r'^(?P<date>\d{4}-\d{2}-\d{2})'
+    r'(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?)?'
+    r'\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$', re.IGNORECASE)
+
+
+def iso_timestamp(value):
+    """ISO 8601 UTC (``2026-01-01T00:00:00Z``) from any vendor timestamp form, None when unknown.
+
+    Numbers (and texts of digits) are epoch milliseconds or, when too small for that, epoch seconds; 0 and negative
+    numbers are the vendors' "never" sentinels.  Texts are read by _DATE_TIME, or as an RFC 2822 date.  What none of
+    them reads is unknown (None): mdm_last_seen is documented as ISO 8601, so a text that is not is never passed on.
+    """
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return iso_from_epoch_ms(value)
+        number = float(value)
+        if number <= 0 or number != number:
+            return None
+        return iso_from_epoch_ms(number * 1000 if number < _EPOCH_SECONDS_BELOW else number)
     text = str(value).strip()
-    if text.isdigit():
-        return iso_from_epoch_ms(int(text))
-    candidate = text.replace('Z', '+00:00')
-    if ' ' in candidate and 'T' not in candidate:
-        candidate = candidate.replace(' ', 'T', 1)
+    if not text or text in _NO_TEXT:
+        return None
+    if re.match(r'^-?\d+(\.\d+)?$', text):
+        return iso_timestamp(float(text))
+    match = _DATE_TIME.match(text)
+    if match:
+        try:
+            when = datetime.datetime.strptime(match.group('date'), '%Y-%m-%d').replace(
+                hour=int(match.group('hour') or 0), minute=int(match.group('minute') or 0),
+                second=int(match.group('second') or 0), tzinfo=datetime.timezone.utc)
+        except ValueError:
+            return None
+        zone = (match.group('zone') or 'Z').upper()
+        if zone[0] in '+-':
+            digits = zone[1:].replace(':', '')
+            offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+            when -= offset if zone[0] == '+' else -offset
+        return when.isoformat().replace('+00:00', 'Z')
     try:
-        when = datetime.datetime.fromisoformat(candidate)
-    except ValueError:
-        return text
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=datetime.timezone.utc)
-    when = when.astimezone(datetime.timezone.utc).replace(microsecond=0)
-    return when.isoformat().replace('+00:00', 'Z')
+    return when.astimezone(datetime.timezone.utc).replace(microsecond=0).isoformat().replace('+00:00', 'Z')
+
+
+def iso_from_text(value):
+    """ISO 8601 UTC from a vendor's date text or number (iso_timestamp()); None when unknown."""
+    return iso_timestamp(value)
+
+
+# A value a server's privacy setting hid: only mask characters ("*****", MobileIron Core's form in the XSOAR
+# MobileIronUEM test_data), or a run of three or more of them inside the value ("j***@example.com").  It says
+# nothing about the device, so it is unknown (None), never data to match or show.
+_MASK = re.compile(r'^[*\u2022\u25cf]+$|[*\u2022\u25cf]{3}')
+
+
+def is_masked(text):
+    return bool(_MASK.search(text))
+
+
+def imei_text(value):
+    """An IMEI (or MEID) as its digits: "35 664808 754860 4" (MobileIron Cloud), 351623070066166 (a JSON number,
+    MaaS360 and ManageEngine) and "35-664808-754860-4" are all "356648087548604".  A value that is not digits once
+    spaces, dashes, dots and slashes are gone (a hexadecimal MEID) stays as the vendor wrote it; None for no value."""
+    text = text_or_none(value)
+    if text is None:
+        return None
+    digits = _IMEI_SEPARATORS.sub('', text)
+    return digits if digits.isdigit() else text
+
+
+_IMEI_SEPARATORS = re.compile(r'[\s./-]')
 
 
 _NO_TEXT = frozenset(('', '--', 'null', 'None'))
@@ -120,7 +187,8 @@ def text_or_none(value):
         return None if text in _NO_TEXT else text
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        # A whole JSON number (an IMEI 351623070066166 read as 3.51623070066166e14): its digits, not "3.5e+14".
         value = int(value)
     text = str(value).strip()
     return None if text in _NO_TEXT else text
@@ -164,7 +232,11 @@ def make_device(vendor, raw=None, include_raw=False, **fields):
         device[name] = value
     device['mdm_vendor'] = vendor
     for name in _TEXT_FIELDS:
-        device[name] = text_or_none(device[name])
+        text = text_or_none(device[name])
+        device[name] = None if text is not None and ('*' in text or '\u2022' in text or '\u25cf' in text) and is_masked(text) \
+            else text
+    device['mdm_imei'] = imei_text(device['mdm_imei'])
+    device['mdm_last_seen'] = iso_timestamp(device['mdm_last_seen'])
     if device['mdm_platform'] not in PLATFORMS:
         device['mdm_platform'] = 'other'
     if device['mdm_ownership'] not in OWNERSHIPS:
@@ -224,6 +296,9 @@ def device_matches(device, filters):
                 return False
             continue
         text = '' if value is None else str(value).lower()
+        if key == 'imei':
+            # An IMEI written with spaces or dashes ("35 664808 754860 4") is the same IMEI as its digits.
+            wanted = [_IMEI_SEPARATORS.sub('', pattern) for pattern in wanted]
         if not any(fnmatch.fnmatchcase(text, pattern.lower()) for pattern in wanted):
             return False
     return True
@@ -401,11 +476,13 @@ class VendorAdapter(abc.ABC):
         """Vendor hook for checks beyond allowed values (e.g. a query's length); may send read requests."""
         return params
 
-    def list_devices(self, filters=None, vendor_filters=None, include_raw=False, page_size=None, concurrency=4, labels=False):
+    def list_devices(self, filters=None, vendor_filters=None, include_raw=False, page_size=None, concurrency=4, labels=False,
+                     last_seen=False):
         """Every device that matches, normalised; each vendor id at most once.
 
         ``labels``: also fill ``mdm_labels`` from the vendor's labels / groups (label_memberships()), which costs
         extra requests.  A ``label`` filter turns it on, since it cannot be checked otherwise.
+        ``last_seen``: also fill ``mdm_last_seen`` where the listing does not carry it (add_last_seen()).
         """
         neutral = validate_neutral_filters(filters)
         params = self.check_vendor_filters(vendor_filters)
@@ -434,6 +511,8 @@ class VendorAdapter(abc.ABC):
             self.add_labels(devices, concurrency)
             if 'label' in neutral:
                 devices = [device for device in devices if device_matches(device, {'label': neutral['label']})]
+        if last_seen and devices:
+            self.add_last_seen(devices, concurrency)
         return Listing(devices, self.selection_report(mark, records))
 
     def selection_report(self, mark, records=None):
@@ -447,6 +526,11 @@ class VendorAdapter(abc.ABC):
             if report is not main:
                 main.include(report)
         return main
+
+    def add_last_seen(self, devices, concurrency):
+        """Fill ``mdm_last_seen`` of normalised devices whose listing did not carry it.  Every vendor but ManageEngine
+        lists it with the device, so this costs nothing there."""
+        return 0
 
     def add_labels(self, devices, concurrency):
         """Merge the vendor's label / group memberships into ``mdm_labels`` of normalised devices."""

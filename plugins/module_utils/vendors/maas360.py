@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 from urllib.parse import quote
 from xml.parsers.expat import ExpatError
 from xml.sax.saxutils import escape
@@ -37,8 +38,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.transport import desc
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     VendorAdapter,
     bool_or_none,
-    iso_from_epoch_ms,
-    iso_from_text,
+    iso_timestamp,
     make_device,
     platform_of,
     text_filters,
@@ -57,6 +57,8 @@ GROUPS_PATH = '/group-apis/group/1.0/groups/customer/%s'
 SEARCH_BY_GROUP_PATH = '/device-apis/devices/2.0/searchByDeviceGroup/customer/%s'
 DEVICE_GROUP_TYPES = ('2',)
 
+# The version number in an osName: digits and dots, not part of a word ("Windows 10", "Android 12").
+OS_VERSION_IN_NAME = re.compile(r'(?<![\w.])\d+(?:\.\d+)*(?![\w])')
 # NOTES.md: pageSize must be one of these; pageNumber counts from 1.
 PAGE_SIZES = (25, 50, 100, 200, 250)
 # Getting started: "authentication token is valid for 60 mins"; the base renews it shortly before.
@@ -353,18 +355,20 @@ class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixi
         return self.normalise_device_id(text_or_none(raw.get('maas360DeviceID')))
 
     def normalise(self, raw, include_raw=False):
-        last_seen = iso_from_epoch_ms(raw.get('lastReportedInEpochms')) or iso_from_text(text_or_none(raw.get('lastReported')))
+        # lastReported has no zone ("2019-04-23T16:11:23" in IBM's fn_maas360 README): the epoch form first.
+        last_seen = iso_timestamp(raw.get('lastReportedInEpochms')) or iso_timestamp(raw.get('lastReported'))
         # A search record carries no device group membership (groups have their own API): no labels here.
         return make_device(
             self.name, raw=raw, include_raw=include_raw,
             device_id=self.device_id_of(raw),
             name=raw.get('deviceName'),
             platform=platform_of(text_or_none(raw.get('platformName')) or raw.get('osName')),
-            os_version=raw.get('osVersion'),
+            os_version=text_or_none(raw.get('osVersion')) or os_version_of(raw.get('osName')),
             model=text_or_none(raw.get('model')) or raw.get('modelId'),
             manufacturer=raw.get('manufacturer'),
             # platformSerialNumber: the serial number field of Milhound/maas360api and MaaS360PS.
             serial=raw.get('platformSerialNumber'),
+            # A JSON number in recorded replies (351623070066166): kept as its exact digits.
             imei=raw.get('imeiEsn'),
             udid=raw.get('udid'),
             user=raw.get('username'),
@@ -375,6 +379,16 @@ class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixi
             last_seen=last_seen,
             labels=[],
         )
+
+
+def os_version_of(os_name):
+    """The version in an osName ("Android 6.0.1 (MMB29M)", "iOS 17.6.1", "Mac OS X 10.15.7"): v1 search records carry
+    osName and no osVersion (NOTES.md "What real servers send"); the first number with dots after the OS name."""
+    text = text_or_none(os_name)
+    if text is None:
+        return None
+    match = OS_VERSION_IN_NAME.search(text.split('(')[0])
+    return match.group(0) if match else None
 
 
 def ownership_of(value):

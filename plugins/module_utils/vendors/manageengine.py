@@ -30,7 +30,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.session import Page
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     VendorAdapter,
     bool_or_none,
-    iso_from_epoch_ms,
+    iso_timestamp,
     make_device,
     platform_of,
     text_filters,
@@ -398,6 +398,26 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
     def device_id_of(self, raw):
         return self.normalise_device_id(text_or_none(raw.get('device_id')))
 
+    def add_last_seen(self, devices, concurrency):
+        """``last_contact_time`` of each device from its summary (``GET /api/v1/mdm/devices/{id}/summary``, the only call
+        of the reference that carries it): one request per device without it, ``concurrency`` at a time.  Returns the
+        number of requests.  A device gone since the listing keeps None."""
+        missing = [device for device in devices if device.get('mdm_last_seen') is None and device.get('mdm_device_id')]
+
+        def last_contact(device):
+            operation = 'read the last contact time of device %s' % device['mdm_device_id']
+            try:
+                data = self.call_json('GET', '%s/%s/summary' % (DEVICES_PATH, device['mdm_device_id']), operation)
+            except NotFoundError:
+                return None
+            if not isinstance(data, dict):
+                raise self.bad_response('the device summary is not a JSON object', operation)
+            return data.get('last_contact_time')
+
+        for device, value in zip(missing, self.map_concurrently(last_contact, missing, concurrency)):
+            device['mdm_last_seen'] = iso_timestamp(value)
+        return len(missing)
+
     def normalise(self, raw, include_raw=False):
         os_info = raw.get('os') if isinstance(raw.get('os'), dict) else {}
         user = raw.get('user') if isinstance(raw.get('user'), dict) else {}
@@ -420,8 +440,9 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
             status=status_of(raw),
             # The reference exposes no overall compliance (security.passcode_complaint covers the passcode only).
             compliant=None,
-            # last_contact_time: the device summary of the reference (epoch ms; -1 when never).
-            last_seen=iso_from_epoch_ms(last_contact),
+            # last_contact_time: the device summary of the reference (epoch ms; -1 when never).  The device list carries
+            # none: list_devices(last_seen=True) reads it from each device's summary (add_last_seen()).
+            last_seen=last_contact,
             labels=_group_names(raw),
         )
 

@@ -25,7 +25,6 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     VendorAdapter,
     bool_or_none,
-    iso_from_epoch_ms,
     make_device,
     platform_of,
     text_or_none,
@@ -223,6 +222,7 @@ class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, 
             model=text_or_none(raw.get('deviceModel')) or raw.get('prettyModel'),
             manufacturer=raw.get('manufacturer'),
             serial=raw.get('serialNumber'),
+            # Recorded as "35 664808 754860 4": make_device() keeps the digits.
             imei=raw.get('imei'),
             udid=raw.get('udid'),
             user=raw.get('uid'),
@@ -230,7 +230,7 @@ class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, 
             ownership=OWNERSHIP_MAP.get(owner, 'unknown'),
             status=STATUS_MAP.get(status, 'other'),
             compliant=bool_or_none(raw.get('complianceState')),
-            last_seen=iso_from_epoch_ms(raw.get('lastCheckin')),
+            last_seen=raw.get('lastCheckin'),
             labels=labels,
         )
 

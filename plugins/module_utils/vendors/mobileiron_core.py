@@ -25,7 +25,6 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.session import Page
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     VendorAdapter,
     bool_or_none,
-    iso_from_text,
     make_device,
     platform_of,
     text_or_none,
@@ -50,14 +49,16 @@ MAX_QUERY_LENGTH = 255
 MAX_FIELDS = 512
 MAX_FIELD_LENGTH = 320
 
-# What normalise() reads, all from Ivanti's "Valid fields Parameter Values" list.  That list has no
-# serial number and no label field, so mdm_serial stays None and labels are not part of a device search.
+# What normalise() reads, from Ivanti's "Valid fields Parameter Values" list, and common.SerialNumber, which that list
+# lacks but public clients ask for and real servers answer (NOTES.md "What real servers send"; the XSOAR MobileIronUEM
+# integration's STANDARD_DEVICE_FIELDS).  There is no label field: labels are not part of a device search.
 DEVICE_FIELDS = (
     'common.uuid',
     'common.platform',
     'common.os_version',
     'common.model',
     'common.manufacturer',
+    'common.SerialNumber',
     'common.imei',
     'common.owner',
     'common.status',
@@ -485,6 +486,8 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
             os_version=raw.get('common.os_version'),
             model=raw.get('common.model'),
             manufacturer=raw.get('common.manufacturer'),
+            serial=raw.get('common.SerialNumber'),
+            # A user field the server's privacy setting hides comes as "*****": make_device() reads it as unknown.
             imei=raw.get('common.imei'),
             udid=raw.get('ios.iPhone UDID'),
             user=raw.get('user.user_id'),
@@ -492,6 +495,7 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
             ownership=OWNERSHIP_MAP.get(owner, 'unknown'),
             status=STATUS_MAP.get(status, 'other'),
             compliant=bool_or_none(raw.get('common.compliant')),
-            last_seen=iso_from_text(raw.get('common.last_connected_at')),
+            # "2020-11-09T07:38:22.000Z" in recorded replies; make_device() reads every timestamp form.
+            last_seen=raw.get('common.last_connected_at'),
             labels=[],
         )

@@ -188,6 +188,10 @@ class Simulator:  # pylint: disable=too-many-public-methods
     def set_faults(self, vendor, **spec):
         return self._admin('PUT', '/faults', body=dict(spec, vendor=vendor))
 
+    def set_privacy(self, vendor, mask_user_fields=False):
+        """A server privacy setting: MobileIron Core then answers user fields masked as "*****"."""
+        return self._admin('PUT', '/privacy', body=dict(vendor=vendor, mask_user_fields=bool(mask_user_fields)))
+
     def clear_faults(self):
         """Clears the request faults and the listing faults of every vendor."""
         self._admin('DELETE', '/faults')

@@ -346,6 +346,17 @@ class Simulation:
             self.dialect(vendor)
             return 200, state.listing_fault_status(vendor)
 
+        def put_privacy(_vendor, _query, body):
+            spec = json.loads(body or b'{}')
+            vendor = spec.pop('vendor')
+            self.dialect(vendor)
+            unknown = set(spec) - {'mask_user_fields'}
+            if unknown:
+                raise ValueError('unknown privacy settings: %s' % ', '.join(sorted(unknown)))
+            with state.lock:
+                state.privacy[vendor] = dict(spec)
+            return 200, {'vendor': vendor, 'privacy': spec}
+
         def clear_faults(_vendor, _query, _body):
             state.clear_faults()
             return 200, {'cleared': True}
@@ -381,6 +392,7 @@ class Simulation:
         return {('GET', '/log'): get_log, ('DELETE', '/log'): clear_log, ('GET', '/ledger'): ledger,
                 ('GET', '/devices'): devices, ('GET', '/labels'): labels, ('PUT', '/faults'): put_faults, ('DELETE', '/faults'): clear_faults,
                 ('PUT', '/reply_form'): put_reply_form, ('DELETE', '/reply_form'): clear_reply_forms,
+                ('PUT', '/privacy'): put_privacy,
                 ('POST', '/tokens/expire'): expire, ('GET', '/tokens'): tokens,
                 ('POST', '/fleet/add'): fleet_add, ('POST', '/fleet/remove'): fleet_remove, ('GET', '/users'): users,
                 ('PUT', '/listing-faults'): put_listing_faults, ('GET', '/listing-faults'): get_listing_faults}

@@ -145,6 +145,8 @@ class SimState:
         self.issued = []
         self.token_rng = random.Random('tokens-%s' % seed)
         self.churn_rng = random.Random('churn-%s' % seed)
+        # Server-side privacy settings per vendor ({'mask_user_fields': True}), set through the admin API.
+        self.privacy = {}
         self.fleets = {}
         self.reply_forms = {}
         self.listing_faults = {}

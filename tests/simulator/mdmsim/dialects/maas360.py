@@ -36,6 +36,8 @@ DEFAULT_PAGE_SIZE = 50
 AUTH_FAILURE_STATUS = 200
 AUTH_FAILURE_CODE = 1
 AUTH_FIELDS = ('billingID', 'platformID', 'appID', 'appVersion', 'appAccessKey', 'userName', 'password')
+# The build in brackets after the version in osName ("Android 6.0.1 (MMB29M)" in IBM's fn_maas360 README).
+OS_BUILD = 'SP1A.210812.016'
 PLATFORM_NAMES = {'ios': 'iOS', 'android': 'Android', 'windows': 'Windows', 'macos': 'Mac', 'other': 'Others'}
 OWNERSHIP = {'company': 'Corporate Owned', 'employee': 'Employee Owned', 'unknown': ''}
 # deviceStatus values Active / Inactive: NOTES.md. The maas360ManagedStatus strings other than "Enrolled"
@@ -59,7 +61,7 @@ class MaaS360(MaaS360ActionsMixin, MaaS360Accounts, MaaS360Users, Dialect):
         imei = logical['imei'] or ''
         if imei and logical['index'] % 2:
             imei = int(imei)  # NOTES.md: numbers such as imeiEsn may arrive as numbers or strings.
-        return {
+        record = {
             'maas360DeviceID': logical['ids']['maas360'],
             'deviceName': logical['name'],
             'customAssetNumber': '',
@@ -98,6 +100,11 @@ class MaaS360(MaaS360ActionsMixin, MaaS360Accounts, MaaS360Users, Dialect):
             'isSupervisedDevice': logical['platform'] == 'ios' and logical['ownership'] == 'company',
             'testDevice': False,
         }
+        if logical['index'] % 5 == 0:
+            # NOTES.md "What real servers send": records with osName (with the build in brackets) and no osVersion.
+            record['osName'] = '%s %s (%s)' % (PLATFORM_NAMES[logical['platform']], logical['os_version'], OS_BUILD)
+            del record['osVersion']
+        return record
 
     def is_auth_request(self, request):
         return request.path.startswith('/auth-apis/')

@@ -113,10 +113,10 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
             'serial_number': logical['serial'],
             'imei': int(logical['imei']) if logical['imei'] else None,  # reference: imei is a number
             'user': {'user_name': user['username'], 'user_id': 9007199254000000 + user['index'], 'user_email': user['email']},
-            # managed_status: in the device details reference; last_contact_time: in the device summary reference.
-            # Their presence in list records is unverified.
+            # managed_status: in the device details reference; its presence in list records is unverified.  The last
+            # contact time is not here: the reference's device list carries none, only the device summary has
+            # last_contact_time (NOTES.md "What real servers send").
             'managed_status': MANAGED_STATUS[logical['status']],
-            'last_contact_time': logical['last_seen'] * 1000,
             'summary': {'profile_count': 3, 'app_count': 12, 'doc_count': 0, 'group_count': len(logical['labels'])},
         }
 
@@ -193,7 +193,7 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
     def summary(self, entry):
         record = entry.record
         return {'device_id': record['device_id'], 'device_name': record['device_name'], 'platform_type': record['platform_type'],
-                'last_contact_time': record['last_contact_time'], 'agent_version': '', 'profile_count': 3, 'app_count': 12,
+                'last_contact_time': entry.logical['last_seen'] * 1000, 'agent_version': '', 'profile_count': 3, 'app_count': 12,
                 'doc_count': 0, 'group_count': len(entry.logical['labels']),
                 'group': [{'group_id': _group_id(name), 'group_name': name} for name in entry.logical['labels']]}
 

@@ -36,6 +36,9 @@ PLATFORM = {'ios': 'iOS', 'android': 'Android', 'windows': 'Windows', 'macos': '
 OWNER = {'company': 'COMPANY', 'employee': 'EMPLOYEE', 'unknown': ''}
 # NOTES.md / reference: ACTIVE, PENDING, RETIRED, RETIRE_PENDING, WIPED.
 STATUS = {'active': 'ACTIVE', 'pending': 'PENDING', 'retired': 'RETIRED', 'wiped': 'WIPED'}
+# The mask of a hidden value, and the non-user fields it hides (XSOAR MobileIronUEM test_data: common.imsi).
+MASK = '*****'
+MASKED_FIELDS = ('common.imsi',)
 TOKEN_RE = re.compile(r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<op>!=|=|\(|\))|(?P<word>[A-Za-z_][\w.]*))')
 
 
@@ -181,7 +184,9 @@ class MobileIronCore(MobileIronCoreActions, MobileIronCoreFacts, Dialect):
             'common.mdm_managed': logical['status'] == 'active',
             'common.imei': logical['imei'] or '',
             'common.current_phone_number': logical['phone'],
-            'common.serial_number': logical['serial'],
+            # The field public clients ask for and real servers answer (NOTES.md "What real servers send"; the XSOAR
+            # MobileIronUEM integration's STANDARD_DEVICE_FIELDS).
+            'common.SerialNumber': logical['serial'],
             'common.registration_date': _iso(logical['enrolled']),
             'common.creation_date': _iso(logical['enrolled']),
             'common.last_connected_at': _iso(logical['last_seen']),
@@ -198,6 +203,13 @@ class MobileIronCore(MobileIronCoreActions, MobileIronCoreFacts, Dialect):
         else:
             record['common.device_name'] = logical['name']  # unverified field name for non-iOS device names
         return record
+
+    @staticmethod
+    def masked(result):
+        """A search result under a privacy setting that hides user data: the user fields and the IMSI come as "*****",
+        as in the replies of a Core server recorded in the XSOAR MobileIronUEM pack's test_data."""
+        return {field: MASK if (field in MASKED_FIELDS or field.startswith('user.')) and value not in (None, '') else value
+                for field, value in result.items()}
 
     @staticmethod
     def label_ids():
@@ -298,6 +310,8 @@ class MobileIronCore(MobileIronCoreActions, MobileIronCoreFacts, Dialect):
             records = sorted(records, key=lambda rec: str(rec.get(sort_field, '')), reverse=descending)
         page, total, _limit = self.state.listing_page(self.name, records, limit, start=offset)
         results = [{field: record[field] for field in fields if field in record} for record in page]
+        if self.state.privacy.get(self.name, {}).get('mask_user_fields'):
+            results = [self.masked(result) for result in results]
         return json_response(200, {
             'results': results, 'totalCount': total, 'resultCount': len(results),
             'searchTimeMillis': int((time.monotonic() - started) * 1000),

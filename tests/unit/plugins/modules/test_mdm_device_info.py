@@ -55,3 +55,17 @@ def test_one_device_gets_its_labels_when_asked():
     mdm_device_info.run(FakeModule(device_id='1', fetch_labels=True, concurrency=3), adapter)
     mdm_device_info.run(FakeModule(device_id='9', fetch_labels=True), adapter)
     assert adapter.calls == [('get', '1', False), ('labels', ['1'], 3), ('get', '9', False)]
+
+
+class LastSeenAdapter(FakeAdapter):
+    def add_last_seen(self, devices, concurrency):
+        self.calls.append(('last_seen', [d['mdm_device_id'] for d in devices], concurrency))
+
+
+def test_fetch_last_seen_is_passed_to_the_listing_and_to_one_device():
+    adapter = LastSeenAdapter()
+    mdm_device_info.run(FakeModule(fetch_last_seen=True, concurrency=2), adapter)
+    mdm_device_info.run(FakeModule(device_id='1', fetch_last_seen=True, concurrency=3), adapter)
+    assert adapter.calls == [('list', dict(filters=None, vendor_filters=None, include_raw=False, page_size=None, concurrency=2,
+                                           labels=False, last_seen=True)),
+                             ('get', '1', False), ('last_seen', ['1'], 3)]

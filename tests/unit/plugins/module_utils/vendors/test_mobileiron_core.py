@@ -23,7 +23,8 @@ PASSWORD = 'Corr3ct-Horse!'
 OPTIONS = dict(vendor='mobileiron_core', url='https://core.example.com', username='apiadmin', password=PASSWORD)
 BASIC = 'Basic ' + base64.b64encode(('apiadmin:' + PASSWORD).encode()).decode()
 HEADERS = {'Authorization': BASIC, 'Accept': 'application/json'}
-FIELDS = ('common.uuid,common.platform,common.os_version,common.model,common.manufacturer,common.imei,common.owner,'
+FIELDS = ('common.uuid,common.platform,common.os_version,common.model,common.manufacturer,common.SerialNumber,common.imei,'
+          'common.owner,'
           'common.status,common.compliant,common.last_connected_at,user.user_id,user.email_address,ios.DeviceName,'
           'ios.iPhone UDID')
 
