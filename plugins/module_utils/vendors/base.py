@@ -125,9 +125,10 @@ def iso_timestamp(value):
     match = _DATE_TIME.match(text)
     if match:
         try:
-            when = datetime.datetime.strptime(match.group('date'), '%Y-%m-%d').replace(
-                hour=int(match.group('hour') or 0), minute=int(match.group('minute') or 0),
-                second=int(match.group('second') or 0), tzinfo=datetime.timezone.utc)
+            year, month, day = match.group('date').split('-')
+            when = datetime.datetime(int(year), int(month), int(day), int(match.group('hour') or 0),
+                                     int(match.group('minute') or 0), int(match.group('second') or 0),
+                                     tzinfo=datetime.timezone.utc)
         except ValueError:
             return None
         zone = (match.group('zone') or 'Z').upper()
