@@ -49,6 +49,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     shorten,
     vendor_display_name,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.recorder import RecorderError, recorder_from_env
 from ansible_collections.fleetops.mdm.plugins.module_utils.version import COLLECTION_VERSION
 
 USER_AGENT = 'fleetops.mdm/%s (Ansible collection; +https://github.com/fleetops/fleetops.mdm)' % COLLECTION_VERSION
@@ -228,6 +229,11 @@ class Transport:
             session.trust_env = True
         session.headers['User-Agent'] = USER_AGENT
         self.session = session
+        # Opt-in recording of every exchange, secrets removed and personal data pseudonymised (docs/recording.md).
+        try:
+            self.recorder = recorder_from_env(vendor, self.base_url)
+        except RecorderError as exc:
+            raise MdmError(str(exc), vendor=vendor)
 
     def warn_if_plain_http(self, url, option):
         """Warn about an http:// URL: credentials and device data would cross the network in clear text."""
@@ -299,6 +305,8 @@ class Transport:
                 _current.watch = None
 
             response = Response(raw.status_code, raw.headers, content, raw.url)
+            if self.recorder is not None:
+                self.recorder.record(method, url, params, headers, data, json_body, operation, attempt, response, self.secrets)
             status = response.status
             if status in ok:
                 return response

@@ -330,6 +330,8 @@ class VendorAdapter(abc.ABC):
         if options.get('password'):
             # What an HTTP Basic header carries: a server echoing request headers quotes it so encoded.
             transport.add_secret(basic_credential(options.get('username'), options.get('password')))
+        if getattr(transport, 'recorder', None) is not None:
+            transport.recorder.note_options(options)
 
     # -- authentication ------------------------------------------------------
     @abc.abstractmethod
