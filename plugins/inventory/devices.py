@@ -63,12 +63,18 @@ options:
     description:
       - Preference list of the normalised fields a host is named after. The first that is set and unique among all devices
         is used; a device whose name is empty or shared with another device falls back to the next preference, with a warning.
+      - The default, V(id), names every host after its vendor device id, the one field that is unique and never changes
+        while the device is enrolled. With a readable first preference such as V(name) or V(serial), a host is renamed
+        whenever another device enrols, is renamed or leaves with the same value (it then falls back to the next
+        preference, or back again), and an AWX inventory source with C(overwrite) deletes and recreates such a host,
+        job history included. The device name stays available as the host variable C(mdm_name) and for C(compose),
+        C(groups) and C(keyed_groups).
       - The vendor device id is always the last resort, so two devices are never merged into one host.
       - Characters other than letters, digits, C(.), C(_), C(-) and C(@) are replaced by C(_).
     type: list
     elements: str
     choices: [name, serial, id, udid, imei, user_email, user]
-    default: [name, serial, id]
+    default: [id]
   default_groups:
     description:
       - Which built-in groups to create, named C(mdm_<kind>_<value>), for example C(mdm_platform_ios), C(mdm_ownership_company),
@@ -108,7 +114,12 @@ options:
     type: int
     default: 4
 notes:
-  - Every host variable is marked unsafe, because device names and other fields are user data and may hold C({{).
+  - Device data is user data and may hold C({{) or C({%). Every host variable string that holds C({) or C(}), at any depth,
+    is marked unsafe so that it is never evaluated as a template (in host variables, C(compose), C(groups), C(keyed_groups)
+    and the roles). Every other value stays plain, so that C(ansible-inventory --list) prints plain JSON and an AWX
+    inventory import stores strings, not C(__ansible_unsafe) objects.
+  - Every host gets C(ansible_connection=local), since a device is acted on through the MDM server's API from the
+    controller, never over SSH; a C(compose) entry for C(ansible_connection) overrides it.
   - With the cache on, the normalised device list is cached (never a credential or token); groups and composed variables
     are rebuilt from it on every run.
 '''
@@ -149,13 +160,13 @@ import stat
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.display import Display
-from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import MdmError, vendor_display_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import CONNECTION_OPTIONS, SECRET_OPTIONS
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import listing_warning
 from ansible_collections.fleetops.mdm.plugins.module_utils.transport import HAS_REQUESTS
+from ansible_collections.fleetops.mdm.plugins.plugin_utils.unsafe import make_unsafe
 
 display = Display()
 
@@ -223,7 +234,9 @@ def assign_host_names(devices, preferences):
     warnings = []
     if fell_back['duplicate']:
         warnings.append('%d device(s) share their %s with another device and were named by the next hostnames preference '
-                        '(e.g. %s)' % (fell_back['duplicate'], preferences[0], ', '.join(examples)))
+                        '(e.g. %s); these host names change whenever a device with the same %s enrols, is renamed or leaves, '
+                        'which the default hostnames [id] avoids' % (fell_back['duplicate'], preferences[0], ', '.join(examples),
+                                                                     preferences[0]))
     if fell_back['empty']:
         warnings.append('%d device(s) have no %s and were named by the next hostnames preference' % (fell_back['empty'], preferences[0]))
     return names, warnings
@@ -338,9 +351,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         made_groups = set()
         for device, host in zip(devices, names):
             inventory.add_host(host)
+            # Devices are reached through the MDM API from the controller; compose may override this (it runs after).
+            inventory.set_variable(host, 'ansible_connection', make_unsafe('local'))
             hostvars = {}
             for key, value in device.items():
-                value = wrap_var(value)
+                value = make_unsafe(value)
                 hostvars[key] = value
                 inventory.set_variable(host, key, value)
             for group in self._default_groups_of(device, default_groups):
@@ -350,10 +365,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 inventory.add_child(group, host)
             if compose:
                 self._set_composite_vars(compose, hostvars, host, strict=strict)
+                self._plain_composite_vars(compose, host)
             if groups:
                 self._add_host_to_composed_groups(groups, hostvars, host, strict=strict)
             if keyed_groups:
                 self._add_host_to_keyed_groups(keyed_groups, hostvars, host, strict=strict)
+
+    def _plain_composite_vars(self, compose, host):
+        # ansible-core 2.19+ leaves a template's result untrusted, which ansible-inventory prints as
+        # {"__ansible_unsafe": ...}: give composed values the same treatment as the device fields.
+        variables = self.inventory.get_host(host).vars
+        for name in compose:
+            if name in variables:
+                self.inventory.set_variable(host, name, make_unsafe(variables[name]))
 
     def _default_groups_of(self, device, wanted):
         result = []
