@@ -5,11 +5,16 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Interpreters: ansible-core 2.19 runs on Python 3.11-3.13, ansible-core 2.16 on 3.10-3.12.
+# Interpreters: ansible-core 2.19 runs on Python 3.11-3.13, ansible-core 2.16 on 3.10-3.12,
+# ansible-core 2.21 (the current release) on 3.12+ only: the newest of 3.13 and 3.12 that the
+# machine has (on PATH or in pyenv's versions); where it has neither, the 2.21 stages say
+# SKIPPED and pass (make PYTHON_2_21=/path/to/python3.12 names one).
 PYTHON ?= python3
 PYTHON_2_16 ?= $(PYTHON)
+PYTHON_2_21 ?= $(shell bash scripts/find-python.sh 3.13 3.12)
 VENV := .venv
 VENV_2_16 := .venv-2.16
+VENV_2_21 := .venv-2.21
 # The shared project directory beside the repo (offline ansible-test get-pip stand-in).
 SHARED_DIR ?= $(CURDIR)/../shared
 PYTEST_ARGS ?=
@@ -32,16 +37,19 @@ COLLECTION_SRC := galaxy.yml README.md requirements.txt bindep.txt \
 		\( -name __pycache__ -o -name output -o -name .pytest_cache \) -prune \
 		-o -type f -print 2>/dev/null)
 
-.PHONY: help venv venvs venv-2.16 collection sanity sanity-2.19 sanity-2.16 units units-2.19 \
-	units-2.16 integration lint changelog-lint test demo bench-inventory bench-actions clean molecule browser
+.PHONY: help venv venvs venv-2.16 venv-2.21 collection sanity sanity-2.19 sanity-2.16 sanity-2.21 units units-2.19 \
+	units-2.16 units-2.21 integration smoke-2.16 smoke-2.21 lint changelog-lint test demo bench-inventory bench-actions \
+	clean molecule browser
 
 help:
 	@echo "make venv         .venv with requirements-dev.txt (ansible-core 2.19, ansible-lint, pytest, ...)"
 	@echo "make venv-2.16    .venv-2.16 with requirements-ansible-2.16.txt (oldest supported core)"
+	@echo "make venv-2.21    .venv-2.21 with requirements-ansible-2.21.txt (newest core; Python 3.12+, found by itself)"
 	@echo "make collection   build the tarball into .build/dist and install it into .build/collections"
-	@echo "make sanity       ansible-test sanity with ansible-core 2.19 and 2.16"
-	@echo "make units        pytest tests/unit with ansible-core 2.19 and 2.16"
+	@echo "make sanity       ansible-test sanity with ansible-core 2.21, 2.19 and 2.16"
+	@echo "make units        pytest tests/unit with ansible-core 2.21, 2.19 and 2.16"
 	@echo "make integration  pytest tests/integration (starts the simulator itself)"
+	@echo "make smoke-2.21   the integration smoke set (SMOKE_2_21) with ansible-core 2.21; smoke-2.16 likewise"
 	@echo "make molecule     the molecule scenarios of the roles (extensions/molecule), against one simulator"
 	@echo "make lint         ansible-lint --profile production and antsibull-changelog lint"
 	@echo "make test         all of the above, in order, stopping at the first failure"
@@ -53,7 +61,7 @@ help:
 # --- virtualenvs (re-installed only when their requirement files change) ---------------
 venv: $(VENV)/.installed
 venv-2.16: $(VENV_2_16)/.installed
-venvs: venv venv-2.16
+venvs: venv venv-2.16 venv-2.21
 
 $(VENV)/.installed: requirements-dev.txt requirements.txt
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "$(PYTHON) is Python %d.%d; ansible-core 2.19 needs 3.11-3.13: make PYTHON=python3.X" % v)'
@@ -67,6 +75,21 @@ $(VENV_2_16)/.installed: requirements-ansible-2.16.txt
 	$(VENV_2_16)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-ansible-2.16.txt
 	touch $@
 
+# ansible-core 2.21: only where a Python 3.12+ exists; elsewhere every 2.21 target says what it skips.
+ifneq ($(PYTHON_2_21),)
+venv-2.21: $(VENV_2_21)/.installed
+
+$(VENV_2_21)/.installed: requirements-ansible-2.21.txt
+	@$(PYTHON_2_21) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 12) <= v <= (3, 14) else "$(PYTHON_2_21) is Python %d.%d; ansible-core 2.21 needs 3.12-3.14: make PYTHON_2_21=python3.X" % v)'
+	test -x $(VENV_2_21)/bin/python || $(PYTHON_2_21) -m venv $(VENV_2_21)
+	$(VENV_2_21)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-ansible-2.21.txt
+	touch $@
+else
+venv-2.21 sanity-2.21 units-2.21 smoke-2.21:
+	@echo "$@: SKIPPED - no Python 3.13 or 3.12 on PATH or in pyenv, so ansible-core 2.21 is not tested on this machine" \
+		"(install one, or make PYTHON_2_21=/path/to/python3.12)"
+endif
+
 # --- the collection as users get it --------------------------------------------------------
 collection: $(INSTALLED)/MANIFEST.json
 
@@ -78,7 +101,7 @@ $(INSTALLED)/MANIFEST.json: $(VENV)/.installed $(COLLECTION_SRC)
 	touch $@
 
 # --- sanity: ansible-test on a copy of the tree (see scripts/sanity.sh) -------------------
-sanity: sanity-2.19 sanity-2.16
+sanity: sanity-2.21 sanity-2.19 sanity-2.16
 
 sanity-2.19: venv
 	SHARED_DIR=$(SHARED_DIR) bash scripts/sanity.sh $(VENV)
@@ -86,14 +109,24 @@ sanity-2.19: venv
 sanity-2.16: venv-2.16
 	SHARED_DIR=$(SHARED_DIR) bash scripts/sanity.sh $(VENV_2_16)
 
+ifneq ($(PYTHON_2_21),)
+sanity-2.21: venv-2.21
+	SHARED_DIR=$(SHARED_DIR) bash scripts/sanity.sh $(VENV_2_21)
+endif
+
 # --- pytest ------------------------------------------------------------------------------
-units: units-2.19 units-2.16
+units: units-2.21 units-2.19 units-2.16
 
 units-2.19: venv collection
 	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python -m pytest $(PYTEST_ARGS) tests/unit
 
 units-2.16: venv-2.16 collection
 	$(TEST_ENV) PATH=$(CURDIR)/$(VENV_2_16)/bin:$$PATH $(VENV_2_16)/bin/python -m pytest $(PYTEST_ARGS) tests/unit
+
+ifneq ($(PYTHON_2_21),)
+units-2.21: venv-2.21 collection
+	$(TEST_ENV) PATH=$(CURDIR)/$(VENV_2_21)/bin:$$PATH $(VENV_2_21)/bin/python -m pytest $(PYTEST_ARGS) tests/unit
+endif
 
 # The integration tests start the simulator and run ansible-playbook / ansible-inventory
 # from the interpreter's bin directory.
@@ -103,6 +136,20 @@ INTEGRATION_WORKERS ?= 2
 integration: venv collection browser
 	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python -m pytest \
 		$(if $(filter-out 0,$(INTEGRATION_WORKERS)),-n $(INTEGRATION_WORKERS) --dist loadfile) $(PYTEST_ARGS) tests/integration
+
+# The smoke set of integration tests for the oldest and the newest ansible-core (the whole suite runs on 2.19):
+# the inventory as ansible-inventory prints it and AWX imports it, a module run, and (2.21, which has
+# ansible-runner) a job the way AWX runs one. About a minute each.
+SMOKE_2_16 ?= tests/integration/test_inventory_awx.py \
+	tests/integration/test_device_info.py::test_lists_every_device_of_every_vendor
+SMOKE_2_21 ?= $(SMOKE_2_16) tests/integration/test_awx.py::test_fleet_report_job_through_ansible_runner
+smoke-2.16: venv-2.16 collection
+	$(TEST_ENV) PATH=$(CURDIR)/$(VENV_2_16)/bin:$$PATH $(VENV_2_16)/bin/python -m pytest $(PYTEST_ARGS) $(SMOKE_2_16)
+
+ifneq ($(PYTHON_2_21),)
+smoke-2.21: venv-2.21 collection
+	$(TEST_ENV) PATH=$(CURDIR)/$(VENV_2_21)/bin:$$PATH $(VENV_2_21)/bin/python -m pytest $(PYTEST_ARGS) $(SMOKE_2_21)
+endif
 
 # The fleet report test opens the report in headless Chromium (Debian package chromium).
 browser:
@@ -122,9 +169,12 @@ changelog-lint: venv
 	$(VENV)/bin/antsibull-changelog lint
 
 # --- everything, in order, with timings ---------------------------------------------------------
+# ansible-core 2.19 runs everything; 2.21 (the current release) and 2.16 (the oldest supported) run
+# sanity, units and the integration smoke set.
 test:
 	+@MAKE='$(MAKE)' bash scripts/run-stages.sh venvs collection changelog-lint \
-		sanity-2.19 sanity-2.16 units-2.19 units-2.16 integration molecule lint
+		sanity-2.21 sanity-2.19 sanity-2.16 units-2.21 units-2.19 units-2.16 smoke-2.21 smoke-2.16 \
+		integration molecule lint
 
 # --- demo ------------------------------------------------------------------------------------
 # `mdmsim run` starts the simulator, writes its connection settings to the file named by
@@ -144,5 +194,5 @@ bench-actions: venv collection
 	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python benchmarks/actions.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(VENV_2_16) .build tests/output .ansible collections .pytest_cache
+	rm -rf $(VENV) $(VENV_2_16) $(VENV_2_21) .build tests/output .ansible collections .pytest_cache
 	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
