@@ -39,7 +39,7 @@ COLLECTION_SRC := galaxy.yml README.md requirements.txt bindep.txt \
 
 .PHONY: help venv venvs venv-2.16 venv-2.21 collection sanity sanity-2.19 sanity-2.16 sanity-2.21 units units-2.19 \
 	units-2.16 units-2.21 integration smoke-2.16 smoke-2.21 lint changelog-lint test demo bench-inventory bench-actions \
-	clean molecule browser
+	bench-login clean molecule browser
 
 help:
 	@echo "make venv         .venv with requirements-dev.txt (ansible-core 2.19, ansible-lint, pytest, ...)"
@@ -56,6 +56,7 @@ help:
 	@echo "make demo         list 500 simulated devices with playbooks/demo.yml"
 	@echo "make bench-inventory  inventory benchmark (10,000 devices per vendor, 20 ms latency)"
 	@echo "make bench-actions    device-command benchmark (lock of 2,000 devices per vendor vs ansible.builtin.uri)"
+	@echo "make bench-login      login-reuse benchmark (a 50-task play per vendor, login cache on vs off)"
 	@echo "make clean        remove venvs, build and test output"
 
 # --- virtualenvs (re-installed only when their requirement files change) ---------------
@@ -192,6 +193,9 @@ bench-inventory: venv collection
 
 bench-actions: venv collection
 	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python benchmarks/actions.py $(BENCH_ARGS)
+
+bench-login: venv collection
+	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python benchmarks/login.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(VENV_2_16) $(VENV_2_21) .build tests/output .ansible collections .pytest_cache

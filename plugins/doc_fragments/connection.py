@@ -121,6 +121,20 @@ options:
       - If not set, the environment variable E(MDM_MAX_RETRIES) is used.
     type: int
     default: 5
+  login_cache:
+    description:
+      - Reuse, within one C(ansible-playbook) run, what a login or a discovery yielded - ManageEngine (Zoho) access
+        tokens, MaaS360 tokens, the MobileIron Cloud default partition - so that the tasks, loops and roles of a play
+        log in once, and Zoho's cap on the access tokens one refresh token may mint is not reached.
+      - The cache lives in the memory of a small process that the collection's action plugin starts beside
+        C(ansible-playbook) and that ends with it; nothing is written to disk. Entries are found by a keyed hash of
+        the connection options, so other credentials never get a cached token, and are dropped shortly before the
+        server expires them.
+      - It works where the module runs on the controller (C(localhost) with the C(local) connection) as the user who
+        runs the play; elsewhere, and with V(false), every task logs in by itself.
+      - If not set, the environment variable E(MDM_LOGIN_CACHE) is used.
+    type: bool
+    default: true
 notes:
   - Which options a vendor needs - V(maas360) needs O(url), O(billing_id), O(username), O(password), O(app_id), O(app_version)
     and O(app_access_key); V(manageengine) needs O(url) and either O(api_key) (on-premises) or O(client_id), O(client_secret),

@@ -130,8 +130,10 @@ def _check_vendor_options(vendor, options):
     return options
 
 
-def build_adapter(options, session=None, **transport_kwargs):
-    """The vendor adapter for these connection options (nothing is sent yet: auth is lazy)."""
+def build_adapter(options, session=None, login_cache=None, **transport_kwargs):
+    """The vendor adapter for these connection options (nothing is sent yet: auth is lazy).
+
+    ``login_cache``: the play's login cache (module_utils/login_cache.py), or None to log in by itself."""
     options = check_connection_options(options)
     vendor = options['vendor']
     defaults = dict((name, spec.get('default')) for name, (spec, _env) in CONNECTION_OPTIONS.items())
@@ -150,4 +152,6 @@ def build_adapter(options, session=None, **transport_kwargs):
     )
     if options.get('accounts_url'):
         transport.warn_if_plain_http(options['accounts_url'], 'accounts_url')
-    return ADAPTERS[vendor](options, transport)
+    adapter = ADAPTERS[vendor](options, transport)
+    adapter.login_cache = login_cache
+    return adapter

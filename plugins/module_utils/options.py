@@ -40,6 +40,12 @@ CONNECTION_OPTIONS = {
     'max_retries': (dict(type='int', default=5), 'MDM_MAX_RETRIES'),
 }
 
+# Options of the modules only (the inventory plugin runs once, in ansible's own process, and has no play to share).
+# login_cache: the play's login cache (plugins/plugin_utils/login_action.py, module_utils/login_cache.py).
+MODULE_OPTIONS = {
+    'login_cache': (dict(type='bool', default=True), 'MDM_LOGIN_CACHE'),
+}
+
 SECRET_OPTIONS = tuple(name for name, (spec, _env) in CONNECTION_OPTIONS.items() if spec.get('no_log'))
 
 # What each vendor needs, as alternatives: every option of one set must be given.
@@ -63,6 +69,10 @@ def connection_argument_spec():
 
 def module_argument_spec(**extra):
     spec = connection_argument_spec()
+    for name, (option, env) in MODULE_OPTIONS.items():
+        option = dict(option)
+        option['fallback'] = (env_fallback, [env])
+        spec[name] = option
     spec.update(extra)
     return spec
 

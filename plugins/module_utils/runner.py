@@ -16,6 +16,7 @@ from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter, credentials_in_url
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import MdmError, redact, secret_forms, vendor_display_name
+from ansible_collections.fleetops.mdm.plugins.module_utils.login_cache import LoginCache
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import connection_params
 from ansible_collections.fleetops.mdm.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
@@ -87,7 +88,8 @@ def run_module(module, run):
     for value in secret_values_of(module.params):
         module.no_log_values.update(secret_forms(value))
     try:
-        adapter = build_adapter(connection_params(module.params))
+        login_cache = LoginCache.from_environment() if module.params.get('login_cache', True) else None
+        adapter = build_adapter(connection_params(module.params), login_cache=login_cache)
         for warning in adapter.transport.warnings:
             module.warn(warning)
         changed, result, diff = run(module, adapter)

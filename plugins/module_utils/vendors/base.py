@@ -321,10 +321,13 @@ class VendorAdapter(abc.ABC):
     def __init__(self, options, transport):
         self.options = options
         self.transport = transport
+        # The play's login cache (module_utils/login_cache.py), when the module runs beside it: set by build_adapter.
+        self.login_cache = None
         self._auth_lock = threading.Lock()
         self._auth_headers = None
         self._auth_generation = 0
         self._auth_expires_at = None
+        self._auth_cache_id = None
         for option in ('password', 'app_access_key', 'api_key', 'client_secret', 'refresh_token'):
             transport.add_secret(options.get(option))
         if options.get('password'):
@@ -346,20 +349,72 @@ class VendorAdapter(abc.ABC):
                 self._renew_locked()
             return self._auth_generation, dict(self._auth_headers)
 
-    def _renew_locked(self):
-        headers, lifetime = self._login()
+    def _renew_locked(self, refused=False):
+        # Token logins go through the play's login cache: another task of the play may hold a token still good.
+        # ``refused``: the server answered 401 to the token we hold, so the cache must not hand it out again.
+        lease = None
+        if self.login_cache is not None and self.renewable_auth:
+            lease = self.login_cache.acquire('auth', self.name, self.options, stale_id=self._auth_cache_id if refused else None)
+        if lease is not None and lease.value is not None:
+            if self._use_cached_login(lease):
+                return
+            lease = None
+        try:
+            known = self.transport.secrets
+            headers, lifetime = self._login()
+        except BaseException:
+            if lease is not None:
+                lease.close()
+            raise
         self._auth_headers = headers
         self._auth_generation += 1
         if lifetime:
             self._auth_expires_at = time.time() + max(lifetime - TOKEN_RENEW_MARGIN, lifetime / 2.0)
         else:
             self._auth_expires_at = None
+        self._auth_cache_id = None
+        if lease is not None:
+            # The token (and whatever else the login registered as secret) goes to the broker's memory only.
+            self._auth_cache_id = lease.store({'headers': headers, 'secrets': sorted(self.transport.secrets - known)},
+                                              self._auth_expires_at)
+
+    def _use_cached_login(self, lease):
+        value = lease.value
+        if not isinstance(value, dict) or not isinstance(value.get('headers'), dict) or lease.expires_at is None:
+            return False
+        # A cached token is as secret here as one this process minted: out of every message and result.
+        for secret in value.get('secrets') or ():
+            self.transport.add_secret(secret)
+        self._auth_headers = dict((str(name), str(text)) for name, text in value['headers'].items())
+        self._auth_generation += 1
+        self._auth_expires_at = float(lease.expires_at)
+        self._auth_cache_id = lease.id
+        return True
 
     def _renew_after_401(self, generation):
         with self._auth_lock:
             # Another thread may already have logged in again after the same 401.
             if generation == self._auth_generation:
-                self._renew_locked()
+                self._renew_locked(refused=True)
+
+    def cached_setting(self, kind, discover, lifetime=3600):
+        """``discover()``'s text, shared through the play's login cache for ``lifetime`` seconds (settings such as
+        a default partition, which every task would otherwise ask the server for again)."""
+        lease = self.login_cache.acquire(kind, self.name, self.options) if self.login_cache is not None else None
+        if lease is not None and isinstance(lease.value, dict) and isinstance(lease.value.get('setting'), str):
+            return lease.value['setting']
+        try:
+            setting = discover()
+        except BaseException:
+            if lease is not None:
+                lease.close()
+            raise
+        if lease is not None:
+            if lease.holds_lease:
+                lease.store({'setting': setting}, time.time() + lifetime)
+            else:
+                lease.close()
+        return setting
 
     def call(self, method, path, operation, headers=None, safe=None, **kwargs):
         """An authenticated request; a 401 on token auth renews the token once and tries again."""

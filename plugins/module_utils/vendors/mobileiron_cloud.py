@@ -99,7 +99,8 @@ class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, 
         """The device partition (space) every device call names: the option, else the tenant's default one."""
         with self._partition_lock:
             if self._partition_id is None:
-                self._partition_id = self._default_partition()
+                # Asked once a play, not once a task: the play's login cache shares it.
+                self._partition_id = self.cached_setting('default_partition', self._default_partition)
             return self._partition_id
 
     def _default_partition(self):

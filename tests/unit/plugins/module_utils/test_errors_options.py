@@ -48,8 +48,10 @@ def _fragment(name):
 def test_doc_fragment_matches_the_option_table():
     for form in ('DOCUMENTATION', 'PLUGINS'):
         documented = _fragment(form)
-        assert sorted(documented) == sorted(opts.CONNECTION_OPTIONS), form
-        for name, (spec, env) in opts.CONNECTION_OPTIONS.items():
+        # The module form has the module-only options too (login_cache); the inventory plugin has none of them.
+        table = dict(opts.CONNECTION_OPTIONS, **(opts.MODULE_OPTIONS if form == 'DOCUMENTATION' else {}))
+        assert sorted(documented) == sorted(table), form
+        for name, (spec, env) in table.items():
             doc = documented[name]
             if form == 'PLUGINS' and name == 'ca_path':
                 # The plugin form types it str: the config system would turn an empty path into the cwd.
@@ -68,6 +70,9 @@ def test_argument_spec_has_env_fallbacks_and_no_log_secrets():
     spec = opts.connection_argument_spec()
     for name, (_spec, env) in opts.CONNECTION_OPTIONS.items():
         assert spec[name]['fallback'][1] == [env]
+    module_spec = opts.module_argument_spec()
+    for name, (_spec, env) in opts.MODULE_OPTIONS.items():
+        assert module_spec[name]['fallback'][1] == [env] and name not in spec
     for name in ('password', 'app_access_key', 'api_key', 'client_secret', 'refresh_token'):
         assert spec[name]['no_log'] is True
     assert set(opts.SECRET_OPTIONS) == {'password', 'app_access_key', 'api_key', 'client_secret', 'refresh_token'}
@@ -80,6 +85,12 @@ def test_every_module_is_in_the_action_group():
                      if name.endswith('.py') and not name.startswith('_'))
     assert modules
     assert sorted(runtime['action_groups']['mdm']) == modules
+    # Each of them runs through an action plugin of its name that gives it the play's login cache.
+    actions = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, 'plugins', 'action')) if name.endswith('.py'))
+    assert actions == modules
+    for name in actions:
+        with open(os.path.join(ROOT, 'plugins', 'action', name + '.py')) as handle:
+            assert 'class ActionModule(LoginCacheAction)' in handle.read(), name
 
 
 def test_version_matches_galaxy():

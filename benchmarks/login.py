@@ -1,0 +1,107 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, fleetops.mdm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Login-reuse benchmark: one play of N tasks (default 50) per vendor, with the play's login cache on and off,
+side by side, in one run.
+
+Each task looks one device up with fleetops.mdm.mdm_device_info (module_defaults carry the connection), against the
+simulator with a latency per request.  Printed per vendor: the logins the play made (Zoho token grants, MaaS360
+authenticate calls, MobileIron Cloud partition look-ups, counted in the simulator's request log), the wall time of the
+play with the cache and without it (`login_cache: false`), and the time saved.  The runs alternate on / off so that
+a busy machine slows both alike.
+Run: make bench-login   (or: PYTHONPATH=tests/simulator:<collections> python benchmarks/login.py --tasks 50)
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from mdmsim.control import Simulator
+
+BIN = os.path.dirname(sys.executable)
+ID_FIELD = {'maas360': 'maas360DeviceID', 'manageengine': 'device_id', 'mobileiron_cloud': 'id'}
+# What "a login" is, per vendor: the request the cache saves (vendor of the log, path prefix).
+LOGIN = {'manageengine': ('zoho_accounts', '/oauth/v2/token'), 'maas360': ('maas360', '/auth-apis/auth/'),
+         'mobileiron_cloud': ('mobileiron_cloud', '/api/v1/tenant/partition/device')}
+
+
+def write_play(path, tasks):
+    lines = ['- name: Login benchmark', '  hosts: localhost', '  gather_facts: false', '  module_defaults:',
+             '    group/fleetops.mdm.mdm: "{{ conn }}"', '  tasks:']
+    for number in range(tasks):
+        lines += ['    - name: Look up device %d' % number, '      fleetops.mdm.mdm_device_info:',
+                  '        device_id: "{{ ids[%d] }}"' % number]
+    with open(path, 'w') as handle:
+        handle.write('\n'.join(lines) + '\n')
+
+
+def run_play(play, variables, workdir, env):
+    vars_file = os.path.join(workdir, 'vars.json')
+    with open(vars_file, 'w') as handle:
+        json.dump(variables, handle)
+    cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', play, '-e', '@' + vars_file]
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            out.seek(0)
+            raise SystemExit('the play failed:\n%s' % out.read().decode()[-3000:])
+    return elapsed
+
+
+def logins(sim, vendor):
+    log_vendor, prefix = LOGIN[vendor]
+    return len([entry for entry in sim.log(log_vendor) if entry['path'].startswith(prefix)])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
+    parser.add_argument('--tasks', type=int, default=50)
+    parser.add_argument('--latency-ms', type=int, default=20)
+    parser.add_argument('--rounds', type=int, default=1, help='on/off pairs per vendor; the medians are printed')
+    parser.add_argument('--vendors', default='manageengine,maas360,mobileiron_cloud')
+    args = parser.parse_args()
+    vendors = [name.strip() for name in args.vendors.split(',') if name.strip()]
+    env = dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0',
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+    for name in [name for name in env if name.startswith('MDM_')]:
+        del env[name]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix='bench-login-') as workdir, \
+            Simulator(devices=max(100, args.tasks), seed=3, latency_ms=args.latency_ms) as sim:
+        play = os.path.join(workdir, 'play.yml')
+        write_play(play, args.tasks)
+        for vendor in vendors:
+            ids = sorted(str(record[ID_FIELD[vendor]]) for record in sim.devices(vendor))[:args.tasks]
+            times = {True: [], False: []}
+            counts = {}
+            for _round in range(args.rounds):
+                for cached in (True, False):
+                    sim.clear_log()
+                    conn = dict(sim.params(vendor), login_cache=cached)
+                    times[cached].append(run_play(play, {'conn': conn, 'ids': ids}, workdir, env))
+                    counts[cached] = logins(sim, vendor)
+            on, off = sorted(times[True])[len(times[True]) // 2], sorted(times[False])[len(times[False]) // 2]
+            rows.append((vendor, counts[True], counts[False], on, off))
+            print('%s done' % vendor, file=sys.stderr)
+    print('login reuse: a play of %d tasks (mdm_device_info by id), simulator latency %d ms, %d round(s)'
+          % (args.tasks, args.latency_ms, args.rounds))
+    header = ('vendor', 'logins on', 'logins off', 'wall on (s)', 'wall off (s)', 'saved (s)', 'saved / task (ms)', 'saved (%)')
+    print('| ' + ' | '.join(header) + ' |')
+    print('|' + '---|' * len(header))
+    for vendor, count_on, count_off, on, off in rows:
+        saved = off - on
+        print('| %s | %d | %d | %.1f | %.1f | %.1f | %.0f | %.0f |'
+              % (vendor, count_on, count_off, on, off, saved, saved * 1000.0 / args.tasks, saved * 100.0 / off))
+
+
+if __name__ == '__main__':
+    main()
