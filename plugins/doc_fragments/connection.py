@@ -23,6 +23,7 @@ options:
     description:
       - Root URL of the MDM server's API, for example V(https://services.m3.maas360.com),
         V(https://mdm.manageengine.com), V(https://core.example.com) or V(https://na1.mobileiron.com).
+      - A URL holding credentials (V(https://user:password@host)) is refused; an C(http://) URL works, with a warning.
       - If not set, the environment variable E(MDM_URL) is used.
     type: str
   username:
@@ -64,6 +65,7 @@ options:
   api_key:
     description:
       - ManageEngine MDM on-premises API key, sent as the C(Authorization) header.
+      - Refused together with any of the cloud options O(client_id), O(client_secret), O(refresh_token), O(accounts_url).
       - If not set, the environment variable E(MDM_API_KEY) is used.
     type: str
   client_id:
@@ -99,7 +101,7 @@ options:
     type: str
   validate_certs:
     description:
-      - Verify the server's TLS certificate. Only turn this off for a test server.
+      - Verify the server's TLS certificate. Only turn this off for a test server; every run then warns.
       - If not set, the environment variable E(MDM_VALIDATE_CERTS) is used.
     type: bool
     default: true
@@ -110,7 +112,7 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds each HTTP request may take in all, connecting, sending and reading the whole reply.
       - If not set, the environment variable E(MDM_TIMEOUT) is used.
     type: int
     default: 30
@@ -152,7 +154,7 @@ options:
     env:
       - name: MDM_VENDOR
   url:
-    description: Root URL of the MDM server's API.
+    description: Root URL of the MDM server's API; a URL holding credentials is refused, C(http://) is warned about.
     type: str
     env:
       - name: MDM_URL
@@ -193,7 +195,7 @@ options:
     env:
       - name: MDM_APP_ACCESS_KEY
   api_key:
-    description: ManageEngine MDM on-premises API key.
+    description: ManageEngine MDM on-premises API key; refused together with the cloud (OAuth) options.
     type: str
     env:
       - name: MDM_API_KEY
@@ -243,7 +245,7 @@ options:
     env:
       - name: MDM_CA_PATH
   timeout:
-    description: Seconds to wait for each HTTP request.
+    description: Seconds each HTTP request may take in all, connecting, sending and reading the whole reply.
     type: int
     default: 30
     env:

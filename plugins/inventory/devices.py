@@ -325,7 +325,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         # ansible-core 2.19+ wraps persistent cache plugins in an interposer that prefixes each key with a schema id.
         wrapped_key = getattr(plugin, '_get_key', None)
         for key in list(self._cache.keys()):
-            for name in set([key, wrapped_key(key) if wrapped_key else key]):
+            names = [key] if wrapped_key is None else [key, wrapped_key(key)]
+            for name in names:
                 path = file_name(name)
                 if os.path.exists(path):
                     os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)

@@ -349,8 +349,8 @@ class Transport:
 
     def _too_big(self, raw, operation, how):
         return BadResponseError(
-            'the reply %s: more than the %d MB one reply may have (a misbehaving server or proxy?); nothing of it '
-            'was used' % (how, self.max_reply_bytes // (1024 * 1024)),
+            'the reply %s: more than the %s one reply may have (a misbehaving server or proxy?); nothing of it '
+            'was used' % (how, _size_text(self.max_reply_bytes)),
             vendor=self.vendor, operation=operation, status=raw.status_code)
 
     def _failure(self, exc, url, operation, safe, deadline_passed):
@@ -503,6 +503,11 @@ def _hostname(url):
     if authority.startswith('['):
         return authority.split(']', 1)[0] + ']'
     return authority.rsplit(':', 1)[0] if authority.count(':') == 1 else authority
+
+
+def _size_text(size):
+    megabyte = 1024 * 1024
+    return '%d MB' % (size // megabyte) if size >= megabyte and size % megabyte == 0 else '%d bytes' % size
 
 
 def _content_length(headers):

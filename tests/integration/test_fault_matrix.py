@@ -60,10 +60,12 @@ FAULTS = [
     ('malformed', 'truncated JSON / XML body', dict(kinds=['malformed'])),
     ('html', 'HTML error page from a proxy (502)', dict(kinds=['html'])),
     ('error_body', '200 with an error body', dict(kinds=['error_body'])),
+    ('drip', 'reply dripped a byte a second', dict(kinds=['drip'])),
+    ('huge', 'reply of 100 MB', dict(kinds=['huge'])),
 ]
 # Faults a read must recover from: GET is safe to send again after 429, 502-504, a reset or a timeout, and a 401
 # renews the token once.  A 500 is not retried (a server bug rarely heals in a second): it must fail clearly.
-READ_RECOVERS = ('stall', '429', '429-bare', '502', '503', '504', 'reset', 'reset_after', 'token', 'html')
+READ_RECOVERS = ('stall', '429', '429-bare', '502', '503', '504', 'reset', 'reset_after', 'token', 'html', 'drip')
 MATRIX_DEVICES = 300
 
 
@@ -365,6 +367,11 @@ def write_doc(matrix):
         'writes on their first write request. "Token expiry mid-run" expires the vendor\'s tokens before the run and',
         'again after two authenticated requests; MobileIron Core and Cloud use Basic auth on every request, so',
         'there is no token to expire there. A 503 or 504 on a write is not retried: the server may have acted.',
+        '"Reply dripped" sends the real reply\'s headers, then its body a byte a second: `timeout` bounds the whole',
+        'request, so the client gives up after 1 s (a read is sent again, a write whose reply did not arrive in time',
+        'is `unknown`; an empty reply has nothing to drip). "Reply of 100 MB"',
+        'is a chunked body without a length, handled by the server first: the client stops reading at 32 MB or',
+        'when `timeout` has passed, whichever comes first (here mostly the 1 s timeout, so reads are sent again).',
         '',
         'Operation classes: **listing** - `mdm_device_info` (all pages); **inventory** - `ansible-inventory` with the',
         '`fleetops.mdm.devices` plugin; **command** - `mdm_device_action` lock of 3 devices; **declarative** -',
@@ -380,8 +387,33 @@ def write_doc(matrix):
         for key, fault_title, _spec in FAULTS:
             lines.append('| %s | %s |' % (fault_title, ' | '.join(matrix.cells.get((kind, v, key), '-') for v in VENDORS)))
         lines.append('')
+    lines += TRANSPORT_LIMITS
     with open(DOC, 'w') as handle:
         handle.write('\n'.join(lines))
+
+
+# What the transport guarantees beyond the matrix, and where it is tested (static text of the generated document).
+TRANSPORT_LIMITS = [
+    '## Transport limits',
+    '',
+    '- **`timeout` bounds the whole request**: connect, send, headers and body. requests\' own timeout bounds each',
+    '  socket read only, so a watchdog shuts the socket down when `timeout` has passed; before, a server dripping a',
+    '  byte a second kept a task with `timeout: 3` for 101 s. A read is then sent again (within `max_retries`), a',
+    '  write is reported `unknown`. Tested: `tests/integration/test_transport_limits.py` (gives up after 3 s +/- 1.5 s',
+    '  against a reply that would take 120 s), and the "reply dripped" row above.',
+    '- **A reply is at most 32 MB** (after decoding, so a compressed bomb is stopped too), read in 64 KB chunks and',
+    '  refused with a clear error as soon as it passes the limit or announces more in `Content-Length`; a write whose',
+    '  reply is refused is `unknown`. Tested: the "reply of 100 MB" row above, and a 100 MB reply read by a separate',
+    '  process whose peak memory grows by less than 80 MB (about 20 MB measured; before: 350 MB).',
+    '- **JSON or XML nested too deeply** to be read is a clear "bad response" error, not a crash',
+    '  (`tests/unit/plugins/module_utils/test_transport_bounds.py`).',
+    '- **Connection errors name their cause first**: `could not connect to <server>: DNS: ...`, `... connection',
+    '  refused`, `... proxy: ...`, `... timeout: ...`, `TLS failure talking to <server>: ...`; the library\'s own',
+    '  text follows, redacted and then shortened. A host name that does not resolve fails at once (before: retried',
+    '  for about 20 s); a refused connection and a connect timeout are retried (the request never left the',
+    '  controller). Tested against 127.0.0.1 and a `.invalid` name in `tests/integration/test_transport_limits.py`.',
+    '',
+]
 
 
 def column(matrix, vendor, errors):

@@ -20,7 +20,7 @@ import time
 import pytest
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import BadResponseError, TLSError, TransportError
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import TLSError, TransportError
 
 from conftest import run_playbook
 from test_inventory import run_inventory, write_config

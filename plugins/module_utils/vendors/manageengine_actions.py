@@ -279,6 +279,9 @@ class ManageEngineActionsMixin:
             return result(device_id, 'failed', str(exc))
         except NotFoundError as exc:
             return result(device_id, 'failed', 'no such device (or the server has no %s for it): %s' % (action, exc))
+        except BadResponseError as exc:
+            # The server answered something unreadable (too large, say): it may have acted on the command.
+            return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
         except MdmError as exc:
             return result(device_id, 'failed', str(exc))
         return result(device_id, 'sent', 'accepted by the server (202): %s' % action,
@@ -292,6 +295,8 @@ class ManageEngineActionsMixin:
             if exc.maybe_sent:
                 return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
             return result(device_id, 'failed', str(exc))
+        except BadResponseError as exc:
+            return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
         except MdmError as exc:
             return result(device_id, 'failed', str(exc))
         return result(device_id, 'completed', 'the pending %s was removed' % action, data={'action_name': action})

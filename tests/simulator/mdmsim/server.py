@@ -138,7 +138,7 @@ class VendorHandler(QuietHandler):
         chunk = b' ' * (1024 * 1024)
         try:
             self._write_chunk(b'{"padding": "')
-            for _ in range(HUGE_BYTES // len(chunk)):
+            for _chunk_number in range(HUGE_BYTES // len(chunk)):
                 self._write_chunk(chunk)
             self._write_chunk(b'"}')
             self.wfile.write(b'0\r\n\r\n')

@@ -38,6 +38,7 @@ def test_cache_files_are_private_whatever_the_umask(tmp_path, umask, how):
     for path in files:
         assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o600, path.name
 
+
 def test_a_memory_cache_needs_no_files():
     plugin = InventoryModule()
     plugin._cache = CachePluginAdjudicator('memory')

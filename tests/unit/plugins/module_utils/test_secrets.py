@@ -266,4 +266,3 @@ def test_warnings_never_show_url_credentials():
     transport = Transport('maas360', 'http://services.m3.maas360.com', session=ScriptedSession([]))
     transport.warn_if_plain_http('http://u:Hunter2-url@accounts.zoho.com', 'accounts_url')
     assert 'Hunter2-url' not in ' '.join(transport.warnings)
-

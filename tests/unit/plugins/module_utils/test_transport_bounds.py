@@ -137,7 +137,7 @@ class StreamedReply:
 
 
 def test_a_streamed_reply_is_stopped_at_the_limit():
-    endless = (b' ' * 65536 for _ in range(10 ** 6))  # 64 GB if read whole
+    endless = (b' ' * 65536 for _chunk_number in range(10 ** 6))  # 64 GB if read whole
     reply = StreamedReply(endless)
     transport = Transport('maas360', URL, session=ScriptedSession([]), max_reply_bytes=1024 * 1024)
     transport.session.request = lambda *args, **kwargs: reply

@@ -119,6 +119,19 @@ def test_refused_device_is_failed_and_pin_never_shows():
     assert '987654' not in json.dumps(results)
 
 
+def test_an_unreadable_reply_to_a_command_is_unknown_not_failed():
+    # The server handled the command, then answered more than a reply may hold: the device may have it.
+    adapter, cat = catalogue()
+    spec = cat['lock']
+    huge = post('/api/v1/mdm/devices/%s/actions/lock' % ids(1)[0], reply=b' ' * 4096)
+    adapter, session, _sleeps = build(ONPREM, [huge], max_reply_bytes=1024)
+    params = adapter.check_action(spec, {})
+    results = adapter.send_action(spec, params, ids(1), concurrency=1)
+    session.assert_done()
+    assert [r['outcome'] for r in results] == ['unknown']
+    assert 'more than the 1024 bytes' in results[0]['message'] and UNKNOWN_ADVICE in results[0]['message']
+
+
 def test_lost_reply_is_unknown_and_never_sent_again():
     adapter, cat = catalogue()
     spec = cat['wipe']
