@@ -83,7 +83,7 @@ def iso_from_epoch_ms(value):
         millis = float(value)
     except (TypeError, ValueError):
         return None
-    if millis <= 0 or millis != millis or millis > _MAX_EPOCH_MS:
+    if millis <= 0 or math.isnan(millis) or millis > _MAX_EPOCH_MS:
         return None
     when = datetime.datetime.fromtimestamp(millis / 1000.0, tz=datetime.timezone.utc)
     return when.replace(microsecond=0).isoformat().replace('+00:00', 'Z')
@@ -114,7 +114,7 @@ def iso_timestamp(value):
         return None
     if isinstance(value, (int, float)):
         number = float(value)
-        if number <= 0 or number != number:
+        if number <= 0 or math.isnan(number):
             return None
         return iso_from_epoch_ms(number * 1000 if number < _EPOCH_SECONDS_BELOW else number)
     text = str(value).strip()

@@ -94,7 +94,6 @@ DETAIL_FIELDS = {
 }
 
 
-
 def next_link(data):
     """ManageEngine's own end marker: a ``paging.next`` link while more follows (NOTES.md).  None when the reply
     carries no ``paging`` object, so that only the total decides."""
@@ -111,6 +110,7 @@ def member_id(item):
     if item is None or isinstance(item, bool):
         return None
     return str(item)
+
 
 class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin, ManageEngineFactsMixin, VendorAdapter):
     name = 'manageengine'

@@ -29,12 +29,12 @@ def errors(code, message):
     return {'errors': {'globalErrors': [{'code': code, 'message': message}], 'fieldErrors': None}, 'result': None}
 
 
-
 def spaced_imei(imei):
     """Cloud writes IMEIs in groups ("35 664808 754860 4" in the XSOAR MobileIronUEM pack's recorded device search)."""
     if not imei:
         return ''
     return '%s %s %s %s' % (imei[:2], imei[2:8], imei[8:14], imei[14:])
+
 
 class MobileIronCloud(MobileIronCloudActions, MobileIronCloudUsers, Dialect):
     name = 'mobileiron_cloud'
