@@ -139,10 +139,16 @@ integration: venv collection browser
 		$(if $(filter-out 0,$(INTEGRATION_WORKERS)),-n $(INTEGRATION_WORKERS) --dist loadfile) $(PYTEST_ARGS) tests/integration
 
 # The smoke set of integration tests for the oldest and the newest ansible-core (the whole suite runs on 2.19):
-# the inventory as ansible-inventory prints it and AWX imports it, a module run, and (2.21, which has
-# ansible-runner) a job the way AWX runs one. About a minute each.
-SMOKE_2_16 ?= tests/integration/test_inventory_awx.py \
-	tests/integration/test_device_info.py::test_lists_every_device_of_every_vendor
+# the inventory as ansible-inventory prints it and AWX imports it (plain variables, template-like device names never
+# evaluated, compose), a module run in both modes, and (2.21, which has ansible-runner) a job the way AWX runs one.
+# What does not depend on the core (host names across an enrolment wave, the group command) runs on 2.19 only.
+SMOKE_INVENTORY := tests/integration/test_inventory_awx.py::test_awx_import_of_list_export_gets_plain_variables
+SMOKE_2_16 ?= '$(SMOKE_INVENTORY)[maas360]' '$(SMOKE_INVENTORY)[mobileiron_core]' \
+	tests/integration/test_inventory_awx.py::test_list_without_export_has_the_same_plain_variables \
+	tests/integration/test_inventory_awx.py::test_compose_overrides_the_connection_and_stays_plain \
+	tests/integration/test_inventory_awx.py::test_template_device_names_are_never_evaluated \
+	'tests/integration/test_device_info.py::test_lists_every_device_exactly_once[apply-maas360]' \
+	'tests/integration/test_device_info.py::test_lists_every_device_exactly_once[check_mode-mobileiron_core]'
 SMOKE_2_21 ?= $(SMOKE_2_16) tests/integration/test_awx.py::test_fleet_report_job_through_ansible_runner
 smoke-2.16: venv-2.16 collection
 	$(TEST_ENV) PATH=$(CURDIR)/$(VENV_2_16)/bin:$$PATH $(VENV_2_16)/bin/python -m pytest $(PYTEST_ARGS) $(SMOKE_2_16)
