@@ -85,8 +85,8 @@ def iso_from_epoch_ms(value):
         return None
     if millis <= 0 or math.isnan(millis) or millis > _MAX_EPOCH_MS:
         return None
-    when = datetime.datetime.fromtimestamp(millis / 1000.0, tz=datetime.timezone.utc)
-    return when.replace(microsecond=0).isoformat().replace('+00:00', 'Z')
+    # time.gmtime: several times cheaper than a datetime, and this runs for every listed device.
+    return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(int(millis // 1000)))
 
 
 # Epoch numbers below this are seconds, above it milliseconds: 1e11 seconds is the year 5138, 1e11 ms is 1973.
@@ -101,6 +101,9 @@ _DATE_TIME = re.compile(
     r'^(?P<date>\d{4}-\d{2}-\d{2})'
     r'(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?)?'
     r'\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$', re.IGNORECASE)
+
+
+_NUMBER = re.compile(r'^-?\d+(\.\d+)?$')
 
 
 def iso_timestamp(value):
@@ -120,23 +123,24 @@ def iso_timestamp(value):
     text = str(value).strip()
     if not text or text in _NO_TEXT:
         return None
-    if re.match(r'^-?\d+(\.\d+)?$', text):
+    if _NUMBER.match(text):
         return iso_timestamp(float(text))
     match = _DATE_TIME.match(text)
     if match:
+        year, month, day = match.group('date').split('-')
+        hour, minute, second = match.group('hour') or '00', match.group('minute') or '00', match.group('second') or '00'
         try:
-            year, month, day = match.group('date').split('-')
-            when = datetime.datetime(int(year), int(month), int(day), int(match.group('hour') or 0),
-                                     int(match.group('minute') or 0), int(match.group('second') or 0),
-                                     tzinfo=datetime.timezone.utc)
+            when = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
         except ValueError:
             return None
         zone = (match.group('zone') or 'Z').upper()
-        if zone[0] in '+-':
-            digits = zone[1:].replace(':', '')
-            offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
-            when -= offset if zone[0] == '+' else -offset
-        return when.isoformat().replace('+00:00', 'Z')
+        if zone[0] not in '+-':
+            # Already UTC: the text's own digits, checked by datetime() above.
+            return '%s-%s-%sT%s:%s:%sZ' % (year, month, day, hour, minute, second)
+        digits = zone[1:].replace(':', '')
+        offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+        when -= offset if zone[0] == '+' else -offset
+        return when.strftime('%Y-%m-%dT%H:%M:%SZ') if when.year >= 1000 else None
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
