@@ -12,6 +12,7 @@ __metaclass__ = type
 import re
 
 from conftest import SIM_DEVICES, run_playbook
+from test_inventory import inventory_of, run_inventory, write_config
 
 
 def listing(sim, tmp_path, flavour, **extra):
@@ -87,3 +88,13 @@ def test_manageengine_last_seen_costs_one_summary_per_device_and_only_when_asked
     assert sorted(d['mdm_device_id'] for d in devices) == sorted(d['mdm_device_id'] for d in plain)
     assert all(re.match(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$', device['mdm_last_seen']) for device in devices)
     assert len(summary_reads(sim)) == len(devices)
+
+
+def test_inventory_fetch_last_seen_fills_manageengine_hosts(sim, tmp_path):
+    sim.clear_log()
+    config = write_config(tmp_path, 'manageengine_onprem', sim.params('manageengine_onprem'), platforms=['ios'],
+                          fetch_last_seen=True)
+    hostvars = inventory_of(run_inventory(config))['_meta']['hostvars']
+    assert hostvars
+    assert all(re.match(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$', variables['mdm_last_seen']) for variables in hostvars.values())
+    assert len(summary_reads(sim)) == len(hostvars)
