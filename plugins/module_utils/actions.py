@@ -29,9 +29,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 
-OUTCOMES = ('sent', 'completed', 'failed', 'not_applicable', 'skipped', 'unknown')
+# would_send: check mode (nothing is sent in a dry run, so it never says "sent"); not_sent: the task was interrupted
+# (SIGINT, SIGTERM) before the command went to the device.
+OUTCOMES = ('sent', 'completed', 'failed', 'not_applicable', 'skipped', 'unknown', 'would_send', 'not_sent')
 
 # Vendor-neutral command names (DESIGN.md, module list).
 NEUTRAL_ACTIONS = (
@@ -46,18 +50,30 @@ UNKNOWN_ADVICE = ('the request may have reached the server but no answer came ba
                   'the server whether the command was received before sending it again')
 
 
+# Control characters no text sent to a device may hold (C0 but tab and newline, DEL, C1): they are invisible on a lock
+# screen or in a notification, and some transports (SMS, push) drop or mangle them.
+_CONTROL = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f]')
+_LINE_BREAK = re.compile('[\t\n]')
+
+
 class ParamSpec:
-    """One parameter of a command: ``kind`` is str, int, bool or list (of str)."""
+    """One parameter of a command: ``kind`` is str, int, bool or list (of str).
 
-    __slots__ = ('kind', 'required', 'choices', 'max_length', 'default', 'description')
+    ``multiline``: the text may hold newlines and tabs (a message body); every other text is one line, since it is
+    shown on one line (a lock screen, a subject, a note in the server's command list).
+    """
 
-    def __init__(self, kind='str', required=False, choices=None, max_length=None, default=None, description=None):
+    __slots__ = ('kind', 'required', 'choices', 'max_length', 'default', 'description', 'multiline')
+
+    def __init__(self, kind='str', required=False, choices=None, max_length=None, default=None, description=None,
+                 multiline=False):
         self.kind = kind
         self.required = required
         self.choices = tuple(choices) if choices is not None else None
         self.max_length = max_length
         self.default = default
         self.description = description
+        self.multiline = multiline
 
 
 class ActionSpec:
@@ -152,11 +168,24 @@ def check_params(spec, params, option='params'):
             for item in (value if isinstance(value, list) else [value]):
                 if item not in param.choices:
                     raise InvalidInputError('invalid value %r' % (item,), option=name, allowed=param.choices)
+        if param.kind == 'str':
+            check_text(value, name, multiline=param.multiline)
         if param.max_length is not None and param.kind == 'str' and len(value) > param.max_length:
             raise InvalidInputError('is %d characters long, %s takes at most %d' % (len(value), spec.name, param.max_length),
                                     option=name)
         clean[key] = value
     return clean
+
+
+def check_text(value, option, multiline=False):
+    """InvalidInputError naming ``option`` for a control character (and, unless ``multiline``, a tab or newline).
+
+    The character is named by its code point, never echoed: the text may be a PIN or a passcode."""
+    found = _CONTROL.search(value) or (None if multiline else _LINE_BREAK.search(value))
+    if found is not None:
+        allowed = 'printable text, newlines and tabs' if multiline else 'printable text on one line'
+        raise InvalidInputError('holds the control character U+%04X at position %d' % (ord(found.group()), found.start() + 1),
+                                option=option, allowed=[allowed])
 
 
 def default_precheck(spec, devices):

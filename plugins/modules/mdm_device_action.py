@@ -25,6 +25,13 @@ description:
     as V(unknown) with advice to verify, never commanded a second time.
   - Device commands are imperative; the module reports C(changed) whenever a command was (or, in check mode,
     would be) sent.
+  - A selector never chooses the whole fleet by accident - an empty O(filters) or O(vendor_filters), or a filter
+    without a value, is refused; every device only with O(all_devices=true) - and O(max_devices) caps every command
+    a selector chose, not only the destructive ones.
+  - On SIGINT or SIGTERM (a Ctrl-C, an AWX job cancelled) while sending, the module stops before the next request,
+    lets the requests in flight finish, and fails with the per-device results so far (V(not_sent) for the devices it
+    did not reach). ansible-playbook does not wait for that result (it passes the signal on to the module and ends
+    its worker), so the results of an interrupted run reach O(results_file) only: set it for bulk commands.
 author:
   - fleetops.mdm contributors (@fleetops)
 extends_documentation_fragment:
@@ -33,9 +40,13 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Resolves and validates the targets (reads only) and returns the would-be results; sends no write.
+    details: Resolves and validates the targets (reads only) and returns the would-be results, with the outcome
+      V(would_send) (never V(sent)); sends no write.
   diff_mode:
-    support: none
+    support: full
+    details: Shows per device the command that is (in check mode, would be) sent, with the device's id, name, user
+      and model. In check mode devices given by id are read for it (reads only); otherwise the name, user and model
+      are shown where the command read them anyway.
 options:
   action:
     description:
@@ -63,14 +74,27 @@ options:
       - Choose the devices by normalised fields, as in M(fleetops.mdm.mdm_device_info) (C(platform), C(ownership),
         C(status), C(compliant), C(name), C(user), C(label), ...). The matching devices are resolved to ids before
         anything is sent and returned in RV(devices).
+      - Text values are case-insensitive shell-style patterns, except C(label), which names one label exactly as
+        O(label) does.
+      - Must not be empty, and each filter needs a value; an empty O(filters) would choose every device (use
+        O(all_devices=true) for that).
     type: dict
   vendor_filters:
     description:
       - Choose the devices with the vendor's own search parameters, as in M(fleetops.mdm.mdm_device_info).
+      - Must not be empty, and each parameter needs a value.
     type: dict
   label:
     description:
-      - Choose the devices in this label or device group (same as O(filters) C(label)).
+      - Choose the devices in the label or device group of exactly this name (case and every character count; C(*),
+        C(?) and C([) are plain characters). Same as O(filters) C(label).
+      - Mutually exclusive with O(label_pattern).
+    type: str
+  label_pattern:
+    description:
+      - Choose the devices in every label or device group whose name matches this case-insensitive shell-style
+        pattern (C(BYO*) chooses the devices of C(BYOD) and C(byod-2024)).
+      - Mutually exclusive with O(label).
     type: str
   query:
     description:
@@ -78,19 +102,24 @@ options:
     type: str
   all_devices:
     description:
-      - Choose every device of the server. Destructive actions still obey O(max_devices).
+      - Choose every device of the server; the only way to do so. O(max_devices) still applies (its default for a
+        command that is not destructive is 100), so a fleet-wide command gives a O(max_devices) that fits the fleet.
     type: bool
     default: false
   text:
     description:
       - The message of O(action=send_message), or the lock-screen text of a lock where the vendor takes one.
-      - Checked against the vendor's documented maximum length before any request.
+      - Checked before any request against the vendor's documented maximum length (MobileIron Core documents 200
+        characters for a C(note); the other vendors document no limit for their texts).
+      - Control characters are refused. Newlines and tabs are allowed in the body of O(action=send_message) only:
+        every other text (a lock-screen text, a subject, a note) is shown on one line.
       - Named C(text) because C(message) is reserved by Ansible for its own use.
     type: str
     aliases: [msg]
   subject:
     description:
       - The subject or title of a message, where the vendor takes one (required for e-mail on MobileIron Core).
+      - One line without control characters.
     type: str
   message_type:
     description:
@@ -105,8 +134,8 @@ options:
     default: {}
   allow_inconsistent_listing:
     description:
-      - Act on devices chosen by a selector (O(filters), O(vendor_filters), O(label), O(query), O(all_devices)) even
-        when the listing that chose them was not consistent.
+      - Act on devices chosen by a selector (O(filters), O(vendor_filters), O(label), O(label_pattern), O(query),
+        O(all_devices)) even when the listing that chose them was not consistent.
       - A listing is not consistent when the server's total changed between pages, a page was short before the end,
         an id came twice, or the count disagreed with the server's total, on every one of the listing's passes
         (devices enrolled or removed while it ran). Such a selection may miss devices or hold devices that are gone.
@@ -116,11 +145,26 @@ options:
     default: false
   max_devices:
     description:
-      - The most devices a destructive command (wipe, selective_wipe, retire, remove, complete_wipe,
-        corporate_wipe) may act on. When the devices given or chosen are more, the module fails before sending
-        anything, naming the count.
+      - The most devices the command may act on, counted after the ids are normalised and duplicates dropped. When
+        the devices given or chosen are more, the module fails before sending anything, naming the count.
+      - Default for a destructive command (wipe, selective_wipe, retire, remove, complete_wipe, corporate_wipe) - 1,
+        however the devices were given.
+      - Default for any other command whose devices a selector chose (O(filters), O(vendor_filters), O(label),
+        O(label_pattern), O(query), O(all_devices)) - 100. That is more than a team's devices or a targeted label
+        usually hold and far less than a fleet, so a selector that matches much more than intended (a filter
+        that did not apply, a label pattern) stops before the first request; raise it for a fleet-wide command.
+      - Default for any other command given by O(devices) - no limit (the list is the limit).
     type: int
-    default: 1
+  results_file:
+    description:
+      - A file on the host that runs the module (usually the controller) that receives a JSON-lines record of the
+        command as it is sent - a C(start) line (with the module's process id), a C(sending) line before each
+        request with its device ids, a C(result) line per device, and an C(end) line with the summary and the
+        signal that interrupted it, if any. Written with mode 0600, appended to, flushed at every line.
+      - The one place the results of a run interrupted by SIGINT or SIGTERM are kept (see the description); a device
+        with a C(sending) line and no C(result) line may have received the command.
+      - Not written in check mode.
+    type: path
   wait:
     description:
       - Follow the commands to completion where the vendor lets one (ManageEngine command history, IBM MaaS360
@@ -187,11 +231,19 @@ EXAMPLES = r'''
       platform: android
     wait: true
 
+- name: Lock every device of the fleet, keeping a record that survives an interrupted run
+  fleetops.mdm.mdm_device_action:
+    action: lock
+    all_devices: true
+    max_devices: 5000
+    results_file: /var/log/mdm/lock-all.jsonl
+
 - name: A vendor's own action - update iOS on MobileIron Core
   fleetops.mdm.mdm_device_action:
     vendor: mobileiron_core
     vendor_action: UPDATE_OS
     query: '"common.platform" = "iOS"'
+    max_devices: 1000
   register: update
 '''
 
@@ -230,9 +282,11 @@ results:
           V(completed) - the command ran on the device; V(failed) - the server refused it, or the device does not
           exist; V(not_applicable) - the command does not apply to the device; V(skipped) - the device is already
           in the state the command leads to; V(unknown) - the request may have reached the server without an
-          answer, verify before sending again.
+          answer, or handling it raised an unexpected error, verify before sending again; V(would_send) - check
+          mode, the command would be sent (a dry run never says V(sent)); V(not_sent) - the task was interrupted
+          (SIGINT, SIGTERM) or stopped on an error before the command went to this device.
       type: str
-      choices: [sent, completed, failed, not_applicable, skipped, unknown]
+      choices: [sent, completed, failed, not_applicable, skipped, unknown, would_send, not_sent]
     message:
       description: The vendor's message, or why the device was not commanded.
       type: str
@@ -243,29 +297,34 @@ results:
       description: What the command returns beyond its status (a location, remote-session links, ...).
       type: dict
 summary:
-  description: How many devices ended with each outcome, and C(total).
+  description: How many devices ended with each outcome (V(would_send) in check mode, never V(sent)), and C(total).
   returned: always
   type: dict
-  sample: {sent: 2, completed: 0, failed: 0, not_applicable: 1, skipped: 0, unknown: 0, total: 3}
+  sample: {sent: 2, completed: 0, failed: 0, not_applicable: 1, skipped: 0, unknown: 0, would_send: 0, not_sent: 0,
+           total: 3}
 '''
 
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
-    DESTRUCTIVE_ACTIONS, NEUTRAL_ACTIONS, OUTCOMES, result, summarise,
+    DESTRUCTIVE_ACTIONS, NEUTRAL_ACTIONS, OUTCOMES, UNKNOWN_ADVICE, result, summarise,
 )
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, vendor_display_name
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, redact, vendor_display_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.send_control import SendControl
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import check_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
-SELECTORS = ('filters', 'vendor_filters', 'label', 'query', 'all_devices')
+SELECTORS = ('filters', 'vendor_filters', 'label', 'label_pattern', 'query', 'all_devices')
 # Module option -> the parameter key the adapters declare (ActionSpec.params) -> what the user reads in a message.
 MESSAGE_OPTIONS = (('text', 'message', 'message'), ('subject', 'subject', 'subject'),
                    ('message_type', 'message_type', 'message type'))
 # The vendor search parameter that O(query) stands for.
 QUERY_FILTER = {'mobileiron_core': 'query', 'mobileiron_cloud': 'fq'}
-CHANGING = ('sent', 'completed', 'unknown')
+CHANGING = ('sent', 'completed', 'unknown', 'would_send')
+# The default max_devices of a command that is not destructive and whose devices a selector chose (DOCUMENTATION says
+# why this number).
+SELECTOR_MAX_DEVICES = 100
 
 
 def find_spec(catalogue, params, vendor):
@@ -322,9 +381,23 @@ def check_command(adapter, spec, params):
         raise
 
 
+def given_selectors(params):
+    """The selector options given.  An empty filters or vendor_filters beside all_devices=true is no selector (a
+    template that yields {} for "everything" says so with all_devices)."""
+    given = []
+    for name in SELECTORS:
+        value = params[name]
+        if value in (None, False):
+            continue
+        if name in ('filters', 'vendor_filters') and not value and params['all_devices']:
+            continue
+        given.append(name)
+    return given
+
+
 def check_options(params):
     """Checks of the module's own options, before the vendor's."""
-    selectors = [name for name in SELECTORS if params[name] not in (None, False)]
+    selectors = given_selectors(params)
     if params['devices'] is not None and selectors:
         raise InvalidInputError('give either devices or a selector, not both', option='devices',
                                 allowed=['devices'] + list(SELECTORS))
@@ -334,27 +407,58 @@ def check_options(params):
     if params['all_devices'] and len(selectors) > 1:
         raise InvalidInputError('all_devices chooses every device: it does not combine with other selectors',
                                 option='all_devices')
-    if params['max_devices'] < 1:
+    # An empty selector chooses every device: the whole fleet only when asked for by name.
+    for name in ('filters', 'vendor_filters'):
+        if name not in selectors:
+            continue
+        if not params[name]:
+            raise InvalidInputError('is empty and would choose every device; to command every device say '
+                                    'all_devices: true', option=name, allowed=['one or more filters', 'all_devices: true'])
+        for key, value in params[name].items():
+            values = value if isinstance(value, (list, tuple)) else [value]
+            if not values or any(item is None or (isinstance(item, str) and not item.strip()) for item in values):
+                raise InvalidInputError('has no value: an empty filter would choose devices with any (or no) %s' % key,
+                                        option='%s.%s' % (name, key))
+    if params['label'] is not None and params['label_pattern'] is not None:
+        raise InvalidInputError('give either label (one label, by its exact name) or label_pattern, not both',
+                                option='label_pattern')
+    if params['max_devices'] is not None and params['max_devices'] < 1:
         raise InvalidInputError('must be 1 or more, not %d' % params['max_devices'], option='max_devices')
     if params['wait_timeout'] < 1:
         raise InvalidInputError('must be 1 second or more, not %d' % params['wait_timeout'], option='wait_timeout')
     if not 1 <= params['wait_interval'] <= params['wait_timeout']:
         raise InvalidInputError('must be between 1 and wait_timeout (%d), not %d' % (
             params['wait_timeout'], params['wait_interval']), option='wait_interval')
-    for name in ('label', 'query'):
+    for name in ('label', 'label_pattern', 'query'):
         if params[name] is not None and not params[name].strip():
             raise InvalidInputError('must not be empty', option=name)
     check_concurrency(params['concurrency'])
 
 
+def literal_pattern(text):
+    """A shell-style pattern that matches ``text`` only (the neutral label filter takes patterns)."""
+    return ''.join('[%s]' % char if char in '*?[' else char for char in text)
+
+
 def selection(params, vendor):
-    """(filters, vendor_filters) for list_devices from the selector options."""
+    """(filters, vendor_filters, exact label or None) for list_devices from the selector options."""
     filters = dict(params['filters'] or {})
     vendor_filters = dict(params['vendor_filters'] or {})
-    if params['label'] is not None:
-        if 'label' in filters:
-            raise InvalidInputError('label is given both as the option label and in filters', option='filters.label')
-        filters['label'] = params['label']
+    # label (and filters.label) names one label exactly; a pattern only through label_pattern.
+    exact = params['label']
+    if exact is not None and 'label' in filters:
+        raise InvalidInputError('label is given both as the option label and in filters', option='filters.label')
+    if 'label' in filters:
+        if params['label_pattern'] is not None:
+            raise InvalidInputError('label is given both as label_pattern and in filters', option='filters.label')
+        exact = filters['label']
+        if not isinstance(exact, str):
+            raise InvalidInputError('names one label exactly; for several labels or a pattern use label_pattern',
+                                    option='filters.label')
+    if exact is not None:
+        filters['label'] = literal_pattern(exact)
+    elif params['label_pattern'] is not None:
+        filters['label'] = params['label_pattern']
     if params['query'] is not None:
         key = QUERY_FILTER.get(vendor)
         if key is None:
@@ -364,38 +468,125 @@ def selection(params, vendor):
             raise InvalidInputError('the search is given both as the option query and in vendor_filters.%s' % key,
                                     option='vendor_filters.%s' % key)
         vendor_filters[key] = params['query']
-    return filters, vendor_filters
+    return filters, vendor_filters, exact
+
+
+def normalised_ids(adapter, ids):
+    """Each id as the vendor writes it (the adapter's normalise_device_id where it has one), each once, in order:
+    what max_devices counts."""
+    normalise = getattr(adapter, 'normalise_device_id', None)
+    if callable(normalise):
+        ids = [normalise(device_id) for device_id in ids]
+    return list(dict.fromkeys(ids))
 
 
 def resolve(module, adapter, spec):
     """(ids in order, {id: normalised device} where the listing already read them)."""
     params = module.params
     if params['devices'] is not None:
-        ids = adapter.check_device_ids(params['devices'], option='devices')
-        ids = list(dict.fromkeys(ids))
+        ids = normalised_ids(adapter, adapter.check_device_ids(params['devices'], option='devices'))
         if not ids:
             raise InvalidInputError('give one or more device ids', option='devices')
         return ids, None
-    filters, vendor_filters = selection(params, adapter.name)
+    filters, vendor_filters, exact_label = selection(params, adapter.name)
     found = adapter.list_devices(filters=filters, vendor_filters=vendor_filters, concurrency=params['concurrency'])
     # Before any write: a selection from an inconsistent listing may miss devices or hold gone ones (session.py).
     warning = check_listing(getattr(found, 'report', None), params.get('allow_inconsistent_listing'),
                             'the devices to %s' % spec.name, vendor=adapter.name)
     if warning:
         module.warn(warning)
-    ids = list(dict.fromkeys(device['mdm_device_id'] for device in found))
+    if exact_label is not None:
+        # The listing matches labels case-insensitively: keep the devices in the label of exactly this name.
+        found = [device for device in found if exact_label in (device.get('mdm_labels') or [])]
+    listed = {}
+    for device in found:
+        listed.setdefault(normalised_ids(adapter, [device['mdm_device_id']])[0], device)
+    ids = list(listed)
     if not ids:
-        used = [name for name in SELECTORS if params[name] not in (None, False)]
+        used = given_selectors(params)
         raise InvalidInputError('the selection matched no device: nothing to %s' % spec.name, option=used[0],
                                 allowed=['a selection that matches one or more devices'])
-    return ids, dict((device['mdm_device_id'], device) for device in found)
+    return ids, listed
 
 
-def guard(spec, ids, max_devices):
-    if spec.destructive and len(ids) > max_devices:
-        raise InvalidInputError(
-            '%s is destructive and would act on %d devices, more than max_devices (%d); nothing was sent. Raise '
-            'max_devices to %d to allow it' % (spec.name, len(ids), max_devices, len(ids)), option='max_devices')
+def guard(spec, ids, params):
+    """max_devices: always for a destructive command (default 1); for any other command chosen by a selector (default
+    SELECTOR_MAX_DEVICES); for any command when given."""
+    limit = params['max_devices']
+    by_selector = params['devices'] is None
+    if limit is None:
+        if spec.destructive:
+            limit = 1
+        elif by_selector:
+            limit = SELECTOR_MAX_DEVICES
+        else:
+            return
+    if len(ids) <= limit:
+        return
+    if spec.destructive:
+        why = '%s is destructive and would act on %d devices' % (spec.name, len(ids))
+    else:
+        why = '%s would act on %d devices chosen by %s' % (spec.name, len(ids), ', '.join(given_selectors(params)) or 'id')
+    default = '' if params['max_devices'] is not None else ', the default'
+    raise InvalidInputError('%s, more than max_devices (%d%s); nothing was sent. Raise max_devices to %d to allow it' % (
+        why, limit, default, len(ids)), option='max_devices')
+
+
+def send(module, adapter, spec, command, pending):
+    """{id: result} of sending the command to ``pending``, also when interrupted or when sending raised midway;
+    and the name of the signal that stopped it (None)."""
+    params = module.params
+    control = SendControl(params['results_file'], command=spec.name)
+    adapter.send_control = control
+    replies = []
+    try:
+        with control:
+            try:
+                replies = adapter.send_action(spec, command, pending, concurrency=params['concurrency'])
+            except Exception as exc:  # pylint: disable=broad-except
+                if not control.started:
+                    raise  # nothing was sent: the error is the task's (a refused log-in, ...)
+                # A report is never lost: the devices the record holds keep their results, the others are unknown.
+                reason = redact('%s: %s' % (type(exc).__name__, exc), adapter.transport.secrets)
+                replies = [control.results.get(device_id) or result(
+                    device_id, 'unknown', 'sending stopped on an unexpected error (%s); %s' % (reason, UNKNOWN_ADVICE))
+                    for device_id in pending]
+        got = {}
+        for item in replies:
+            if isinstance(item, dict) and item.get('device_id') in pending and item.get('outcome') in OUTCOMES:
+                got.setdefault(item['device_id'], item)
+        for device_id in pending:
+            if device_id not in got:
+                got[device_id] = control.results.get(device_id) or result(
+                    device_id, 'unknown', 'the %s adapter returned no usable result for this device; %s' % (
+                        adapter.name, UNKNOWN_ADVICE))
+        if params['wait'] and not control.signal_name:
+            sent = [got[device_id] for device_id in pending]
+            followed = spec.waitable and adapter.wait_actions(spec, sent, params['wait_timeout'],
+                                                              interval=params['wait_interval'])
+            if not followed:
+                module.warn('%s gives no way to follow %s to completion: the results stay "sent"' % (
+                    vendor_display_name(adapter.name), spec.name))
+        control.close(summarise([got[device_id] for device_id in pending]))
+        return got, control.signal_name
+    finally:
+        adapter.send_control = None
+        control.close()
+
+
+def describe(device):
+    """What --diff shows of a device beside its id."""
+    device = device or {}
+    return ', '.join('%s: %s' % (key, device.get('mdm_' + key) or '-') for key in ('name', 'user', 'model'))
+
+
+def command_diff(spec, results, devices, check_mode):
+    """Per device, the command that was (check mode: would be) sent."""
+    lines = ['%s %s (%s)\n' % (spec.name, item['device_id'], describe(devices.get(item['device_id'])))
+             for item in results if item['outcome'] in CHANGING]
+    verb = 'would be sent' if check_mode else 'sent'
+    return dict(before='', after=''.join(lines), before_header='no command',
+                after_header='%s %s to %d device(s)' % (spec.name, verb, len(lines)))
 
 
 def run(module, adapter):
@@ -405,48 +596,50 @@ def run(module, adapter):
     spec = find_spec(catalogue, params, adapter.name)
     command = check_command(adapter, spec, params)
     ids, listed = resolve(module, adapter, spec)
-    guard(spec, ids, params['max_devices'])
+    guard(spec, ids, params)
+    want_diff = bool(getattr(module, '_diff', False))
 
     verdicts = {}
-    if spec.needs_targets:
+    targets = listed
+    # A dry run with --diff reads the devices given by id, to show whom the command would reach.
+    if spec.needs_targets or (want_diff and module.check_mode and listed is None):
         targets = listed if listed is not None else adapter.action_targets(spec, ids, concurrency=params['concurrency'])
+    if spec.needs_targets:
         for device_id in ids:
             if device_id not in targets:
                 verdicts[device_id] = result(device_id, 'failed', 'no such device on the server: nothing was sent to it')
         verdicts.update(adapter.precheck_action(spec, dict((i, targets[i]) for i in ids if i in targets)))
     pending = [device_id for device_id in ids if device_id not in verdicts]
 
-    sent = {}
+    sent, interrupted = {}, None
     if pending and module.check_mode:
         for device_id in pending:
-            sent[device_id] = result(device_id, 'sent', 'check mode: %s would be sent; nothing was sent' % spec.name)
+            sent[device_id] = result(device_id, 'would_send',
+                                     'check mode: %s would be sent; nothing was sent' % spec.name)
     elif pending:
-        replies = adapter.send_action(spec, command, pending, concurrency=params['concurrency'])
-        if len(replies) != len(pending):
-            raise RuntimeError('the %s adapter returned %d results for %d devices' % (adapter.name, len(replies), len(pending)))
-        if params['wait']:
-            followed = spec.waitable and adapter.wait_actions(spec, replies, params['wait_timeout'],
-                                                              interval=params['wait_interval'])
-            if not followed:
-                module.warn('%s gives no way to follow %s to completion: the results stay "sent"' % (
-                    vendor_display_name(adapter.name), spec.name))
-        for item in replies:
-            sent[item['device_id']] = item
+        sent, interrupted = send(module, adapter, spec, command, pending)
     results = [verdicts.get(device_id) or sent[device_id] for device_id in ids]
-    for item in results:
-        if item['outcome'] not in OUTCOMES:
-            raise RuntimeError('the %s adapter returned the outcome %r' % (adapter.name, item['outcome']))
     summary = summarise(results)
     changed = any(item['outcome'] in CHANGING for item in results)
     report = dict(action=spec.name if spec.neutral and spec.name in NEUTRAL_ACTIONS else None,
                   vendor_action=spec.vendor_name, destructive=spec.destructive or spec.name in DESTRUCTIVE_ACTIONS,
                   devices=ids, results=results, summary=summary)
-    bad = [item for item in results if item['outcome'] in ('failed', 'unknown')]
-    if bad and params['fail_on_partial']:
+    diff = command_diff(spec, results, targets or {}, module.check_mode) if want_diff else None
+    if diff is not None:
+        report['diff'] = diff
+    if interrupted:
+        raise PartialFailure('%s: interrupted by %s; it stopped sending: %d devices got the command (sent or completed), '
+                             '%d may have (unknown), %d did not (not_sent); the results say which' % (
+                                 spec.name, interrupted, summary['sent'] + summary['completed'], summary['unknown'],
+                                 summary['not_sent']), changed, report)
+    bad = [item for item in results if item['outcome'] in ('failed', 'unknown', 'not_sent')]
+    if bad and (params['fail_on_partial'] or summary['not_sent']):
         raise PartialFailure('%s: %s of %s devices failed and %s may or may not have received the command; for '
-                             'example %s: %s' % (spec.name, summary['failed'], len(ids), summary['unknown'],
-                                                 bad[0]['device_id'], bad[0]['message']), changed, report)
-    return changed, report, None
+                             'example %s: %s' % (spec.name, summary['failed'] + summary['not_sent'], len(ids),
+                                                 summary['unknown'], bad[0]['device_id'], bad[0]['message']),
+                             changed, report)
+    report.pop('diff', None)
+    return changed, report, diff
 
 
 def main():
@@ -458,6 +651,7 @@ def main():
             filters=dict(type='dict'),
             vendor_filters=dict(type='dict'),
             label=dict(type='str'),
+            label_pattern=dict(type='str'),
             query=dict(type='str'),
             all_devices=dict(type='bool', default=False),
             allow_inconsistent_listing=dict(type='bool', default=False),
@@ -465,7 +659,8 @@ def main():
             subject=dict(type='str'),
             message_type=dict(type='str', choices=['sms', 'pns', 'email']),
             params=dict(type='dict', default={}),
-            max_devices=dict(type='int', default=1),
+            max_devices=dict(type='int'),
+            results_file=dict(type='path'),
             wait=dict(type='bool', default=False),
             wait_timeout=dict(type='int', default=300),
             wait_interval=dict(type='int', default=5),

@@ -62,6 +62,25 @@ def cases(sim):
         ('invalid platform value', 'manageengine', dict(action='lock', filters={'platform': 'symbian'}), ['filters.platform', 'android']),
         ('unknown vendor filter', 'mobileiron_cloud', dict(action='lock', vendor_filters={'nope': 1}), ['vendor_filters', 'fq']),
         ('Core query longer than 255 characters', 'mobileiron_core', dict(action='lock', query='"common.model" = "%s"' % ('x' * 300)), ['query', '255']),
+        # A selection never reaches the whole fleet by accident: empty selectors, labels as patterns, no cap.
+        ('empty filters', 'mobileiron_core', dict(action='lock', filters={}), ['filters', 'all_devices']),
+        ('empty vendor_filters', 'manageengine', dict(action='lock', vendor_filters={}), ['vendor_filters', 'all_devices']),
+        ('a filter without a value', 'maas360', dict(action='lock', filters={'user': ''}), ['filters.user']),
+        ('label given as a pattern', 'mobileiron_core', dict(action='lock', label='*'), ['label', 'no device']),
+        ('label and label_pattern', 'manageengine', dict(action='lock', label='Kiosk', label_pattern='K*'), ['label_pattern']),
+        ('a lock of the whole fleet without max_devices', 'mobileiron_cloud', dict(action='lock', all_devices=True),
+         ['max_devices', '100, the default']),
+        ('a message to more devices than max_devices', 'mobileiron_core',
+         dict(action='send_message', text='Hi', filters={'platform': 'android'}, max_devices=3), ['max_devices', 'chosen by filters']),
+        # Texts sent to devices: no control characters; newlines only in a message body.
+        ('control character in a lock-screen text', 'mobileiron_cloud', dict(action='lock', text='call\u0007IT', devices=cloud[:1]),
+         ['text', 'U+0007']),
+        ('newline in a message subject', 'maas360', dict(action='send_message', text='Hi', subject='two\nlines', devices=maas[:1]),
+         ['subject', 'one line']),
+        ('escape sequence in a ManageEngine lock message', 'manageengine', dict(action='lock', text='x\u001b[2J', devices=me[:1]),
+         ['text', 'U+001B']),
+        ('newline in a MobileIron Core note', 'mobileiron_core', dict(vendor_action='UPDATE_OS', params={'note': 'a\nb'}, devices=core[:1]),
+         ['params.note', 'U+000A']),
     ]
     return [dict(name=name, vendor=vendor, args=args, words=words) for name, vendor, args, words in table]
 

@@ -118,7 +118,9 @@ def test_check_mode_sends_no_command(sim, tmp_path, active):
     for case, reply in zip(cases, run.result):
         assert not reply.get('failed'), reply.get('msg')
         assert [item['device_id'] for item in reply['results']] == case['args']['devices']
-        assert all(item['outcome'] == 'sent' and 'check mode' in item['message'] for item in reply['results'])
+        # A dry run never says "sent": its own outcome and summary key (issue 15).
+        assert all(item['outcome'] == 'would_send' and 'check mode' in item['message'] for item in reply['results'])
+        assert reply['summary']['sent'] == 0 and reply['summary']['would_send'] == len(case['args']['devices'])
     assert commands(sim) == []
     assert ledger_since(sim, before) == []
 

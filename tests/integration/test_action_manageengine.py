@@ -120,7 +120,8 @@ def test_check_mode_sends_no_write(sim, tmp_path, flavour):
     _run, results = run_each(sim, tmp_path, flavour, commands, check=True)
     for command, item in zip(commands, results):
         assert not item.get('failed') and item['changed'] is True, (command, item)
-        assert all(r['outcome'] == 'sent' and 'check mode' in r['message'] for r in item['results'])
+        assert all(r['outcome'] == 'would_send' and 'check mode' in r['message'] for r in item['results'])
+        assert item['summary']['sent'] == 0
     assert writes(sim) == []
     assert commanded(sim, start) == []
 

@@ -139,7 +139,7 @@ def test_guard_rail_and_check_mode_send_nothing(sim, free, tmp_path):
     assert writes(sim) == [] and new_ledger(sim, start) == []
     result, start = act(sim, tmp_path, check=True, action='wipe', devices=ids, max_devices=2)
     assert not result.get('failed') and result['changed'] is True, result
-    assert [item['outcome'] for item in result['results']] == ['sent', 'sent']
+    assert [item['outcome'] for item in result['results']] == ['would_send', 'would_send']
     assert writes(sim) == [] and new_ledger(sim, start) == []
     assert [state_of(sim, i) for i in ids] == ['ACTIVE', 'ACTIVE']
 

@@ -188,7 +188,7 @@ def test_check_mode_sends_no_write(sim, picker, tmp_path):
     uuids = picker.take('Android', 2)
     result, start = act(sim, tmp_path, check=True, action='lock', devices=uuids)
     assert not result.get('failed') and result['changed'] is True, result
-    assert [item['outcome'] for item in result['results']] == ['sent', 'sent']
+    assert [item['outcome'] for item in result['results']] == ['would_send', 'would_send']
     assert writes(sim) == [] and new_ledger(sim, start) == []
     result, start = act(sim, tmp_path, check=True, action='retire', vendor_filters={'query': '"common.uuid"="%s"' % uuids[0]})
     assert not result.get('failed') and result['devices'] == [uuids[0]], result

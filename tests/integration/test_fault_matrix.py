@@ -84,8 +84,9 @@ class FakeModule:
 
 def action_params(**params):
     base = dict(action=None, vendor_action=None, devices=None, filters=None, vendor_filters=None, label=None, query=None,
-                all_devices=False, text=None, subject=None, message_type=None, params={}, max_devices=1, wait=False,
-                wait_timeout=300, wait_interval=5, fail_on_partial=False, concurrency=2)
+                label_pattern=None, all_devices=False, text=None, subject=None, message_type=None, params={},
+                max_devices=1, wait=False, wait_timeout=300, wait_interval=5, fail_on_partial=False, concurrency=2,
+                results_file=None)
     base.update(params)
     return base
 

@@ -58,6 +58,8 @@ def test_offboard_user_wipes_company_devices_and_selectively_wipes_personal_ones
     check = run_collection_playbook(tmp_path, 'offboard_user', dict(mdm_connection=conn, offboard_user_user=name), check=True)
     assert check.rc == 0, check.output[-3000:]
     assert ledger_since(sim, start) == []
+    # A dry run says what it would do, never "sent".
+    assert 'would wipe (check mode: nothing was sent)' in check.stdout and ': sent' not in check.stdout, check.stdout[-3000:]
 
     run = run_collection_playbook(tmp_path, 'offboard_user', dict(mdm_connection=conn, offboard_user_user=name))
     assert run.rc == 0, run.output[-3000:]
@@ -118,6 +120,17 @@ def test_lost_device_by_serial_locks_and_locates_on_maas360(sim, tmp_path):
     assert sorted(entry['action'] for entry in entries) == ['locateDevice', 'lockDevice']
     assert set(entry['device_id'] for entry in entries) == {record['maas360DeviceID']}
     assert "'latitude':" in run.stdout
+
+
+def test_lost_device_in_check_mode_says_would_lock_and_sends_nothing(sim, tmp_path):
+    record = next(r for r in sim.devices('maas360') if r.get('platformSerialNumber') or r.get('serialNumber'))
+    serial = record.get('platformSerialNumber') or record.get('serialNumber')
+    start = last_seq(sim)
+    run = run_collection_playbook(tmp_path, 'lost_device', dict(mdm_connection=sim.params('maas360'), lost_device_serial=serial),
+                                  check=True)
+    assert run.rc == 0, run.output[-3000:]
+    assert ledger_since(sim, start) == []
+    assert 'would lock' in run.stdout and 'would locate' in run.stdout and 'lock sent' not in run.stdout, run.stdout[-3000:]
 
 
 def test_lost_device_refuses_an_unknown_device(sim, tmp_path):

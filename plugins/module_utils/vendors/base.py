@@ -20,13 +20,14 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.fleetops.mdm.plugins.module_utils.actions import check_params, default_precheck
+from ansible_collections.fleetops.mdm.plugins.module_utils.actions import UNKNOWN_ADVICE, check_params, default_precheck, result
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     BadResponseError,
     InvalidInputError,
     NotSupportedError,
     basic_credential,
+    redact,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import Listing, ListingReport, ReportCollector, list_pages
 
@@ -704,6 +705,36 @@ class VendorAdapter(abc.ABC):
         """Follow ``sent`` results to ``completed`` / ``failed`` in place, until ``timeout`` seconds passed.
         Returns False when the vendor gives no way to follow this command (results stay ``sent``)."""
         return False
+
+    # Set by mdm_device_action while a command is sent (module_utils/send_control.SendControl): asked before each
+    # request, told each result.
+    send_control = None
+
+    def send_each(self, send, items, concurrency):
+        """``map_concurrently(send, items)`` for the requests of a device command; an item is one device id (``send``
+        returns its result) or a list of ids (``send`` returns their results, in order).
+
+        An exception while sending one item becomes ``unknown`` for its devices, with the reason: the request may have
+        gone out, and the other devices keep their results.  Once send_control is asked to stop (SIGINT, SIGTERM), no
+        further request starts; the devices not sent to are ``not_sent``."""
+        control = self.send_control
+
+        def guarded(item):
+            ids = list(item) if isinstance(item, (list, tuple)) else [item]
+            if control is not None and not control.starting(ids):
+                got = control.not_sent(ids)
+            else:
+                try:
+                    got = send(item)
+                    got = list(got) if isinstance(item, (list, tuple)) else [got]
+                except Exception as exc:  # pylint: disable=broad-except
+                    reason = redact('%s: %s' % (type(exc).__name__, exc), self.transport.secrets)
+                    got = [result(device_id, 'unknown', 'unexpected error while sending: %s; %s' % (reason, UNKNOWN_ADVICE))
+                           for device_id in ids]
+            if control is not None:
+                control.finished(got)
+            return got if isinstance(item, (list, tuple)) else got[0]
+        return self.map_concurrently(guarded, items, concurrency)
 
     @staticmethod
     def map_concurrently(function, items, concurrency):

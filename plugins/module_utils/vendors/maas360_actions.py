@@ -60,9 +60,11 @@ def _catalogue():
         'notifyUser': ParamSpec(kind='bool', description='notify the device user (%s)' % _NOTIFY_HELP),
         'notifyOthers': ParamSpec(kind='list', description='other e-mail addresses to notify (comma-separated in the form)'),
     }
+    # Texts: NOTES.md and the references document no length limit for messageTitle and message, so none is enforced;
+    # control characters are refused (actions.check_text), newlines and tabs only in the message body.
     message_params = {
         'subject': ParamSpec(required=True, description='messageTitle'),
-        'message': ParamSpec(required=True, description='message'),
+        'message': ParamSpec(required=True, description='message', multiline=True),
     }
     specs = (
         ActionSpec('lock', 'lockDevice', waitable=True),
@@ -151,7 +153,7 @@ class MaaS360ActionsMixin:
 
         def send(device_id):
             return self.send_one_action(spec, params, device_id)
-        return self.map_concurrently(send, devices, concurrency)
+        return self.send_each(send, devices, concurrency)
 
     def send_one_action(self, spec, params, device_id):
         operation = '%s device %s' % (spec.vendor_name, device_id)

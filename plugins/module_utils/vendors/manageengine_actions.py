@@ -133,6 +133,8 @@ COMMON_PARAMS = {
     'send_email_to_user': _flag('e-mail the device user about the action'),
     'email_address_list': _text('further e-mail addresses to notify'),
 }
+# Texts: the reference documents no length limit for lock_message, phone_number, audit_message or remarks, so none is
+# enforced; every text is one line without control characters (actions.check_text).
 LOCK_PARAMS = {
     'message': ParamSpec('str', description='message shown on the locked screen (sent as lock_message)'),
     'phone_number': _text('phone number shown on the locked screen'),
@@ -250,8 +252,8 @@ class ManageEngineActionsMixin:
         if kind == 'bulk':
             return self._send_bulk(spec, params, list(devices))
         if kind == 'remove':
-            return self.map_concurrently(lambda device_id: self._remove_one(params['action_name'], device_id), devices, concurrency)
-        return self.map_concurrently(lambda device_id: self._send_one(spec, params, device_id), devices, concurrency)
+            return self.send_each(lambda device_id: self._remove_one(params['action_name'], device_id), devices, concurrency)
+        return self.send_each(lambda device_id: self._send_one(spec, params, device_id), devices, concurrency)
 
     @staticmethod
     def _body(spec, params):
@@ -307,36 +309,40 @@ class ManageEngineActionsMixin:
         beyond the given ids are reported in the first result's ``data.via_groups`` (device_id, outcome, message)."""
         command = spec.extra['command_name']
         groups = list(params.get('groups') or [])
-        results = []
         batches = [devices[start:start + BULK_MAX] for start in range(0, len(devices), BULK_MAX)]
-        for number, batch in enumerate(batches):
-            # Device ids as JSON numbers with every digit (64-bit: never through float); group ids as text (reference).
-            body = {'command_name': command, 'devices': [int(device_id) for device_id in batch]}
-            if groups and number == 0:
-                body['groups'] = groups
-            operation = '%s (%s) on %d device(s)' % (spec.name, command, len(batch))
-            try:
-                data = self.call_json('POST', BULK_ACTION_PATH % command, operation, json_body=body, safe=False)
-                verdicts = self._bulk_verdicts(data, spec, operation)
-            except TransportError as exc:
-                outcome, message = ('unknown', '%s; %s' % (exc, UNKNOWN_ADVICE)) if exc.maybe_sent else ('failed', str(exc))
-                results.extend(result(device_id, outcome, message) for device_id in batch)
-                continue
-            except BadResponseError as exc:
-                # The server took the call (a 2xx) but its reply cannot be read: the command may well be scheduled.
-                results.extend(result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE)) for device_id in batch)
-                continue
-            except MdmError as exc:
-                results.extend(result(device_id, 'failed', str(exc)) for device_id in batch)
-                continue
-            first = len(results)
-            for device_id in batch:
-                results.append(verdicts.pop(device_id, None) or result(
-                    device_id, 'failed', 'the server named the device in neither success_list nor na_list (no such device?)'))
-            if groups and number == 0:
-                extra = [dict(device_id=device_id, outcome=verdict['outcome'], message=verdict['message'])
-                         for device_id, verdict in verdicts.items() if device_id not in devices]
-                results[first]['data'] = dict(results[first]['data'] or {}, groups=groups, via_groups=extra)
+        # One call at a time: the groups go with the first.
+        first_batch = batches[0] if batches else None
+        results = []
+        for batch_results in self.send_each(
+                lambda batch: self._bulk_batch(spec, command, groups if batch is first_batch else [], batch, devices), batches, 1):
+            results.extend(batch_results)
+        return results
+
+    def _bulk_batch(self, spec, command, groups, batch, devices):
+        """One call of _send_bulk: the results of ``batch``, in order; ``groups`` only with the first call."""
+        # Device ids as JSON numbers with every digit (64-bit: never through float); group ids as text (reference).
+        body = {'command_name': command, 'devices': [int(device_id) for device_id in batch]}
+        if groups:
+            body['groups'] = groups
+        operation = '%s (%s) on %d device(s)' % (spec.name, command, len(batch))
+        try:
+            data = self.call_json('POST', BULK_ACTION_PATH % command, operation, json_body=body, safe=False)
+            verdicts = self._bulk_verdicts(data, spec, operation)
+        except TransportError as exc:
+            outcome, message = ('unknown', '%s; %s' % (exc, UNKNOWN_ADVICE)) if exc.maybe_sent else ('failed', str(exc))
+            return [result(device_id, outcome, message) for device_id in batch]
+        except BadResponseError as exc:
+            # The server took the call (a 2xx) but its reply cannot be read: the command may well be scheduled.
+            return [result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE)) for device_id in batch]
+        except MdmError as exc:
+            return [result(device_id, 'failed', str(exc)) for device_id in batch]
+        results = [verdicts.pop(device_id, None) or result(
+            device_id, 'failed', 'the server named the device in neither success_list nor na_list (no such device?)')
+            for device_id in batch]
+        if groups:
+            extra = [dict(device_id=device_id, outcome=verdict['outcome'], message=verdict['message'])
+                     for device_id, verdict in verdicts.items() if device_id not in devices]
+            results[0]['data'] = dict(results[0]['data'] or {}, groups=groups, via_groups=extra)
         return results
 
     def _bulk_verdicts(self, data, spec, operation):

@@ -44,13 +44,16 @@ def _catalogue():
                           extra={'path': ACTION_PATH % vendor_name})
 
     specs = [
+        # Texts: NOTES.md and the reference document no length limit for the lock message, the push text or the e-mail
+        # subject and body, so none is enforced; control characters are refused (actions.check_text), newlines and tabs only
+        # in the message body.
         verb('lock', 'lock', params={'message': ParamSpec(description='text shown on the locked device')}),
         verb('unlock', 'unlock'),
         verb('wipe', 'wipe', done=DONE),
         verb('retire', 'retire', done=DONE),
         verb('wakeup', 'forceCheckin'),
         verb('send_message', 'message', params={
-            'message': ParamSpec(required=True, description='push notification text or e-mail body'),
+            'message': ParamSpec(required=True, description='push notification text or e-mail body', multiline=True),
             'message_type': ParamSpec(choices=MODES, default='pns', description='push notification or e-mail'),
             'subject': ParamSpec(description='subject of an e-mail'),
         }),
@@ -94,7 +97,7 @@ class MobileIronCloudActions:
         partition = self.partition_id() if spec.name == 'send_message' else self.options.get('partition_id')
         batches = [devices[start:start + CLOUD_BATCH] for start in range(0, len(devices), CLOUD_BATCH)]
         results = []
-        for batch_results in self.map_concurrently(lambda batch: self._cloud_batch(spec, params, batch, partition),
+        for batch_results in self.send_each(lambda batch: self._cloud_batch(spec, params, batch, partition),
                                                    batches, concurrency):
             results.extend(batch_results)
         return results

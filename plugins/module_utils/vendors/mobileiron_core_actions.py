@@ -73,7 +73,7 @@ def _catalogue():
         verb('wakeup', 'wakeup', '/api/v2/devices/wakeup', 'WAKEUP_DEVICE'),
         # "Send message": additionalParameters message / mode (pns, sms, email) / subject (with email).
         verb('send_message', 'sendmessage', '/api/v2/devices/sendmessage', 'SEND_MESSAGE', params={
-            'message': ParamSpec(required=True, description='message to send'),
+            'message': ParamSpec(required=True, description='message to send', multiline=True),
             'message_type': ParamSpec(choices=MODES, default='pns', description='mode of the message'),
             'subject': ParamSpec(description='subject of an email message'),
         }),
@@ -98,7 +98,7 @@ def _catalogue():
         if action_type == 'SEND_MESSAGE':
             # additionalParameters: message, mode and subject are all required here; app is an optional extra.
             params.update({
-                'message': ParamSpec(required=True, description='message to send'),
+                'message': ParamSpec(required=True, description='message to send', multiline=True),
                 'message_type': ParamSpec(required=True, choices=MODES, description='mode of the message'),
                 'subject': ParamSpec(required=True, description='subject of the message'),
                 'app': ParamSpec(description='app named in additionalParameters'),
@@ -171,12 +171,12 @@ class MobileIronCoreActions:
     def send_action(self, spec, params, devices, concurrency=4):
         devices = list(devices)
         if spec.extra.get('teamviewer'):
-            return self.map_concurrently(lambda uuid: self._teamviewer(spec, uuid), devices, concurrency)
+            return self.send_each(lambda uuid: self._teamviewer(spec, uuid), devices, concurrency)
         if spec.name == 'check_compliance' and params.get('all_devices'):
-            return self._batch(spec, params, devices, all_devices=True)
+            return self.send_each(lambda batch: self._batch(spec, params, batch, all_devices=True), [devices], 1)[0]
         results = []
         batches = [devices[start:start + CORE_BATCH] for start in range(0, len(devices), CORE_BATCH)]
-        for batch_results in self.map_concurrently(lambda batch: self._batch(spec, params, batch), batches, concurrency):
+        for batch_results in self.send_each(lambda batch: self._batch(spec, params, batch), batches, concurrency):
             results.extend(batch_results)
         return results
 

@@ -36,7 +36,7 @@ class Recorder:
             'lock': ActionSpec('lock', 'lock', params={'message': ParamSpec(max_length=20)}, batch=512),
             'wipe': ActionSpec('wipe', 'wipe', done_statuses=('wiped',), batch=512),
             'send_message': ActionSpec('send_message', 'sendMessage', params={
-                'message': ParamSpec(required=True, max_length=20), 'subject': ParamSpec(),
+                'message': ParamSpec(required=True, max_length=40, multiline=True), 'subject': ParamSpec(),
                 'message_type': ParamSpec(choices=('sms', 'pns', 'email'), default='pns')}),
             'remote_session': ActionSpec('remote_session', platforms=('ios', 'android'), waitable=True),
             'UPDATE_OS': ActionSpec('UPDATE_OS', neutral=False, platforms=('ios',)),
@@ -79,9 +79,9 @@ class Recorder:
 class FakeModule:
     def __init__(self, check_mode=False, **params):
         self.params = dict(action=None, vendor_action=None, devices=None, filters=None, vendor_filters=None, label=None,
-                           query=None, all_devices=False, text=None, subject=None, message_type=None, params={},
-                           max_devices=1, wait=False, wait_timeout=300, wait_interval=5, fail_on_partial=True,
-                           concurrency=4)
+                           label_pattern=None, query=None, all_devices=False, text=None, subject=None, message_type=None,
+                           params={}, max_devices=None, wait=False, wait_timeout=300, wait_interval=5,
+                           fail_on_partial=True, concurrency=4, results_file=None)
         self.params.update(params)
         self.check_mode = check_mode
         self.warnings = []
@@ -159,8 +159,10 @@ def test_unknown_fails_the_task_by_default():
 def test_check_mode_validates_and_sends_nothing():
     changed, report, adapter = run(check_mode=True, action='wipe', devices=['d3', 'd1'], max_devices=5)
     assert changed
-    assert [item['outcome'] for item in report['results']] == ['skipped', 'sent']
+    # A dry run never says "sent" (issue 15): its own outcome and summary key.
+    assert [item['outcome'] for item in report['results']] == ['skipped', 'would_send']
     assert 'check mode' in report['results'][1]['message']
+    assert report['summary']['would_send'] == 1 and report['summary']['sent'] == 0
     assert not sends(adapter)
 
 
