@@ -31,7 +31,7 @@ description:
   - On SIGINT or SIGTERM (a Ctrl-C, an AWX job cancelled) while sending, the module stops before the next request,
     lets the requests in flight finish, and fails with the per-device results so far (V(not_sent) for the devices it
     did not reach). ansible-playbook does not wait for that result (it passes the signal on to the module and ends
-    its worker), so the results of an interrupted run reach O(results_file) only: set it for bulk commands.
+    its worker), so the results of an interrupted run reach O(results_file) only - set it for bulk commands.
 author:
   - fleetops.mdm contributors (@fleetops)
 extends_documentation_fragment:
@@ -111,7 +111,7 @@ options:
       - The message of O(action=send_message), or the lock-screen text of a lock where the vendor takes one.
       - Checked before any request against the vendor's documented maximum length (MobileIron Core documents 200
         characters for a C(note); the other vendors document no limit for their texts).
-      - Control characters are refused. Newlines and tabs are allowed in the body of O(action=send_message) only:
+      - Control characters are refused. Newlines and tabs are allowed in the body of O(action=send_message) only;
         every other text (a lock-screen text, a subject, a note) is shown on one line.
       - Named C(text) because C(message) is reserved by Ansible for its own use.
     type: str
@@ -386,7 +386,7 @@ def given_selectors(params):
     template that yields {} for "everything" says so with all_devices)."""
     given = []
     for name in SELECTORS:
-        value = params[name]
+        value = params.get(name)
         if value in (None, False):
             continue
         if name in ('filters', 'vendor_filters') and not value and params['all_devices']:
@@ -419,18 +419,19 @@ def check_options(params):
             if not values or any(item is None or (isinstance(item, str) and not item.strip()) for item in values):
                 raise InvalidInputError('has no value: an empty filter would choose devices with any (or no) %s' % key,
                                         option='%s.%s' % (name, key))
-    if params['label'] is not None and params['label_pattern'] is not None:
+    if params['label'] is not None and params.get('label_pattern') is not None:
         raise InvalidInputError('give either label (one label, by its exact name) or label_pattern, not both',
                                 option='label_pattern')
-    if params['max_devices'] is not None and params['max_devices'] < 1:
-        raise InvalidInputError('must be 1 or more, not %d' % params['max_devices'], option='max_devices')
+    max_devices = params['max_devices']
+    if max_devices is not None and max_devices < 1:
+        raise InvalidInputError('must be 1 or more, not %s' % max_devices, option='max_devices')
     if params['wait_timeout'] < 1:
         raise InvalidInputError('must be 1 second or more, not %d' % params['wait_timeout'], option='wait_timeout')
     if not 1 <= params['wait_interval'] <= params['wait_timeout']:
         raise InvalidInputError('must be between 1 and wait_timeout (%d), not %d' % (
             params['wait_timeout'], params['wait_interval']), option='wait_interval')
     for name in ('label', 'label_pattern', 'query'):
-        if params[name] is not None and not params[name].strip():
+        if params.get(name) is not None and not params[name].strip():
             raise InvalidInputError('must not be empty', option=name)
     check_concurrency(params['concurrency'])
 
@@ -449,7 +450,7 @@ def selection(params, vendor):
     if exact is not None and 'label' in filters:
         raise InvalidInputError('label is given both as the option label and in filters', option='filters.label')
     if 'label' in filters:
-        if params['label_pattern'] is not None:
+        if params.get('label_pattern') is not None:
             raise InvalidInputError('label is given both as label_pattern and in filters', option='filters.label')
         exact = filters['label']
         if not isinstance(exact, str):
@@ -457,8 +458,8 @@ def selection(params, vendor):
                                     option='filters.label')
     if exact is not None:
         filters['label'] = literal_pattern(exact)
-    elif params['label_pattern'] is not None:
-        filters['label'] = params['label_pattern']
+    elif params.get('label_pattern') is not None:
+        filters['label'] = params.get('label_pattern')
     if params['query'] is not None:
         key = QUERY_FILTER.get(vendor)
         if key is None:
@@ -512,22 +513,22 @@ def resolve(module, adapter, spec):
 def guard(spec, ids, params):
     """max_devices: always for a destructive command (default 1); for any other command chosen by a selector (default
     SELECTOR_MAX_DEVICES); for any command when given."""
-    limit = params['max_devices']
-    by_selector = params['devices'] is None
-    if limit is None:
-        if spec.destructive:
-            limit = 1
-        elif by_selector:
-            limit = SELECTOR_MAX_DEVICES
-        else:
-            return
+    given = params['max_devices']
+    if given is not None:
+        limit = int(given)
+    elif spec.destructive:
+        limit = 1
+    elif params['devices'] is None:
+        limit = SELECTOR_MAX_DEVICES
+    else:
+        return
     if len(ids) <= limit:
         return
     if spec.destructive:
         why = '%s is destructive and would act on %d devices' % (spec.name, len(ids))
     else:
         why = '%s would act on %d devices chosen by %s' % (spec.name, len(ids), ', '.join(given_selectors(params)) or 'id')
-    default = '' if params['max_devices'] is not None else ', the default'
+    default = '' if given is not None else ', the default'
     raise InvalidInputError('%s, more than max_devices (%d%s); nothing was sent. Raise max_devices to %d to allow it' % (
         why, limit, default, len(ids)), option='max_devices')
 
@@ -536,7 +537,7 @@ def send(module, adapter, spec, command, pending):
     """{id: result} of sending the command to ``pending``, also when interrupted or when sending raised midway;
     and the name of the signal that stopped it (None)."""
     params = module.params
-    control = SendControl(params['results_file'], command=spec.name)
+    control = SendControl(params.get('results_file'), command=spec.name)
     adapter.send_control = control
     replies = []
     try:
@@ -628,8 +629,8 @@ def run(module, adapter):
     if diff is not None:
         report['diff'] = diff
     if interrupted:
-        raise PartialFailure('%s: interrupted by %s; it stopped sending: %d devices got the command (sent or completed), '
-                             '%d may have (unknown), %d did not (not_sent); the results say which' % (
+        raise PartialFailure('%s: interrupted by %s; it stopped sending: %s devices got the command (sent or completed), '
+                             '%s may have (unknown), %s did not (not_sent); the results say which' % (
                                  spec.name, interrupted, summary['sent'] + summary['completed'], summary['unknown'],
                                  summary['not_sent']), changed, report)
     bad = [item for item in results if item['outcome'] in ('failed', 'unknown', 'not_sent')]

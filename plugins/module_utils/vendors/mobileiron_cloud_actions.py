@@ -98,7 +98,7 @@ class MobileIronCloudActions:
         batches = [devices[start:start + CLOUD_BATCH] for start in range(0, len(devices), CLOUD_BATCH)]
         results = []
         for batch_results in self.send_each(lambda batch: self._cloud_batch(spec, params, batch, partition),
-                                                   batches, concurrency):
+                                            batches, concurrency):
             results.extend(batch_results)
         return results
 

@@ -91,7 +91,7 @@ class Module:
 
 
 ACTION = dict(action='lock', vendor_action=None, devices=None, filters=None, vendor_filters=None, label=None, query=None,
-              all_devices=True, text=None, subject=None, message_type=None, params={}, max_devices=1, wait=False,
+              all_devices=True, text=None, subject=None, message_type=None, params={}, max_devices=None, wait=False,
               wait_timeout=300, wait_interval=5, fail_on_partial=True, concurrency=4)
 
 

@@ -124,7 +124,7 @@ def test_max_devices_counts_one_device_written_three_ways_once():
     module = FakeModule(check_mode=True, action='wipe', devices=['123', '0123', ' 123 '], max_devices=1)
     _changed, report, _diff = mdm_device_action.run(module, adapter)
     assert report['devices'] == ['123']
-    assert [item['outcome'] for item in report['results']] == ['sent']
+    assert [item['outcome'] for item in report['results']] == ['would_send']
     session.assert_done()
 
 
