@@ -108,21 +108,27 @@ class Pseudonymiser:
         if keep_prefix is not None:
             match = keep_prefix.match(value)
             prefix = match.group(0) if match else ''
-        stream = self._stream(value)
+        rest = value[len(prefix):]
+        # Keyed on the letters and digits alone, case folded: one IMEI, MAC or serial written two ways
+        # ("35 664808 754860 4" and 356648087548604, "AA:BB" and "aa-bb") gets one pseudonym, written the same two ways.
+        stream = self._stream(''.join(char for char in rest if char.isalnum()).lower())
         chars = [prefix]
-        for index, char in enumerate(value[len(prefix):]):
-            pick = stream[index % len(stream)] + index // len(stream)
-            if char.isdigit() and index == 0 and not prefix and char != '0':
+        position = 0
+        for char in rest:
+            if not char.isalnum():
+                chars.append(char)
+                continue
+            pick = stream[position % len(stream)] + position // len(stream)
+            if char.isdigit() and position == 0 and char != '0':
                 # A leading digit stays non-zero: a number and its text form get the same pseudonym, of as many digits.
                 chars.append(_DIGITS[1 + pick % 9])
             elif char.isdigit():
                 chars.append(_DIGITS[pick % 10])
             elif char.isupper():
                 chars.append(_UPPER[pick % 26])
-            elif char.isalpha():
-                chars.append(_LOWER[pick % 26])
             else:
-                chars.append(char)
+                chars.append(_LOWER[pick % 26])
+            position += 1
         pseudonym = ''.join(chars)
         if len(value) >= _MIN_TEXT_PASS:
             with self._lock:

@@ -160,3 +160,13 @@ def test_an_unusable_recording_directory_fails_before_any_request(tmp_path, monk
     with pytest.raises(MdmError) as caught:
         build(dict(vendor='mobileiron_core', url=BASE, username='u', password=PASSWORD), [])
     assert 'MDM_RECORD_DIR' in str(caught.value)
+
+
+def test_one_value_written_two_ways_gets_one_pseudonym_written_the_same_two_ways(tmp_path):
+    recorder = Recorder(str(tmp_path), 'mobileiron_cloud', BASE)
+    records = [{'imei': '35 664808 754860 4', 'wifiMacAddress': 'AA:BB:CC:00:11:22', 'serialNumber': SERIAL},
+               {'imei': IMEI, 'wifiMacAddress': 'aa-bb-cc-00-11-22', 'serialNumber': SERIAL.lower()}]
+    spaced, plain = exchange(recorder, reply({'result': {'searchResults': records}}))['response']['json']['result']['searchResults']
+    assert spaced['imei'].replace(' ', '') == plain['imei'] != IMEI and spaced['imei'][2] == ' '
+    assert spaced['wifiMacAddress'].replace(':', '-').lower() == plain['wifiMacAddress']
+    assert spaced['serialNumber'].lower() == plain['serialNumber'] and spaced['serialNumber'].isupper() is SERIAL.isupper()
