@@ -27,7 +27,7 @@ options:
     description: As in fleetops.mdm.devices.
     type: list
     elements: str
-    default: [name, serial, id]
+    default: [id]
   default_groups:
     description: As in fleetops.mdm.devices.
     type: list
