@@ -113,6 +113,8 @@ def play(sim, tmp_path, flavour, name, tasks, **kwargs):
 
 def test_a_thirty_task_play_mints_one_zoho_token(sim, tmp_path):
     ids = sim_ids(sim, 'manageengine')[:30]
+    # As Zoho does: ten access tokens from one refresh token in ten minutes, then "Access Denied".
+    sim.limit_token_grants(count=10, window_s=600)
     sim.clear_log()
     run = play(sim, tmp_path, 'manageengine', 'thirty', tasks_for(ids), verbosity=4)
     assert run.rc == 0, run.output[-3000:]
@@ -120,6 +122,18 @@ def test_a_thirty_task_play_mints_one_zoho_token(sim, tmp_path):
     assert len(zoho_grants(sim)) == 1
     # Every task did reach the server, with the one token.
     assert len([entry for entry in sim.log('manageengine') if entry['status'] == 200]) >= 30
+
+
+def test_without_the_cache_the_eleventh_task_fails_at_zohos_cap(sim, tmp_path):
+    """What the cache prevents: one token per task, and Zoho refusing the eleventh."""
+    ids = sim_ids(sim, 'manageengine')[:11]
+    sim.limit_token_grants(count=10, window_s=600)
+    sim.clear_log()
+    run = play(sim, tmp_path, 'manageengine', 'capped', tasks_for(ids), env={'MDM_LOGIN_CACHE': 'false'})
+    assert run.rc == 0, run.output[-3000:]
+    assert [outcome['failed'] for outcome in run.result] == [False] * 10 + [True]
+    assert 'Access Denied' in run.result[10]['msg']
+    assert len(zoho_grants(sim)) == 11
 
 
 def test_without_the_cache_every_task_mints_a_token(sim, tmp_path):

@@ -215,6 +215,11 @@ class Simulator:  # pylint: disable=too-many-public-methods
     def expire_tokens(self, vendor):
         return self._admin('POST', '/tokens/expire', vendor=vendor)['expired']
 
+    def limit_token_grants(self, count=10, window_s=600):
+        """Zoho's cap: at most ``count`` access tokens from the refresh token in ``window_s`` seconds (None: no cap).
+        clear_faults() lifts it."""
+        return self._admin('PUT', '/tokens/limit', body={'count': count, 'window_s': window_s})
+
     def issued_tokens(self):
         return self._admin('GET', '/tokens')
 

@@ -376,6 +376,11 @@ class Simulation:
             vendor = 'manageengine' if vendor == 'zoho_accounts' else vendor
             return 200, {'expired': state.expire_tokens(vendor)}
 
+        def token_limit(_vendor, _query, body):
+            spec = json.loads(body or b'{}')
+            state.set_grant_limit(spec.get('count'), spec.get('window_s', 600))
+            return 200, {'limit': spec}
+
         def tokens(_vendor, _query, _body):
             with state.lock:
                 return 200, list(state.issued)
@@ -393,7 +398,7 @@ class Simulation:
                 ('GET', '/devices'): devices, ('GET', '/labels'): labels, ('PUT', '/faults'): put_faults, ('DELETE', '/faults'): clear_faults,
                 ('PUT', '/reply_form'): put_reply_form, ('DELETE', '/reply_form'): clear_reply_forms,
                 ('PUT', '/privacy'): put_privacy,
-                ('POST', '/tokens/expire'): expire, ('GET', '/tokens'): tokens,
+                ('POST', '/tokens/expire'): expire, ('GET', '/tokens'): tokens, ('PUT', '/tokens/limit'): token_limit,
                 ('POST', '/fleet/add'): fleet_add, ('POST', '/fleet/remove'): fleet_remove, ('GET', '/users'): users,
                 ('PUT', '/listing-faults'): put_listing_faults, ('GET', '/listing-faults'): get_listing_faults}
 

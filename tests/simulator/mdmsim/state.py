@@ -143,6 +143,10 @@ class SimState:
         self.expire_countdown = {}
         self.tokens = {}
         self.issued = []
+        # Zoho's cap on access tokens per refresh token, when a test switches it on (admin PUT /tokens/limit):
+        # (count, window in seconds) and the times of the grants inside the window.
+        self.grant_limit = None
+        self.grants = []
         self.token_rng = random.Random('tokens-%s' % seed)
         self.churn_rng = random.Random('churn-%s' % seed)
         # Server-side privacy settings per vendor ({'mask_user_fields': True}), set through the admin API.
@@ -153,6 +157,24 @@ class SimState:
         self.listing_rng = {}
 
     # -- tokens -------------------------------------------------------------------------------------------------
+    def set_grant_limit(self, count, window_s):
+        with self.lock:
+            self.grant_limit = (int(count), float(window_s)) if count is not None else None
+            self.grants = []
+
+    def grant_allowed(self):
+        """Count a Zoho token grant against the limit; False once the window holds ``count`` grants already."""
+        with self.lock:
+            if self.grant_limit is None:
+                return True
+            count, window = self.grant_limit
+            now = time.monotonic()
+            self.grants = [when for when in self.grants if now - when < window]
+            if len(self.grants) >= count:
+                return False
+            self.grants.append(now)
+            return True
+
     def issue_token(self, vendor, token):
         with self.lock:
             self.tokens[token] = {'vendor': vendor, 'expires': time.monotonic() + self.token_ttl[vendor]}
@@ -190,6 +212,8 @@ class SimState:
         with self.lock:
             self.faults.clear()
             self.expire_countdown.clear()
+            self.grant_limit = None
+            self.grants = []
             self.listing_faults.clear()
 
     # -- listing faults (generic: every dialect's listings call listing_churn() and listing_page()) ---------------

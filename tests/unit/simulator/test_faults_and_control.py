@@ -65,6 +65,20 @@ def test_expired_tokens_get_401(sim):
     assert codes == [200, 200, 401]
 
 
+def test_zoho_refuses_grants_past_its_cap_until_lifted(sim):
+    sim.limit_token_grants(count=3, window_s=600)
+    replies = [zoho_token(sim).json() for _unused in range(4)]
+    assert [bool(reply.get('access_token')) for reply in replies] == [True, True, True, False]
+    assert replies[3] == {'error': 'Access Denied'}
+    sim.clear_faults()
+    assert zoho_token(sim).json().get('access_token')
+    sim.limit_token_grants(count=1, window_s=0.2)
+    assert zoho_token(sim).json().get('access_token')
+    assert zoho_token(sim).json() == {'error': 'Access Denied'}
+    time.sleep(0.3)
+    assert zoho_token(sim).json().get('access_token')
+
+
 def test_short_token_ttl_expires():
     with Simulator(devices=5, seed=2, token_ttl=1) as short:
         token = maas_token(short)
