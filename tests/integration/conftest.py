@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -54,6 +55,37 @@ def audit_files(directory, skip=()):
                 continue
             with open(path, 'rb') as handle:
                 assert_no_secrets(handle.read().decode('utf-8', 'replace'), path)
+
+
+# The login broker of a play (plugins/plugin_utils/login_broker.py) must end with its ansible-playbook process.
+BROKER_MARK = 'fleetops-mdm-login-broker'
+
+
+def brokers():
+    """{pid: the ansible-playbook pid it serves} of every login broker process on this machine."""
+    found = {}
+    for pid in os.listdir('/proc'):
+        if not pid.isdigit():
+            continue
+        try:
+            with open('/proc/%s/cmdline' % pid, 'rb') as handle:
+                args = handle.read().decode('utf-8', 'replace').split('\0')
+        except OSError:
+            continue
+        if BROKER_MARK in args and '--parent' in args:
+            found[int(pid)] = int(args[args.index('--parent') + 1])
+    return found
+
+
+def assert_no_broker_left():
+    """Brokers of plays still running (other tests, other workers) may exist; one whose play ended may not."""
+    deadline = time.monotonic() + 5
+    while True:
+        left = [pid for pid, parent in brokers().items() if not os.path.exists('/proc/%d' % parent)]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert not left, 'login broker(s) %s outlived their ansible-playbook' % left
 
 
 @pytest.fixture(scope='session')
@@ -126,4 +158,5 @@ def run_playbook(tmp_path, playbook, conn, extra=None, check=False, verbosity=4,
     proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(env), timeout=timeout, check=False)
     assert_no_secrets(proc.stdout + proc.stderr, 'the output of %s' % playbook)
     audit_files(tmp_path, skip=('vars.json', 'conns.json'))
+    assert_no_broker_left()
     return Run(proc, out_file)

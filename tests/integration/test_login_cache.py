@@ -20,10 +20,9 @@ import time
 
 import yaml
 
-from conftest import BIN, ansible_env, run_playbook
+from conftest import BIN, ansible_env, assert_no_broker_left, brokers, run_playbook
 from test_device_info import sim_ids
 
-BROKER_MARK = 'fleetops-mdm-login-broker'
 MAAS360_AUTH = '/auth-apis/auth/1.0/authenticate/'
 
 
@@ -33,33 +32,6 @@ def zoho_grants(sim):
 
 def maas360_logins(sim):
     return [entry for entry in sim.log('maas360') if entry['path'].startswith(MAAS360_AUTH)]
-
-
-def brokers():
-    """{pid: the ansible-playbook pid it serves} of every login broker process on this machine."""
-    found = {}
-    for pid in os.listdir('/proc'):
-        if not pid.isdigit():
-            continue
-        try:
-            with open('/proc/%s/cmdline' % pid, 'rb') as handle:
-                args = handle.read().decode('utf-8', 'replace').split('\0')
-        except OSError:
-            continue
-        if BROKER_MARK in args and '--parent' in args:
-            found[int(pid)] = int(args[args.index('--parent') + 1])
-    return found
-
-
-def assert_no_broker_left():
-    """Brokers of plays still running (other tests, other workers) may exist; one whose play ended may not."""
-    deadline = time.monotonic() + 5
-    while True:
-        left = [pid for pid, parent in brokers().items() if not os.path.exists('/proc/%d' % parent)]
-        if not left or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    assert not left, 'login broker(s) %s outlived their ansible-playbook' % left
 
 
 def write_play(tmp_path, name, tasks):
@@ -105,10 +77,9 @@ def failures(run):
 
 
 def play(sim, tmp_path, flavour, name, tasks, **kwargs):
-    run = run_playbook(tmp_path, write_play(tmp_path, name, tasks), sim.params(flavour), verbosity=kwargs.pop('verbosity', 1),
-                       diff=False, **kwargs)
-    assert_no_broker_left()
-    return run
+    # run_playbook() also checks that no login broker outlived the play.
+    return run_playbook(tmp_path, write_play(tmp_path, name, tasks), sim.params(flavour), verbosity=kwargs.pop('verbosity', 1),
+                        diff=False, **kwargs)
 
 
 def test_a_thirty_task_play_mints_one_zoho_token(sim, tmp_path):
@@ -168,7 +139,6 @@ def test_a_role_reuses_the_token(sim, tmp_path):
     sim.clear_log()
     extra = {'role_name': 'lost_device', 'mdm_connection': sim.params('manageengine'), 'lost_device_id': device_id}
     run = run_playbook(tmp_path, 'role_once.yml', sim.params('manageengine'), extra=extra, verbosity=1, diff=False)
-    assert_no_broker_left()
     assert run.rc == 0 and not run.result['failed'], run.output[-3000:]
     # The role's look-up, lock, lost mode and locate each talked to the server; one token served them all.
     assert len([entry for entry in sim.log('manageengine') if entry['method'] == 'POST']) >= 3
