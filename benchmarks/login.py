@@ -6,10 +6,14 @@
 side by side, in one run.
 
 Each task looks one device up with fleetops.mdm.mdm_device_info (module_defaults carry the connection), against the
-simulator with a latency per request.  Printed per vendor: the logins the play made (Zoho token grants, MaaS360
-authenticate calls, MobileIron Cloud partition look-ups, counted in the simulator's request log), the wall time of the
-play with the cache and without it (`login_cache: false`), and the time saved.  The runs alternate on / off so that
-a busy machine slows both alike.
+simulator with a latency per request.  Printed per vendor:
+  - the logins the play made (Zoho token grants, MaaS360 authenticate calls, MobileIron Cloud partition look-ups,
+    counted in the simulator's request log), cache on and off;
+  - the wall time of the play, cache on and off (medians; the order alternates on/off, off/on between rounds so that
+    a machine whose load changes slows both alike), and the difference;
+  - what one login costs (the vendor's login requests timed in-process, median of 10) and what the cache costs a task
+    (finding the broker plus one look-up, timed in-process), and from them the time the saved logins would have
+    taken: wall times on a busy machine vary by more than the logins cost, these two do not.
 Run: make bench-login   (or: PYTHONPATH=tests/simulator:<collections> python benchmarks/login.py --tasks 50)
 """
 
@@ -18,10 +22,16 @@ from __future__ import absolute_import, division, print_function
 import argparse
 import json
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
+from ansible_collections.fleetops.mdm.plugins.module_utils.login_cache import LoginCache
+from ansible_collections.fleetops.mdm.plugins.plugin_utils.login_broker import ensure_broker
 
 from mdmsim.control import Simulator
 
@@ -62,11 +72,49 @@ def logins(sim, vendor):
     return len([entry for entry in sim.log(log_vendor) if entry['path'].startswith(prefix)])
 
 
+def login_cost(sim, vendor, times=10):
+    """Median seconds of one login of the vendor (what a task without the cache spends on it), timed in-process on
+    a connection already open (the TLS handshake is not counted: the task's first request would pay it anyway)."""
+    samples = []
+    for _unused in range(times):
+        adapter = build_adapter(dict(sim.params(vendor)))
+        try:
+            login = adapter._default_partition if vendor == 'mobileiron_cloud' else adapter._login
+            login()
+            start = time.perf_counter()
+            login()
+            samples.append(time.perf_counter() - start)
+        finally:
+            adapter.transport.close()
+    return statistics.median(samples)
+
+
+def cache_cost(times=200):
+    """Median seconds the cache adds to a task: the action plugin finds the broker, the module asks it once."""
+    run_dir = tempfile.mkdtemp(prefix='bench-lc-')
+    os.chmod(run_dir, 0o700)
+    try:
+        path = ensure_broker(run_dir, os.getpid(), idle=60)
+        cache = LoginCache(path)
+        options = {'vendor': 'maas360', 'url': 'https://bench.example', 'password': 'bench'}
+        cache.acquire('auth', 'maas360', options).store({'headers': {'Authorization': 'x'}}, time.time() + 600)
+        samples = []
+        for _unused in range(times):
+            start = time.perf_counter()
+            ensure_broker(run_dir, os.getpid(), idle=60)
+            cache.acquire('auth', 'maas360', options)
+            samples.append(time.perf_counter() - start)
+        os.unlink(path)
+        return statistics.median(samples)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
     parser.add_argument('--tasks', type=int, default=50)
     parser.add_argument('--latency-ms', type=int, default=20)
-    parser.add_argument('--rounds', type=int, default=1, help='on/off pairs per vendor; the medians are printed')
+    parser.add_argument('--rounds', type=int, default=2, help='on/off pairs per vendor (alternating order); medians printed')
     parser.add_argument('--vendors', default='manageengine,maas360,mobileiron_cloud')
     args = parser.parse_args()
     vendors = [name.strip() for name in args.vendors.split(',') if name.strip()]
@@ -83,24 +131,29 @@ def main():
             ids = sorted(str(record[ID_FIELD[vendor]]) for record in sim.devices(vendor))[:args.tasks]
             times = {True: [], False: []}
             counts = {}
-            for _round in range(args.rounds):
-                for cached in (True, False):
+            for number in range(args.rounds):
+                for cached in ((True, False) if number % 2 == 0 else (False, True)):
                     sim.clear_log()
                     conn = dict(sim.params(vendor), login_cache=cached)
                     times[cached].append(run_play(play, {'conn': conn, 'ids': ids}, workdir, env))
                     counts[cached] = logins(sim, vendor)
-            on, off = sorted(times[True])[len(times[True]) // 2], sorted(times[False])[len(times[False]) // 2]
-            rows.append((vendor, counts[True], counts[False], on, off))
+            rows.append((vendor, counts[True], counts[False], statistics.median(times[True]), statistics.median(times[False]),
+                         login_cost(sim, vendor)))
             print('%s done' % vendor, file=sys.stderr)
-    print('login reuse: a play of %d tasks (mdm_device_info by id), simulator latency %d ms, %d round(s)'
+        overhead = cache_cost()
+    print('login reuse: a play of %d tasks (mdm_device_info by id), simulator latency %d ms, %d round(s) of on/off'
           % (args.tasks, args.latency_ms, args.rounds))
-    header = ('vendor', 'logins on', 'logins off', 'wall on (s)', 'wall off (s)', 'saved (s)', 'saved / task (ms)', 'saved (%)')
+    header = ('vendor', 'logins on', 'logins off', 'wall on (s)', 'wall off (s)', 'wall saved (s)', 'one login (ms)',
+              'logins avoided (s)', 'cache cost (s)', 'net saved (s)')
     print('| ' + ' | '.join(header) + ' |')
     print('|' + '---|' * len(header))
-    for vendor, count_on, count_off, on, off in rows:
-        saved = off - on
-        print('| %s | %d | %d | %.1f | %.1f | %.1f | %.0f | %.0f |'
-              % (vendor, count_on, count_off, on, off, saved, saved * 1000.0 / args.tasks, saved * 100.0 / off))
+    for vendor, count_on, count_off, on, off, login in rows:
+        avoided = (count_off - count_on) * login
+        cost = args.tasks * overhead
+        print('| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.2f | %.3f | %.2f |'
+              % (vendor, count_on, count_off, on, off, off - on, login * 1000, avoided, cost, avoided - cost))
+    print('cache cost per task: %.2f ms (find the broker + one look-up); wall times vary with the machine\'s load'
+          % (overhead * 1000))
 
 
 if __name__ == '__main__':
