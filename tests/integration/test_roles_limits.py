@@ -1,0 +1,49 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, fleetops.mdm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""compliance_sweep passes an explicit limit to every command it sends (compliance_sweep_max_devices), and a dry run
+says what it would do: checked against the simulator's action ledger."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from test_roles import run_collection_playbook
+
+VENDOR = 'mobileiron_core'
+
+
+def active(sim):
+    return [record for record in sim.devices(VENDOR) if record['common.status'] == 'ACTIVE']
+
+
+def ledger_since(sim, seq):
+    return [entry for entry in sim.ledger() if entry['seq'] > seq]
+
+
+def last_seq(sim):
+    return max([entry['seq'] for entry in sim.ledger()] or [0])
+
+
+def test_compliance_sweep_refuses_more_devices_than_its_limit_before_any_command(sim, tmp_path):
+    swept = len(active(sim))
+    assert swept > 500, 'the simulated fleet is too small for this test'
+    start = last_seq(sim)
+    run = run_collection_playbook(tmp_path, 'compliance_sweep', dict(mdm_connection=sim.params(VENDOR)))
+    assert run.rc != 0
+    assert 'would act on %d devices chosen by filters, more than max_devices (500)' % swept in run.stdout, run.stdout[-3000:]
+    assert ledger_since(sim, start) == []
+
+
+def test_compliance_sweep_in_check_mode_says_how_many_would_be_messaged(sim, tmp_path):
+    start = last_seq(sim)
+    run = run_collection_playbook(tmp_path, 'compliance_sweep', dict(mdm_connection=sim.params(VENDOR),
+                                                                     compliance_sweep_max_devices=5000), check=True)
+    assert run.rc == 0, run.output[-3000:]
+    assert ledger_since(sim, start) == []
+    found = re.search(r'(\d+) non-compliant devices; 0 messaged;\s+(\d+)\s+would be messaged \(check mode: nothing was sent\)',
+                      run.stdout)
+    assert found, run.stdout[-3000:]
+    assert int(found.group(1)) > 0 and int(found.group(2)) > 0
