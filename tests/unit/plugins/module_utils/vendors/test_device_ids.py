@@ -150,3 +150,24 @@ def test_label_write_of_a_member_written_in_upper_case_changes_nothing():
     assert changed is False
     assert report['labels'][0]['added'] == [] and report['requests'] == 0
     session.assert_done()
+
+
+def test_device_writes_name_a_device_written_two_ways_once():
+    # mdm_device: a ManageEngine detail update and a Core delete send one request per device, not per spelling.
+    me = adapter_of(ME)
+    devices, _details = me.check_device_updates(['0123', 123, ' 123 '], {'asset_tag': 'A-1'})
+    assert devices == ['123']
+    core = adapter_of(CORE)
+    assert core.check_device_deletes([UUID, UUID.upper()]) == [UUID]
+
+
+def test_manageengine_group_members_compare_with_ids_given_two_ways():
+    groups = Expect('GET', '/api/v1/mdm/groups', headers=ME_HEADERS, reply={
+        'groups': [{'group_id': 7, 'name': 'Kiosk', 'member_count': 1}], 'metadata': {'total_record_count': 1}})
+    members = Expect('GET', '/api/v1/mdm/groups/7/members', headers=ME_HEADERS,
+                     reply={'member_ids': [123], 'metadata': {'total_record_count': 1}})
+    adapter, session, _sleeps = build(ME, [groups, members])
+    module = FakeModule(labels=['Kiosk'], devices=['0123'])
+    changed, report, _diff = mdm_label.run(module, adapter)
+    assert changed is False and report['requests'] == 0
+    session.assert_done()
