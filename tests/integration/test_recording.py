@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, fleetops.mdm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A recording (MDM_RECORD_DIR) of a real playbook run of several modules, for every flavour, holds no secret and
-no original personal value of the simulator's fleet, and replays to the same devices."""
+"""A recording (MDM_RECORD_DIR) of a real playbook run of several modules and of an inventory run, for every flavour,
+holds no secret and no original personal value of the simulator's fleet, and replays to the same devices."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,10 +12,11 @@ import glob
 import json
 import os
 import stat
+import subprocess
 
 import pytest
 
-from conftest import run_playbook
+from conftest import BIN, ansible_env, assert_no_secrets, run_playbook
 from mdmsim.control import Simulator
 from mdmsim.fleet import Fleet
 from recording_session import FLAVOURS, session_vars
@@ -49,6 +50,14 @@ def recording(sim, tmp_path_factory):
                            env={'MDM_RECORD_DIR': record_dir}, verbosity=0)
         assert run.rc == 0 and run.result is not None, run.output[-3000:]
         results[flavour] = run.result
+        # The inventory plugin records through the same HTTP stack; its connection comes from the MDM_* variables.
+        config = tmp_path / 'recorded.mdm.yml'
+        config.write_text('plugin: fleetops.mdm.devices\n')
+        proc = subprocess.run([os.path.join(BIN, 'ansible-inventory'), '-i', str(config), '--list'], capture_output=True,
+                              text=True, timeout=600, check=False,
+                              env=ansible_env(dict(sim.env(flavour), MDM_RECORD_DIR=record_dir)))
+        assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+        assert_no_secrets(proc.stdout + proc.stderr, 'the output of ansible-inventory')
     return record_dir, results
 
 
@@ -124,7 +133,7 @@ def test_the_recording_holds_no_original_personal_value(sim, recording):
 
 def test_the_recording_replays_to_the_devices_the_run_listed(recording):
     record_dir, results = recording
-    replayed = {}
+    replayed = []
     for recorded in load_recordings(record_dir):
         if 'list devices' not in recorded.operations():
             continue
@@ -132,9 +141,10 @@ def test_the_recording_replays_to_the_devices_the_run_listed(recording):
         adapter, session = replay_adapter(recorded)
         devices = adapter.list_devices(page_size=recorded.listing_page_size(), concurrency=1)
         assert session.fallbacks == 0
-        replayed[flavour] = devices
-    assert sorted(replayed) == sorted(FLAVOURS)
-    for flavour, devices in replayed.items():
+        replayed.append((flavour, devices))
+    # Per flavour: the module's listing and the inventory's.
+    assert sorted(flavour for flavour, _devices in replayed) == sorted(FLAVOURS * 2)
+    for flavour, devices in replayed:
         listed = results[flavour]['listing']['devices']
         assert len(devices) == len(listed) == FLEET['devices'], flavour
         # Same devices, same order and fields that carry no personal data, pseudonyms where they do.
