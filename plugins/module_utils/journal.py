@@ -44,12 +44,7 @@ except ImportError:  # pragma: no cover - not on POSIX controllers
     HAS_FCNTL = False
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import result
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
-    AuthenticationError,
-    InvalidInputError,
-    MdmError,
-    NotSupportedError,
-)
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
 
 DEFAULT_PATH = '~/.ansible/fleetops.mdm/journal'
 DEFAULT_WINDOW_HOURS = 24
@@ -64,8 +59,9 @@ FORMAT = 1
 
 # States that stop a new send within the window: the server has (or may have) the command.
 BLOCKING_STATES = frozenset(('sending', 'sent', 'completed', 'unknown'))
-# States after which the server cannot hold the command: nothing stops a new send.
-STATES = BLOCKING_STATES | frozenset(('failed', 'not_applicable'))
+# States after which the server cannot hold the command: nothing stops a new send (not_sent: the run was
+# interrupted before the request).
+STATES = BLOCKING_STATES | frozenset(('failed', 'not_applicable', 'not_sent'))
 # States that the vendor check runs for before a resend (the reply never said whether the server took it).
 UNSURE_STATES = frozenset(('sending', 'unknown'))
 
@@ -382,22 +378,21 @@ def claim_or_skip(journal, spec, pending, resend, verdicts):
 
 
 def send_claimed(journal, spec, pending, send):
-    """``send()`` for the claimed devices, and the outcome of each written to the journal right away.
+    """``send()`` for the claimed devices.
 
-    An error that says nothing was sent (the login failed, the request was refused as invalid) drops this run's
-    claims; any other error leaves them ``sending``, which a later run treats like ``unknown``."""
+    mdm_device_action's send() raises only when no request went out (a refused login, ...): every other error
+    becomes per-device results.  So an error drops this run's claims.  A process killed while sending leaves them
+    ``sending``, which a later run treats like ``unknown``."""
     if journal is None:
         return send()
     try:
-        replies = send()
-    except (AuthenticationError, InvalidInputError, NotSupportedError):
+        return send()
+    except Exception:
         journal.release(pending, spec.vendor_name)
         raise
-    journal.record(replies, spec.vendor_name)
-    return replies
 
 
 def record_sent(journal, spec, replies):
-    """The outcomes after following the commands (``completed``, ``failed``) written to the journal."""
+    """The outcome of each device (``sent``, ``unknown``, ``completed`` after wait, ``not_sent``, ...) written."""
     if journal is not None:
         journal.record(replies, spec.vendor_name)

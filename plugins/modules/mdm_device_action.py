@@ -32,6 +32,11 @@ description:
     lets the requests in flight finish, and fails with the per-device results so far (V(not_sent) for the devices it
     did not reach). ansible-playbook does not wait for that result (it passes the signal on to the module and ends
     its worker), so the results of an interrupted run reach O(results_file) only - set it for bulk commands.
+  - Destructive commands (O(max_devices)) are written to a journal on the machine that runs the module (for a play
+    on C(localhost), the controller) before and after they are sent. A rerun, or another run at the same
+    time, skips a device whose same command is in the journal as sent, completed, unknown or still being sent,
+    younger than O(journal_window); the device is reported as V(skipped) with the journal entry, until
+    O(resend=true). See O(journal_path) for where it lives and what it holds.
 author:
   - fleetops.mdm contributors (@fleetops)
 extends_documentation_fragment:
@@ -192,6 +197,58 @@ options:
       - How many requests are in flight at once (1 to 32).
     type: int
     default: 4
+  journal:
+    description:
+      - Keep the journal of destructive commands (wipe, selective_wipe, retire, remove, complete_wipe,
+        corporate_wipe) and skip the devices it holds a recent command of. With V(false), nothing is read or
+        written and a rerun sends again what an earlier run sent (or may have sent).
+      - Other commands are never journaled.
+      - The environment variable E(MDM_JOURNAL) is read when the option is not given.
+    type: bool
+    default: true
+  journal_path:
+    description:
+      - The directory of the journal. Default C(~/.ansible/fleetops.mdm/journal) of the user who runs the module.
+      - It is created with mode 0700 (an existing directory of the user's that others can read is set to 0700; one
+        of another user is refused); its files (one JSON file and one lock file per server) are written 0600.
+      - Every run on one machine that should see the others' commands must use the same directory. Runs on
+        different machines, or AWX / Automation Controller jobs whose execution environment starts with an empty
+        home each time, do not see each other's journal unless the directory is shared, for example a persistent
+        volume of the execution environment given here or through E(MDM_JOURNAL_PATH).
+      - An entry holds the device id, the command, its state (V(sending), V(sent), V(completed), V(unknown),
+        V(failed), V(not_applicable)), when it was started and last updated, the vendor's command id and an id of
+        the run; the server is recorded as its URL without user information, query or fragment (and the IBM
+        MaaS360 billing id). No credential, token or message text is written.
+      - Checking the journal and writing V(sending) for the devices about to be commanded happen under one
+        exclusive C(fcntl) lock of the server's file, so that of two runs only one sends to a device. The lock is
+        not held while requests are in flight.
+      - Entries older than O(journal_window) and seven days are pruned on every write; a file keeps at most
+        20,000 entries.
+      - A journal file that cannot be read fails the task before anything is sent, naming the file; it is never
+        overwritten.
+      - The environment variable E(MDM_JOURNAL_PATH) is read when the option is not given.
+    type: path
+  journal_window:
+    description:
+      - For how many hours (1 to 2160) a journaled command stops the same command to the same device.
+    type: int
+    default: 24
+  resend:
+    description:
+      - Send a destructive command even to devices the journal holds a recent one of (the journal is still
+        written).
+      - Where the journal says V(unknown) (or V(sending), left by a run that ended before writing the outcome),
+        the server is asked first wherever the vendor documents a way, and a device whose server already has the
+        command is V(skipped). A look-up that fails sends nothing (the device is V(failed)).
+      - ManageEngine MDM - the device's last initiated command, then its command history since the journal entry.
+      - IBM MaaS360 - C(checkActionStatus) of the actionID, when the lost reply left one. MaaS360 documents no
+        look-up of a command without its actionID (C(searchActionHistory) is named, but its request and reply are
+        shown in no source we can cite), so without one the device is commanded again.
+      - MobileIron Core and Cloud - the device status, read before every wipe and retire (retired, wiped, or on
+        their way there, C(RETIRE_PENDING) and C(WIPE_PENDING)).
+      - A device another run started sending to after this run started is still skipped.
+    type: bool
+    default: false
 notes:
   - "MobileIron Core: C(PUT /api/v2/devices/{action}) and C(PUT /api/v2/devices/action) with at most 512 device
     UUIDs a call."
@@ -238,6 +295,12 @@ EXAMPLES = r'''
     max_devices: 5000
     results_file: /var/log/mdm/lock-all.jsonl
 
+- name: Wipe a device again although the journal holds a recent wipe of it (its reply was lost)
+  fleetops.mdm.mdm_device_action:
+    action: wipe
+    devices: ["Androidc60775214"]
+    resend: true
+
 - name: A vendor's own action - update iOS on MobileIron Core
   fleetops.mdm.mdm_device_action:
     vendor: mobileiron_core
@@ -281,8 +344,9 @@ results:
         - V(sent) - the server accepted the command (in check mode - it would be sent);
           V(completed) - the command ran on the device; V(failed) - the server refused it, or the device does not
           exist; V(not_applicable) - the command does not apply to the device; V(skipped) - the device is already
-          in the state the command leads to; V(unknown) - the request may have reached the server without an
-          answer, or handling it raised an unexpected error, verify before sending again; V(would_send) - check
+          in the state the command leads to, or the journal holds a recent command of it (RV(results[].journal));
+          V(unknown) - the request may have reached the server without an answer, or handling it raised an
+          unexpected error, verify before sending again; V(would_send) - check
           mode, the command would be sent (a dry run never says V(sent)); V(not_sent) - the task was interrupted
           (SIGINT, SIGTERM) or stopped on an error before the command went to this device.
       type: str
@@ -296,6 +360,33 @@ results:
     data:
       description: What the command returns beyond its status (a location, remote-session links, ...).
       type: dict
+    journal:
+      description:
+        - The journal entry that made the device V(skipped) (see O(journal_path)).
+      type: dict
+      returned: when the journal stopped the command
+      contains:
+        command:
+          description: The vendor's name of the command.
+          type: str
+        action:
+          description: The command's name as the user gave it.
+          type: str
+        state:
+          description: How the journaled command ended, or V(sending) while (or if) a run never wrote its outcome.
+          type: str
+          choices: [sending, sent, completed, unknown]
+        started:
+          description: When the command was claimed for sending (ISO 8601 UTC).
+          type: str
+        updated:
+          description: When the entry was last written (ISO 8601 UTC).
+          type: str
+        command_id:
+          description: The vendor's id of the command, where it gave one.
+          type: str
+      sample: {command: wipeDevice, action: wipe, state: unknown, started: '2026-11-30T09:12:04Z',
+               updated: '2026-11-30T09:12:05Z', command_id: null}
 summary:
   description: How many devices ended with each outcome (V(would_send) in check mode, never V(sent)), and C(total).
   returned: always
@@ -304,11 +395,15 @@ summary:
            total: 3}
 '''
 
+from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
     DESTRUCTIVE_ACTIONS, NEUTRAL_ACTIONS, OUTCOMES, UNKNOWN_ADVICE, result, summarise,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, redact, vendor_display_name
+from ansible_collections.fleetops.mdm.plugins.module_utils.journal import (
+    DEFAULT_WINDOW_HOURS, claim_or_skip, journal_verdicts, open_journal, record_sent, send_claimed,
+)
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.send_control import SendControl
@@ -599,6 +694,8 @@ def run(module, adapter):
     ids, listed = resolve(module, adapter, spec)
     guard(spec, ids, params)
     want_diff = bool(getattr(module, '_diff', False))
+    destructive = spec.destructive or spec.name in DESTRUCTIVE_ACTIONS
+    journal = open_journal(params, adapter.name) if destructive else None
 
     verdicts = {}
     targets = listed
@@ -610,6 +707,10 @@ def run(module, adapter):
             if device_id not in targets:
                 verdicts[device_id] = result(device_id, 'failed', 'no such device on the server: nothing was sent to it')
         verdicts.update(adapter.precheck_action(spec, dict((i, targets[i]) for i in ids if i in targets)))
+    # Destructive commands: what the server shows comes first; of the rest, the devices with a recent command in the
+    # journal are skipped (read only: check mode too).
+    verdicts.update(journal_verdicts(journal, adapter, spec, [i for i in ids if i not in verdicts],
+                                     params.get('resend'), module.check_mode))
     pending = [device_id for device_id in ids if device_id not in verdicts]
 
     sent, interrupted = {}, None
@@ -618,12 +719,17 @@ def run(module, adapter):
             sent[device_id] = result(device_id, 'would_send',
                                      'check mode: %s would be sent; nothing was sent' % spec.name)
     elif pending:
-        sent, interrupted = send(module, adapter, spec, command, pending)
+        # The journal's "sending" entries are written (under its lock) before any request; another run holding them
+        # makes these devices skipped here.
+        pending = claim_or_skip(journal, spec, pending, params.get('resend'), verdicts)
+        if pending:
+            sent, interrupted = send_claimed(journal, spec, pending, lambda: send(module, adapter, spec, command, pending))
+            record_sent(journal, spec, [sent[device_id] for device_id in pending])
     results = [verdicts.get(device_id) or sent[device_id] for device_id in ids]
     summary = summarise(results)
     changed = any(item['outcome'] in CHANGING for item in results)
     report = dict(action=spec.name if spec.neutral and spec.name in NEUTRAL_ACTIONS else None,
-                  vendor_action=spec.vendor_name, destructive=spec.destructive or spec.name in DESTRUCTIVE_ACTIONS,
+                  vendor_action=spec.vendor_name, destructive=destructive,
                   devices=ids, results=results, summary=summary)
     diff = command_diff(spec, results, targets or {}, module.check_mode) if want_diff else None
     if diff is not None:
@@ -667,6 +773,10 @@ def main():
             wait_interval=dict(type='int', default=5),
             fail_on_partial=dict(type='bool', default=True),
             concurrency=dict(type='int', default=4),
+            journal=dict(type='bool', default=True, fallback=(env_fallback, ['MDM_JOURNAL'])),
+            journal_path=dict(type='path', fallback=(env_fallback, ['MDM_JOURNAL_PATH'])),
+            journal_window=dict(type='int', default=DEFAULT_WINDOW_HOURS),
+            resend=dict(type='bool', default=False),
         ),
         mutually_exclusive=[('action', 'vendor_action')],
         required_one_of=[('action', 'vendor_action')],

@@ -155,6 +155,9 @@ def run_playbook(tmp_path, playbook, conn, extra=None, check=False, verbosity=4,
         cmd.append('-' + 'v' * verbosity)
     if diff:
         cmd.append('--diff')
+    # The journal of destructive commands lives in the test's directory, never in the home of the user running the
+    # tests; a test that shares one journal between runs passes MDM_JOURNAL_PATH itself.
+    env = dict({'MDM_JOURNAL_PATH': str(tmp_path / 'journal')}, **(env or {}))
     proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(env), timeout=timeout, check=False)
     assert_no_secrets(proc.stdout + proc.stderr, 'the output of %s' % playbook)
     audit_files(tmp_path, skip=('vars.json', 'conns.json'))

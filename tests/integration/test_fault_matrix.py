@@ -388,7 +388,7 @@ def write_doc(matrix):
         for key, fault_title, _spec in FAULTS:
             lines.append('| %s | %s |' % (fault_title, ' | '.join(matrix.cells.get((kind, v, key), '-') for v in VENDORS)))
         lines.append('')
-    lines += TRANSPORT_LIMITS
+    lines += TRANSPORT_LIMITS + JOURNAL
     with open(DOC, 'w') as handle:
         handle.write('\n'.join(lines))
 
@@ -413,6 +413,82 @@ TRANSPORT_LIMITS = [
     '  text follows, redacted and then shortened. A host name that does not resolve fails at once (before: retried',
     '  for about 20 s); a refused connection and a connect timeout are retried (the request never left the',
     '  controller). Tested against 127.0.0.1 and a `.invalid` name in `tests/integration/test_transport_limits.py`.',
+    '',
+]
+
+
+# What the journal of destructive commands guarantees across runs, and where it is tested (static text too).
+JOURNAL = [
+    '## Never twice across runs: the journal of destructive commands',
+    '',
+    'Within one run, a command that may have reached the server is never sent again (`unknown`, above). Across',
+    'runs, `mdm_device_action` keeps a journal of its destructive commands - `wipe`, `selective_wipe`, `retire`,',
+    "`remove` and ManageEngine's `complete_wipe` / `corporate_wipe` - on the machine that runs the module (with",
+    '`hosts: localhost`, the controller).',
+    '',
+    'What is guaranteed, on one machine and one journal directory:',
+    '',
+    '- **Written before and after.** Before the first request of a command, every device it is about to go to gets an',
+    '  entry `sending`; after the reply, the entry says `sent`, `completed`, `unknown`, `failed` or `not_applicable`',
+    '  (and, with `wait`, the final outcome). A run that stops in between (SIGKILL, a crash) leaves `sending`, which',
+    '  counts as `unknown`. A login refused before the first command takes its `sending` entries back.',
+    '- **A rerun skips.** A device whose same command is in the journal as `sending`, `sent`, '
+        '`completed` or `unknown`,',
+    '  started less than `journal_window` hours ago (24 by default), is not commanded; it is reported '
+        '`skipped` with the',
+    "  entry (`results[].journal`: state, when started and updated, the vendor's command id) and a "
+        'message that says how',
+    '  to send it anyway. `failed` and `not_applicable` do not stop a new send: the server refused the command.',
+    '- **Concurrent runs send once.** Reading the entries and writing `sending` happen under one '
+        'exclusive `fcntl` lock',
+    "  of the server's journal file; the lock is not held while requests are in flight. Of two runs wiping one device",
+    '  at the same moment, one sends and the other reports `skipped` (state `sending` or `sent`).',
+    '- **Resending is explicit.** `resend: true` sends despite the journal, except to a device another run started',
+    '  sending to after this run started. For an unsure entry (`unknown`, `sending`) the server is asked first where',
+    '  the vendor documents a way, and a device whose server already has the command is `skipped`:',
+    '',
+    '  | vendor | what is read before a resend of an `unknown` |',
+    '  | --- | --- |',
+    "  | ManageEngine MDM | the device's last initiated command (`GET .../actions/recent_command`), then "
+        'its command history (`GET .../commandhistory`, every page) for the command added since the journal '
+        'entry (less 5 minutes of clock skew) |',
+    '  | IBM MaaS360 | `checkActionStatus` of the `actionID`, when the lost reply left one; '
+        '`searchActionHistory` is named by IBM but its request and reply are shown in no source we can cite, '
+        'so without an `actionID` the device is commanded again - what `resend: true` asks for |',
+    '  | MobileIron Core, MobileIron Cloud | the device status, read before every wipe and retire: '
+        'retired, wiped, `RETIRE_PENDING` or `WIPE_PENDING` is `skipped` |',
+    '',
+    '  A failed look-up sends nothing: the device is `failed` with the reason.',
+    '- **Check mode** reads the journal (and, with `resend`, the server) and reports what it would skip; it creates,',
+    '  locks and writes nothing.',
+    '- **Private and bounded.** Default directory `~/.ansible/fleetops.mdm/journal` (option `journal_path`,',
+    '  environment `MDM_JOURNAL_PATH`): created 0700, an own directory open to others is set to 0700, one of another',
+    '  user is refused; one JSON file and one lock file per server, 0600, replaced atomically (temporary file, fsync,',
+    "  rename), so readers never see half a file. An entry holds ids, the command, states, times and the vendor's",
+    '  command id; the server is its URL without user information, query or fragment (plus the MaaS360 billing id,',
+    '  since customers share hosts). Entries older than the window and a week are pruned on every write; a file keeps',
+    '  at most 20,000 entries.',
+    '- **Never ignored.** A journal file that cannot be read fails the task before anything is sent, naming the file,',
+    '  and is left as it is; so does a lock another run holds for more than 60 s.',
+    '',
+    'What it does not cover: runs on different machines, or AWX / Automation Controller jobs whose execution',
+    'environment starts with an empty home, share nothing unless they share the directory (a persistent volume given',
+    "as `journal_path` or `MDM_JOURNAL_PATH`); a command sent by another tool or from the vendor's console; commands",
+    'that are not destructive (a rerun of a lock locks again). `journal: false` (or `MDM_JOURNAL=false`) turns the',
+    'journal off.',
+    '',
+    'How it is tested: `tests/unit/plugins/module_utils/test_journal.py` (claims, windows, outcomes, resend, pruning,',
+    'the 20,000 bound, unreadable files, modes under umask 0, a lock held by another process, eight processes claiming',
+    'one device: exactly one claims), `tests/unit/plugins/modules/test_mdm_device_action_journal.py` (reruns, resends',
+    'with and without a server look-up, check mode writes nothing, released claims) and',
+    '`tests/integration/test_action_journal.py`, against the simulator for each of the four vendors: a '
+        'wipe whose reply',
+    'is lost after the server acted, then a plain rerun - `skipped`, no new wipe in the action ledger - then',
+    '`resend: true` (ManageEngine, MobileIron: `skipped`, the server has it; MaaS360: sent once); a wipe '
+        'lost before the',
+    'server acted, rerun `skipped`, `resend: true` sends exactly once, the next rerun `skipped`; two '
+        '`ansible-playbook`',
+    'runs wiping one device at the same time (every request 0.7 s slow) - exactly one wipe in the ledger.',
     '',
 ]
 

@@ -34,7 +34,9 @@ def run_collection_playbook(tmp_path, name, variables, check=False, diff=False, 
     cmd += ['--check'] if check else []
     cmd += ['--diff'] if diff else []
     cmd += ['-' + 'v' * verbosity] if verbosity else []
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(), timeout=600, check=False, cwd=str(tmp_path))
+    # The journal of destructive commands in the test's directory, never in the home of the user running the tests.
+    env = ansible_env({'MDM_JOURNAL_PATH': str(tmp_path / 'journal')})
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600, check=False, cwd=str(tmp_path))
     return Run(proc, None)
 
 

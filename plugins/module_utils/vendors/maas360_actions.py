@@ -198,6 +198,25 @@ class MaaS360ActionsMixin:
             return result(device_id, 'sent', description or 'no position known yet', command_id=action_id)
         return result(device_id, 'sent', description, command_id=action_id)
 
+    # -- before a resend (the journal) -----------------------------------------------------------------
+    def verify_command(self, spec, device_id, entry):
+        """Does the server already have the command of the journal ``entry``?  (found, state, message, command_id)
+
+        Only checkActionStatus can tell, and only with the actionID a reply carried.  A lost reply leaves none, and
+        searchActionHistory, which NOTES.md names, is shown (request and reply) in none of our sources: then the
+        answer is "not found" and the wipe status precheck of the command is the only check before a resend."""
+        action_id = _text(entry.get('command_id'))
+        if action_id is None:
+            return False, None, 'no actionID to check', None
+        try:
+            outcome, description = self.action_status(action_id)
+        except NotFoundError:
+            return False, None, 'checkActionStatus does not know the action %s' % action_id, None
+        if outcome == 'failed':
+            return False, None, description, None
+        return True, outcome or 'sent', 'checkActionStatus of action %s: %s' % (
+            action_id, description or outcome or 'pending'), action_id
+
     # -- following -----------------------------------------------------------------------------------
     def action_status(self, action_id):
         """(outcome or None while pending, description) of one accepted action, from checkActionStatus."""

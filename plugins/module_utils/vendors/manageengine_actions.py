@@ -112,6 +112,8 @@ BULK_ACTIONS = frozenset(('scan',))
 # command has not finished yet.
 STATUS_SUCCESS = 2
 STATUS_FAILED = frozenset((0,))
+# Seconds the server's clock may be behind ours when a command history is matched against the journal's time.
+CLOCK_SKEW = 300
 
 
 def _text(description):
@@ -364,6 +366,40 @@ class ManageEngineActionsMixin:
                                              data={'status': status, 'command_name': spec.extra['command_name'],
                                                    'action_name': spec.extra['action']})
         return verdicts
+
+    # -- before a resend (the journal) -----------------------------------------------------
+    def verify_command(self, spec, device_id, entry):
+        """Does the server already have ``spec`` for the device, sent at or after the journal ``entry``?
+
+        Returns (found, state, message, command_id).  Reads "Get last initiated command status for device" and,
+        when it names another command, "Get command history for device" (commands added since the entry was
+        written, less CLOCK_SKEW).  Matched by the command name the server files the action under (COMMAND_NAMES,
+        unverified beyond AssetScan)."""
+        command = COMMAND_NAMES.get(spec.extra.get('action'))
+        if command is None:
+            return False, None, 'no command name to look for', None
+        try:
+            recent = self.call_json('GET', RECENT_COMMAND_PATH % device_id, 'get the recent command of device %s' % device_id)
+        except NotFoundError:
+            recent = None
+        if isinstance(recent, dict) and text_or_none(recent.get('command_name')) == command:
+            done = recent.get('status_code') == STATUS_SUCCESS
+            return True, 'completed' if done else 'sent', 'its last initiated command is %s, %s' % (
+                command, text_or_none(recent.get('status_description')) or 'status %s' % recent.get('status_code')), None
+        since_ms = (float(entry.get('started_ts') or 0) - CLOCK_SKEW) * 1000
+        history = self.command_history(device_id)
+        for item in history.get('commands') or []:
+            if not isinstance(item, dict) or text_or_none(item.get('command_name')) != command:
+                continue
+            try:
+                added = float(item.get('added_time'))
+            except (TypeError, ValueError):
+                continue
+            if added >= since_ms:
+                done = item.get('command_status') == STATUS_SUCCESS
+                return True, 'completed' if done else 'sent', 'its command history holds %s (command id %s)' % (
+                    command, item.get('command_id')), text_or_none(item.get('command_id'))
+        return False, None, 'neither its last command nor its command history shows %s' % command, None
 
     # -- following -------------------------------------------------------------------------
     def wait_actions(self, spec, results, timeout, interval=5.0):

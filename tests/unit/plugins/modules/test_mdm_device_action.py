@@ -81,7 +81,8 @@ class FakeModule:
         self.params = dict(action=None, vendor_action=None, devices=None, filters=None, vendor_filters=None, label=None,
                            label_pattern=None, query=None, all_devices=False, text=None, subject=None, message_type=None,
                            params={}, max_devices=None, wait=False, wait_timeout=300, wait_interval=5,
-                           fail_on_partial=True, concurrency=4, results_file=None)
+                           fail_on_partial=True, concurrency=4, results_file=None, journal=False,
+                           journal_path=None, journal_window=24, resend=False)
         self.params.update(params)
         self.check_mode = check_mode
         self.warnings = []
