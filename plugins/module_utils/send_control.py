@@ -115,6 +115,10 @@ class SendControl:
         self.stop.set()
 
     def __enter__(self):
+        # Python sets signal handlers from the main thread only: run() called from another thread (a program that
+        # embeds it, the fault matrix's vendor columns) leaves that program's own signal handling alone.
+        if threading.current_thread() is not threading.main_thread():
+            return self
         for signum in STOP_SIGNALS:
             self._previous[signum] = signal.signal(signum, self._handler)
         return self

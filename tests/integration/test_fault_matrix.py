@@ -83,9 +83,10 @@ class FakeModule:
 
 
 def action_params(**params):
+    # max_devices caps every command now, chosen by id too: the lock of 3 devices needs 3.
     base = dict(action=None, vendor_action=None, devices=None, filters=None, vendor_filters=None, label=None, query=None,
                 label_pattern=None, all_devices=False, text=None, subject=None, message_type=None, params={},
-                max_devices=1, wait=False, wait_timeout=300, wait_interval=5, fail_on_partial=False, concurrency=2,
+                max_devices=3, wait=False, wait_timeout=300, wait_interval=5, fail_on_partial=False, concurrency=2,
                 results_file=None)
     base.update(params)
     return base
