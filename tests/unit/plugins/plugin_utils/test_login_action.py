@@ -45,7 +45,7 @@ class Templar:
 
 
 def action(args=None, transport='local', become=False, environment=None):
-    return login_action.LoginCacheAction(Task(args or {}, environment), Connection(transport), PlayContext(become), None, Templar())
+    return login_action.LoginCacheAction(Task(args or {}, environment), Connection(transport), PlayContext(become), None, Templar(), None)
 
 
 @pytest.fixture
