@@ -34,6 +34,10 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import Invalid
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
+class WaitInterrupted(Exception):
+    """A stop signal came while the module followed the commands it had sent (``wait``): it stops following."""
+
+
 class SendControl:
     """Shared by the threads that send one command: asked before each request, told each result.
 
@@ -45,6 +49,8 @@ class SendControl:
         self.signal_name = None
         self.started = 0
         self.results = {}
+        # True while the commands are followed (wait): a stop signal then ends the wait at once.
+        self.waiting = False
         self._closed = False
         self._lock = threading.Lock()
         self._previous = {}
@@ -113,6 +119,10 @@ class SendControl:
         if self.signal_name is None:
             self.signal_name = signal.Signals(signum).name
         self.stop.set()
+        if self.waiting:
+            # Nothing is sent while waiting, only read: leave the reads and sleeps, the results so far stand.
+            self.waiting = False
+            raise WaitInterrupted(self.signal_name)
 
     def __enter__(self):
         # Python sets signal handlers from the main thread only: run() called from another thread (a program that

@@ -406,7 +406,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.journal import (
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
-from ansible_collections.fleetops.mdm.plugins.module_utils.send_control import SendControl
+from ansible_collections.fleetops.mdm.plugins.module_utils.send_control import SendControl, WaitInterrupted
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import check_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 
@@ -630,11 +630,11 @@ def guard(spec, ids, params):
 
 def send(module, adapter, spec, command, pending):
     """{id: result} of sending the command to ``pending``, also when interrupted or when sending raised midway;
-    and the name of the signal that stopped it (None)."""
+    and the name of the signal that stopped it (None).  SIGINT and SIGTERM are handled from the first request to the
+    last line of the record."""
     params = module.params
     control = SendControl(params.get('results_file'), command=spec.name)
     adapter.send_control = control
-    replies = []
     try:
         with control:
             try:
@@ -647,27 +647,38 @@ def send(module, adapter, spec, command, pending):
                 replies = [control.results.get(device_id) or result(
                     device_id, 'unknown', 'sending stopped on an unexpected error (%s); %s' % (reason, UNKNOWN_ADVICE))
                     for device_id in pending]
-        got = {}
-        for item in replies:
-            if isinstance(item, dict) and item.get('device_id') in pending and item.get('outcome') in OUTCOMES:
-                got.setdefault(item['device_id'], item)
-        for device_id in pending:
-            if device_id not in got:
-                got[device_id] = control.results.get(device_id) or result(
-                    device_id, 'unknown', 'the %s adapter returned no usable result for this device; %s' % (
-                        adapter.name, UNKNOWN_ADVICE))
-        if params['wait'] and not control.signal_name:
-            sent = [got[device_id] for device_id in pending]
-            followed = spec.waitable and adapter.wait_actions(spec, sent, params['wait_timeout'],
-                                                              interval=params['wait_interval'])
-            if not followed:
-                module.warn('%s gives no way to follow %s to completion: the results stay "sent"' % (
-                    vendor_display_name(adapter.name), spec.name))
-        control.close(summarise([got[device_id] for device_id in pending]))
-        return got, control.signal_name
+            got = {}
+            for item in replies:
+                if isinstance(item, dict) and item.get('device_id') in pending and item.get('outcome') in OUTCOMES:
+                    got.setdefault(item['device_id'], item)
+            for device_id in pending:
+                if device_id not in got:
+                    got[device_id] = control.results.get(device_id) or result(
+                        device_id, 'unknown', 'the %s adapter returned no usable result for this device; %s' % (
+                            adapter.name, UNKNOWN_ADVICE))
+            if params['wait'] and not control.signal_name:
+                follow(module, adapter, spec, control, [got[device_id] for device_id in pending])
+            control.close(summarise([got[device_id] for device_id in pending]))
+            return got, control.signal_name
     finally:
         adapter.send_control = None
         control.close()
+
+
+def follow(module, adapter, spec, control, sent):
+    """wait: follow the commands to completion where the vendor lets one; a stop signal ends it at once."""
+    params = module.params
+    control.waiting = True
+    try:
+        followed = spec.waitable and adapter.wait_actions(spec, sent, params['wait_timeout'],
+                                                          interval=params['wait_interval'])
+    except WaitInterrupted:
+        followed = True  # stopped following: the results stay as far as they were followed
+    finally:
+        control.waiting = False
+    if not followed:
+        module.warn('%s gives no way to follow %s to completion: the results stay "sent"' % (
+            vendor_display_name(adapter.name), spec.name))
 
 
 def describe(device):

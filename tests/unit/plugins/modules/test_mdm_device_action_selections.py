@@ -12,6 +12,7 @@ __metaclass__ = type
 import json
 import os
 import signal
+import time
 
 import pytest
 
@@ -272,3 +273,38 @@ def test_a_signal_stops_sending_and_the_results_so_far_are_returned_and_written(
     written = dict((line['device_id'], line['outcome']) for line in lines if line['event'] == 'result')
     assert written == outcomes
     assert lines[-1]['event'] == 'end' and lines[-1]['interrupted'] == name and lines[-1]['summary']['sent'] == 3
+
+
+class SignalWhileWaiting(Fleet):
+    """Every command is sent; ``signum`` arrives while the module follows them (wait), which would take 30 s."""
+
+    def __init__(self, signum, **kwargs):
+        super(SignalWhileWaiting, self).__init__(**kwargs)
+        self.signum = signum
+        self.polls = 0
+
+    def send_action(self, spec, params, devices, concurrency=4):
+        return self.send_each(lambda device_id: result(device_id, 'sent', 'accepted'), devices, 1)
+
+    def wait_actions(self, spec, results, timeout, interval=5.0):
+        results[0]['outcome'] = 'completed'
+        os.kill(os.getpid(), self.signum)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            self.polls += 1
+            time.sleep(0.01)
+        raise AssertionError('the wait was not ended by the signal')
+
+
+@pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_following_the_commands_ends_the_wait_and_keeps_the_results(tmp_path, signum):
+    adapter = SignalWhileWaiting(signum, count=10)
+    started = time.monotonic()
+    with pytest.raises(PartialFailure) as info:
+        run(adapter, action='remote_session', devices=['d1', 'd10'], wait=True, wait_interval=1, wait_timeout=60,
+            results_file=str(tmp_path / 'r.jsonl'))
+    assert time.monotonic() - started < 10
+    assert 'interrupted by %s' % signal.Signals(signum).name in info.value.msg
+    outcomes = [item['outcome'] for item in info.value.result['results']]
+    # Both were sent; the first was followed to completion before the signal, the second stays sent.
+    assert outcomes == ['completed', 'sent'] and adapter.polls < 1000
