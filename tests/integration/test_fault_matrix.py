@@ -433,15 +433,15 @@ JOURNAL = [
     '  entry `sending`; after the reply, the entry says `sent`, `completed`, `unknown`, `failed` or `not_applicable`',
     '  (and, with `wait`, the final outcome). A run that stops in between (SIGKILL, a crash) leaves `sending`, which',
     '  counts as `unknown`. A login refused before the first command takes its `sending` entries back.',
-    '- **A rerun skips.** A device whose same command is in the journal as `sending`, `sent`, '
-        '`completed` or `unknown`,',
-    '  started less than `journal_window` hours ago (24 by default), is not commanded; it is reported '
-        '`skipped` with the',
-    "  entry (`results[].journal`: state, when started and updated, the vendor's command id) and a "
-        'message that says how',
+    ('- **A rerun skips.** A device whose same command is in the journal as `sending`, `sent`, '
+     '`completed` or `unknown`,'),
+    ('  started less than `journal_window` hours ago (24 by default), is not commanded; it is reported '
+     '`skipped` with the'),
+    ("  entry (`results[].journal`: state, when started and updated, the vendor's command id) and a "
+     'message that says how'),
     '  to send it anyway. `failed` and `not_applicable` do not stop a new send: the server refused the command.',
-    '- **Concurrent runs send once.** Reading the entries and writing `sending` happen under one '
-        'exclusive `fcntl` lock',
+    ('- **Concurrent runs send once.** Reading the entries and writing `sending` happen under one '
+     'exclusive `fcntl` lock'),
     "  of the server's journal file; the lock is not held while requests are in flight. Of two runs wiping one device",
     '  at the same moment, one sends and the other reports `skipped` (state `sending` or `sent`).',
     '- **Resending is explicit.** `resend: true` sends despite the journal, except to a device another run started',
@@ -450,14 +450,14 @@ JOURNAL = [
     '',
     '  | vendor | what is read before a resend of an `unknown` |',
     '  | --- | --- |',
-    "  | ManageEngine MDM | the device's last initiated command (`GET .../actions/recent_command`), then "
-        'its command history (`GET .../commandhistory`, every page) for the command added since the journal '
-        'entry (less 5 minutes of clock skew) |',
-    '  | IBM MaaS360 | `checkActionStatus` of the `actionID`, when the lost reply left one; '
-        '`searchActionHistory` is named by IBM but its request and reply are shown in no source we can cite, '
-        'so without an `actionID` the device is commanded again - what `resend: true` asks for |',
-    '  | MobileIron Core, MobileIron Cloud | the device status, read before every wipe and retire: '
-        'retired, wiped, `RETIRE_PENDING` or `WIPE_PENDING` is `skipped` |',
+    ("  | ManageEngine MDM | the device's last initiated command (`GET .../actions/recent_command`), then "
+     'its command history (`GET .../commandhistory`, every page) for the command added since the journal '
+     'entry (less 5 minutes of clock skew) |'),
+    ('  | IBM MaaS360 | `checkActionStatus` of the `actionID`, when the lost reply left one; '
+     '`searchActionHistory` is named by IBM but its request and reply are shown in no source we can cite, '
+     'so without an `actionID` the device is commanded again - what `resend: true` asks for |'),
+    ('  | MobileIron Core, MobileIron Cloud | the device status, read before every wipe and retire: '
+     'retired, wiped, `RETIRE_PENDING` or `WIPE_PENDING` is `skipped` |'),
     '',
     '  A failed look-up sends nothing: the device is `failed` with the reason.',
     '- **Check mode** reads the journal (and, with `resend`, the server) and reports what it would skip; it creates,',
@@ -482,13 +482,13 @@ JOURNAL = [
     'the 20,000 bound, unreadable files, modes under umask 0, a lock held by another process, eight processes claiming',
     'one device: exactly one claims), `tests/unit/plugins/modules/test_mdm_device_action_journal.py` (reruns, resends',
     'with and without a server look-up, check mode writes nothing, released claims) and',
-    '`tests/integration/test_action_journal.py`, against the simulator for each of the four vendors: a '
-        'wipe whose reply',
+    ('`tests/integration/test_action_journal.py`, against the simulator for each of the four vendors: a '
+     'wipe whose reply'),
     'is lost after the server acted, then a plain rerun - `skipped`, no new wipe in the action ledger - then',
-    '`resend: true` (ManageEngine, MobileIron: `skipped`, the server has it; MaaS360: sent once); a wipe '
-        'lost before the',
-    'server acted, rerun `skipped`, `resend: true` sends exactly once, the next rerun `skipped`; two '
-        '`ansible-playbook`',
+    ('`resend: true` (ManageEngine, MobileIron: `skipped`, the server has it; MaaS360: sent once); a wipe '
+     'lost before the'),
+    ('server acted, rerun `skipped`, `resend: true` sends exactly once, the next rerun `skipped`; two '
+     '`ansible-playbook`'),
     'runs wiping one device at the same time (every request 0.7 s slow) - exactly one wipe in the ledger.',
     '',
 ]
