@@ -99,6 +99,9 @@ class Pseudonymiser:
         self._key = key
         self._lock = threading.Lock()
         self.seen = {}
+        # The text pass looks values up by their first characters: its cost grows with the length of the text, not
+        # with the number of values seen (tens of thousands in a large listing).
+        self._index = {}
 
     def text(self, value, keep_prefix=None):
         if value.strip().lower() in _NEUTRAL_VALUES or set(value) <= set('*'):
@@ -132,8 +135,36 @@ class Pseudonymiser:
         pseudonym = ''.join(chars)
         if len(value) >= _MIN_TEXT_PASS:
             with self._lock:
-                self.seen[value] = pseudonym
+                if value not in self.seen:
+                    self.seen[value] = pseudonym
+                    bucket = self._index.setdefault(value[:_MIN_TEXT_PASS], [])
+                    bucket.append(value)
+                    bucket.sort(key=len, reverse=True)
         return pseudonym
+
+    def replace_seen(self, text):
+        """Every value seen so far, wherever it appears inside text, replaced by its pseudonym (longest first)."""
+        if len(text) < _MIN_TEXT_PASS:
+            return text
+        parts = []
+        start = position = 0
+        with self._lock:
+            while position <= len(text) - _MIN_TEXT_PASS:
+                found = None
+                for original in self._index.get(text[position:position + _MIN_TEXT_PASS], ()):
+                    if text.startswith(original, position):
+                        found = original
+                        break
+                if found is None:
+                    position += 1
+                    continue
+                parts.append(text[start:position])
+                parts.append(self.seen[found])
+                position = start = position + len(found)
+        if not parts:
+            return text
+        parts.append(text[start:])
+        return ''.join(parts)
 
     def value(self, value, keep_prefix=None):
         """A pseudonym of the same JSON type: a number stays a number of as many digits."""
@@ -340,8 +371,6 @@ class Recorder:
     def _final_pass(self, data):
         """Cut every known secret from every string, and put the pseudonym in place of every personal value seen."""
         secrets = sorted((s for s in self._secrets if len(s) >= 4), key=len, reverse=True)
-        with self.pseudonyms._lock:  # pylint: disable=protected-access
-            known = sorted(self.pseudonyms.seen.items(), key=lambda item: len(item[0]), reverse=True)
 
         def scrub(value):
             if isinstance(value, dict):
@@ -353,10 +382,7 @@ class Recorder:
             for secret in secrets:
                 if secret in value:
                     value = value.replace(secret, REDACTED)
-            for original, pseudonym in known:
-                if original in value:
-                    value = value.replace(original, pseudonym)
-            return value
+            return self.pseudonyms.replace_seen(value)
         return scrub(data)
 
 
