@@ -62,7 +62,16 @@ FAULTS = [
     ('error_body', '200 with an error body', dict(kinds=['error_body'])),
     ('drip', 'reply dripped a byte a second', dict(kinds=['drip'])),
     ('huge', 'reply of 100 MB', dict(kinds=['huge'])),
+    # Listing faults (the simulator's state.ListingFaults), as real servers show them (NOTES.md, "What real servers
+    # send"); reads list 50 rows a page so that a fleet of MATRIX_DEVICES spans several pages.
+    ('page_cap', 'listing: every page capped at 40 rows', dict(listing={'page_cap': 40})),
+    ('total_off', 'listing: the total off by 7 (low)', dict(listing={'total_offset': -7})),
+    ('churn', 'listing: 10 % of the fleet removed and enrolled while it runs',
+     dict(listing={'churn': {'remove': 8, 'enrol': 8, 'budget': 30}})),
+    ('repeat', 'listing: an id repeated across pages', dict(listing={'repeat': 1})),
 ]
+LISTING_FAULTS = ('page_cap', 'total_off', 'churn', 'repeat')
+LISTING_PAGE = 50
 # Faults a read must recover from: GET is safe to send again after 429, 502-504, a reset or a timeout, and a 401
 # renews the token once.  A 500 is not retried (a server bug rarely heals in a second): it must fail clearly.
 READ_RECOVERS = ('stall', '429', '429-bare', '502', '503', '504', 'reset', 'reset_after', 'token', 'html', 'drip')
@@ -110,6 +119,7 @@ class Matrix:
         self.cursor = dict((vendor, 0) for vendor in VENDORS)
         self.since = dict((vendor, 0) for vendor in VENDORS)
         self.timings = {}
+        self.listing_status = {}
 
     # -- plumbing ----------------------------------------------------------------------------------------------
     def conn(self, vendor, fault):
@@ -124,6 +134,8 @@ class Matrix:
         if fault == 'token':
             self.sim.set_faults(vendor, rate=0, expire_tokens_after=2)
             self.sim.expire_tokens(vendor)
+        elif spec is not None and 'listing' in spec:
+            self.sim.set_listing_faults(vendor, seed='matrix-%s' % fault, **spec['listing'])
         elif spec is not None:
             self.sim.set_faults(vendor, rate=1, count=1, methods=methods, skip_auth=True, **spec)
 
@@ -131,6 +143,11 @@ class Matrix:
         """Did the fault really hit a request?  (A stalled request is logged once the server has handled it.)"""
         if fault in ('tls', 'token'):
             return True
+        if fault in LISTING_FAULTS:
+            status = self.listing_status.get(vendor) or {}
+            if fault == 'churn':
+                return bool(status.get('removed') or status.get('enrolled'))
+            return fault != 'repeat' or status.get('repeat_left') == 0
         deadline = time.monotonic() + 5
         while True:
             if any(entry.get('fault') for entry in self.sim.log(vendor) if entry['seq'] > self.since[vendor]):
@@ -141,6 +158,15 @@ class Matrix:
 
     def unfault(self, vendor):
         self.sim.set_faults(vendor, rate=0)
+        # What the listing faults did (the ids churn removed), then none.
+        self.listing_status[vendor] = self.sim.listing_faults(vendor)
+        self.sim.set_listing_faults(vendor)
+
+    def exact(self, vendor, before, ids):
+        """Under a listing fault: every device present for the whole listing once (those churn removed may be
+        missing, those it enrolled may be there)."""
+        removed = set(self.listing_status.get(vendor, {}).get('removed') or [])
+        return len(ids) == len(set(ids)) and not (before - removed) - set(ids)
 
     def fresh_devices(self, vendor, count):
         """Devices no other cell used (counted from the end of the fleet, away from other tests)."""
@@ -156,6 +182,9 @@ class Matrix:
 
     # -- operation classes ------------------------------------------------------------------------------------
     def listing(self, vendor, fault, spec):
+        if fault in LISTING_FAULTS:
+            self.listing_under_fault(vendor, fault, spec)
+            return
         self.inject(vendor, fault, spec, READS)
         adapter = build_adapter(self.conn(vendor, fault))
         try:
@@ -173,9 +202,27 @@ class Matrix:
                     '%s, all %d devices%s' % ('complete' if complete else 'INCOMPLETE', len(ids),
                                               ', %d retr%s' % (retries, 'y' if retries == 1 else 'ies') if retries else ''))
 
-    def inventory(self, vendor, fault, spec):
+    def listing_under_fault(self, vendor, fault, spec):
+        before = set(sim_ids(self.sim, vendor))
         self.inject(vendor, fault, spec, READS)
-        config = write_config(self.tmp_path, '%s-%s' % (vendor, fault), self.conn(vendor, fault))
+        adapter = build_adapter(self.conn(vendor, fault))
+        try:
+            devices = adapter.list_devices(concurrency=2, page_size=LISTING_PAGE)
+        finally:
+            adapter.transport.close()
+            self.unfault(vendor)
+        ids = [device['mdm_device_id'] for device in devices]
+        report = devices.report
+        exact = self.exact(vendor, before, ids)
+        self.record('listing', vendor, fault, exact and self.injected(vendor, fault), '%s, %d listed in %d pass%s, %s' % (
+            'exact' if exact else 'NOT EXACT', len(ids), report.passes, '' if report.passes == 1 else 'es',
+            'consistent' if report.consistent else 'inconsistent (warned)'))
+
+    def inventory(self, vendor, fault, spec):
+        before = set(sim_ids(self.sim, vendor))
+        self.inject(vendor, fault, spec, READS)
+        config = write_config(self.tmp_path, '%s-%s' % (vendor, fault), self.conn(vendor, fault),
+                              **({'page_size': LISTING_PAGE} if fault in LISTING_FAULTS else {}))
         proc = run_inventory(config, '--list', env={'ANSIBLE_INVENTORY_UNPARSED_FAILED': '1'})
         self.unfault(vendor)
         if proc.returncode != 0:
@@ -187,6 +234,12 @@ class Matrix:
         hostvars = json.loads(proc.stdout)['_meta']['hostvars']
         ids = sorted(str(h['mdm_device_id'] if not isinstance(h['mdm_device_id'], dict) else h['mdm_device_id']['__ansible_unsafe'])
                      for h in hostvars.values())
+        if fault in LISTING_FAULTS:
+            exact = self.exact(vendor, before, ids)
+            warned = 'not consistent' in proc.stderr
+            self.record('inventory', vendor, fault, exact and self.injected(vendor, fault), '%s, %d hosts%s' % (
+                'exact' if exact else 'NOT EXACT', len(ids), ', warned: listing not consistent' if warned else ''))
+            return
         complete = ids == sim_ids(self.sim, vendor)
         self.record('inventory', vendor, fault, complete and self.injected(vendor, fault),
                     '%s, %d hosts' % ('complete' if complete else 'INCOMPLETE', len(ids)))
@@ -194,7 +247,49 @@ class Matrix:
     def locks(self, vendor):
         return lock_counts(self.sim, vendor)
 
+    def selection_command(self, vendor, fault, spec):
+        """Under a listing fault: lock every device chosen by all_devices.  A consistent listing locks each device
+        present all along exactly once; an inconsistent one is refused before any write."""
+        before_ids = set(sim_ids(self.sim, vendor))
+        before = self.locks(vendor)
+        self.inject(vendor, fault, spec, READS)
+        adapter = build_adapter(self.conn(vendor, fault))
+        error = None
+        try:
+            mdm_device_action.run(FakeModule(**action_params(action='lock', all_devices=True, max_devices=10000)), adapter)
+        except MdmError as exc:
+            error = exc
+        finally:
+            adapter.transport.close()
+            self.unfault(vendor)
+        after = self.locks(vendor)
+        got = dict((i, after.get(i, 0) - before.get(i, 0)) for i in set(after) | set(before))
+        locked = sum(1 for count in got.values() if count)
+        twice = sum(1 for count in got.values() if count > 1)
+        if error is not None:
+            refused = getattr(error, 'error_type', '') == 'inconsistent_listing'
+            self.record('command', vendor, fault, refused and locked == 0 and self.injected(vendor, fault),
+                        'refused before any write (listing not consistent); ledger: 0' if refused and not locked else
+                        '%s; ledger: %d' % (clear(error), locked))
+            return
+        if fault == 'repeat' and self.listing_status.get(vendor, {}).get('repeat_left'):
+            # mdm_device_action lists with the vendor's largest page: MobileIron Cloud's 500 rows hold this fleet.
+            self.cells[('command', vendor, fault)] = ('➖ the selection\'s listing was one page: nothing to repeat; '
+                                                      'ledger: %d locked once, none twice' % locked if not twice else
+                                                      '❌ %d locked twice' % twice)
+            if twice:
+                self.problems.append('command / %s / repeat: %d locked twice' % (vendor, twice))
+            return
+        removed = set(self.listing_status.get(vendor, {}).get('removed') or [])
+        missing = (before_ids - removed) - set(i for i, count in got.items() if count)
+        ok = not twice and not missing and self.injected(vendor, fault)
+        self.record('command', vendor, fault, ok, 'every device present all along locked once (%d), none twice' % locked
+                    if ok else 'ledger: %d locked, %d twice, %d missed' % (locked, twice, len(missing)))
+
     def command(self, vendor, fault, spec):
+        if fault in LISTING_FAULTS:
+            self.selection_command(vendor, fault, spec)
+            return
         ids = self.fresh_devices(vendor, 3)
         before = self.locks(vendor)
         self.inject(vendor, fault, spec, WRITES)
@@ -238,6 +333,14 @@ class Matrix:
         writer = DECLARATIVE.get(vendor)
         if writer is None:
             self.cells[('declarative', vendor, fault)] = '➖ no declarative write for this vendor'
+            return
+        if fault in LISTING_FAULTS and writer is not Matrix.label_write:
+            self.cells[('declarative', vendor, fault)] = '➖ this write lists nothing'
+            return
+        if fault in ('churn', 'repeat'):
+            # The simulator churns device listings, and repeats ids on pages after the first: a label's member
+            # listing (one page here) gives neither anything to act on.
+            self.cells[('declarative', vendor, fault)] = '➖ the label\'s member listing is one page: nothing to act on'
             return
         writer(self, vendor, fault, spec)
 
@@ -380,6 +483,14 @@ def write_doc(matrix):
         '`mdm_label` putting a device in a label or group (ManageEngine, MobileIron Core), `mdm_user` changing one field',
         'of a user (MobileIron Cloud: the whole record is compared afterwards), `mdm_account` creating a customer account',
         '(MaaS360).',
+        '',
+        'The rows named "listing: ..." are the simulator\'s listing faults, as real servers show them: pages capped below',
+        'the size asked for, a total that is off, devices removed and enrolled while the listing runs, an id repeated',
+        'across pages. Reads then list 50 rows a page. A listing is ✅ when it is **exact**: every device present for',
+        'the whole listing appears exactly once. The command row locks every device chosen by `all_devices`: each',
+        'device present all along is locked once, or the selection is refused before any write because its listing',
+        'was not consistent (`allow_inconsistent_listing`). The declarative row puts a device in a label while the',
+        'label\'s member listing is under the fault.',
         '',
     ]
     for kind, title in (('listing', 'Device listing'), ('inventory', 'Inventory'), ('command', 'Device command'),
