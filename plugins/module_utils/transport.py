@@ -294,7 +294,11 @@ class Transport:
                         close()
             except MdmError:
                 raise
-            except requests.exceptions.RequestException as exc:
+            except (requests.exceptions.RequestException, ValueError) as exc:
+                # The watchdog's shut-down socket can also surface from urllib3 as a ValueError ("Read on closed or
+                # unwrapped SSL socket") while a body is streamed in; any other ValueError is no wire failure.
+                if isinstance(exc, ValueError) and not watch.expired:
+                    raise
                 error, retry = self._failure(exc, url, operation, safe, watch.expired)
                 if retry:
                     attempt = self._retry_or_raise(attempt, operation, error)

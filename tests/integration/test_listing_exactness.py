@@ -45,6 +45,7 @@ GUARD_CASES = [{'name': 'guard-%s' % flavour, 'flavour': flavour, 'action': 'wip
                 'faults': {'churn': {'remove': 4, 'enrol': 4, 'budget': 100000}}}
                for flavour in ('maas360', 'manageengine', 'mobileiron_core', 'mobileiron_cloud')]
 
+
 def vendor_of(flavour):
     return VENDOR_OF.get(flavour, flavour)
 

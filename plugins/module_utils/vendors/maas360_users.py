@@ -66,6 +66,7 @@ class MaaS360UsersMixin:
         if page_size not in (25, 50, 100, 200, 250):
             page_size = self.check_page_size(page_size)
         seen, users = set(), []
+
         def fetch(start, size):
             return self._user_page(size if size in USER_PAGE_SIZES else page_size, start, size)
 

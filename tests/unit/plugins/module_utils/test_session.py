@@ -232,21 +232,27 @@ def test_without_totals_the_listing_runs_until_a_short_page():
     assert result.report.consistent
 
 
+def churn_of(rng, budget):
+    """A hook that removes and enrols up to 12 ids before each request until ``budget`` is spent; and the removed."""
+    left = {'budget': budget}
+    removed = set()
+
+    def before(_number, server):
+        if left['budget'] <= 0:
+            return
+        for _unused in range(rng.randint(0, 12)):
+            removed.add(server.remove_at(rng.randrange(len(server.ids))))
+        server.enrol(rng.randint(0, 12))
+        left['budget'] -= 12
+    return before, removed
+
+
 def test_random_churn_property_never_loses_a_device_present_all_along():
     """10 % of the fleet removed and enrolled during the first pass, over 25 seeds: every id present for the whole
     listing is listed exactly once."""
     for seed in range(25):
         rng = random.Random(seed)
-        budget = {'left': 100}
-        removed = set()
-
-        def before(_number, server, rng=rng, budget=budget, removed=removed):
-            if budget['left'] <= 0:
-                return
-            for _unused in range(rng.randint(0, 12)):
-                removed.add(server.remove_at(rng.randrange(len(server.ids))))
-            server.enrol(rng.randint(0, 12))
-            budget['left'] -= 12
+        before, removed = churn_of(rng, 100)
         server = Server(1000, before=before)
         result = listing(server, 100, concurrency=rng.choice([1, 4]))
         present = set(range(1, 1001)) - removed

@@ -142,7 +142,9 @@ def test_purge_over_a_consistent_member_listing_removes_the_others():
 
 def test_adding_without_purge_is_not_guarded():
     fleet = Fleet(drifting_fetch(25))
-    changed, _result, _diff = mdm_label.run(Module(**dict(LABEL, purge=False, devices=['d99'])), fleet)
+    params = dict(LABEL)
+    params.update(purge=False, devices=['d99'])
+    changed, _result, _diff = mdm_label.run(Module(**params), fleet)
     assert changed and fleet.writes[0][1] == {'Kiosk': ['d99']}
 
 
