@@ -165,7 +165,10 @@ def test_a_pin_in_params_never_shows_when_validation_fails(capsys):
     result = json.loads(out)
     assert result['failed'] is True and 'max_devices' in result['msg']
     assert '480913' not in out
-    assert 'call IT' in out  # only the secret keys are hidden
+    # Only the secret keys are hidden: where ansible-core echoes the arguments of a task that failed validation (up to
+    # 2.19), the other params are there; 2.20+ echoes no arguments at all then.
+    if 'invocation' in result:
+        assert 'call IT' in out
 
 
 def test_a_url_password_never_shows_when_validation_fails(capsys):
