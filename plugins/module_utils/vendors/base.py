@@ -792,7 +792,3 @@ def check_concurrency(concurrency):
     if not isinstance(concurrency, int) or concurrency < 1 or concurrency > 32:
         raise InvalidInputError('concurrency %r is out of range' % (concurrency,), option='concurrency', allowed=['1 to 32'])
     return concurrency
-
-
-def pages_needed(total, page_size):
-    return int(math.ceil(float(total) / page_size)) if total else 1
