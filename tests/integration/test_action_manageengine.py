@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from conftest import run_playbook
-from mdmsim.dialects.manageengine import _group_id
+from mdmsim.dialects.manageengine.dialect import _group_id
 
 FLAVOURS = ('manageengine', 'manageengine_onprem')
 VENDOR = 'manageengine'

@@ -14,7 +14,7 @@ import pytest
 from conftest import run_playbook
 from mdmsim.control import Simulator
 
-# The simulator's catalogue (dialects/manageengine_assignments.py): every device starts with profile 12355
+# The simulator's catalogue (dialects/manageengine/assignments.py): every device starts with profile 12355
 # ("Corporate Wi-Fi") and app ...997 ("Company Portal").
 VPN = '12356'
 WIFI = '12355'

@@ -17,7 +17,7 @@ import json
 import pytest
 
 from conftest import SIM_DEVICES, run_playbook
-from mdmsim.dialects.manageengine_facts import HISTORY_PAGE, _number
+from mdmsim.dialects.manageengine.facts import HISTORY_PAGE, _number
 
 SEED = 7
 ME_FLAVOURS = ('manageengine', 'manageengine_onprem')

@@ -229,7 +229,7 @@ class Simulator:  # pylint: disable=too-many-public-methods
     def remove_devices(self, vendor, n):
         return self._admin('POST', '/fleet/remove', vendor=vendor, n=n)['count']
 
-    # -- MaaS360 customer accounts (dialects/maas360_accounts.py) ---------------------------------------------
+    # -- MaaS360 customer accounts (dialects/maas360/accounts.py) ---------------------------------------------
     def maas360_accounts(self):
         """Every customer account the simulated MaaS360 holds, of every partner billing id."""
         return self._admin('GET', '/maas360/accounts')
@@ -238,7 +238,7 @@ class Simulator:  # pylint: disable=too-many-public-methods
         """An account of another partner (or of ours), so that its name is taken."""
         return self._admin('POST', '/maas360/accounts', body=dict(fields, accountName=name, partnerBillingId=partner_billing_id))
 
-    # -- ManageEngine device profiles and apps (dialects/manageengine_assignments.py) --------------------------
+    # -- ManageEngine device profiles and apps (dialects/manageengine/assignments.py) --------------------------
     def manageengine_assignments(self, device_id):
         """{'profiles': [ids], 'apps': {id: the options it was associated with}} of one ManageEngine device."""
         return self._admin('GET', '/manageengine/assignments', device_id=device_id)

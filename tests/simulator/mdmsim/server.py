@@ -15,10 +15,10 @@ import trustme
 
 from mdmsim.dialects.base import Request, Response, json_response
 from mdmsim.dialects.errors import error_body_response
-from mdmsim.dialects.maas360 import MaaS360
-from mdmsim.dialects.manageengine import ManageEngine, ZohoAccounts
-from mdmsim.dialects.mobileiron_cloud import MobileIronCloud
-from mdmsim.dialects.mobileiron_core import MobileIronCore
+from mdmsim.dialects.maas360.dialect import MaaS360
+from mdmsim.dialects.manageengine.dialect import ManageEngine, ZohoAccounts
+from mdmsim.dialects.mobileiron_cloud.dialect import MobileIronCloud
+from mdmsim.dialects.mobileiron_core.dialect import MobileIronCore
 from mdmsim.state import DRIP_INTERVAL, DRIP_MAX_BYTES, HUGE_BYTES, REDACTED, SECRET_FIELDS, Entry, SimState
 
 HOST = '127.0.0.1'

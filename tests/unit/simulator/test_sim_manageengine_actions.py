@@ -2,7 +2,7 @@
 
 import requests
 
-from mdmsim.dialects.manageengine import _group_id
+from mdmsim.dialects.manageengine.dialect import _group_id
 
 
 def call(sim, method, path, body=None):

@@ -1,7 +1,7 @@
 """ManageEngine MDM: the per-device fact calls of manageengine-mdm-devices-api.txt.
 
 Every reply has the shape of the reference's example for its call, with values derived from the fleet (so two runs
-agree).  Sections: "Get device Summary" is in manageengine.py; here "Get Device Certificates", "Get device
+agree).  Sections: "Get device Summary" is in dialect.py; here "Get Device Certificates", "Get device
 restrictions", "Get FileVault details", "Get firmware details", "Get firmware password", "Get device location",
 "Get device location with address", "Device Location Request", "Get device profiles", "Get Device Configuration
 Profiles", "Get device app list", "Next poll time for the device", "Get device applicable actions", "Get last

@@ -13,8 +13,8 @@ the reference has no device reply. Device groups are carried only by the single-
 import time
 
 from mdmsim.dialects.base import Dialect, int_arg, json_response
-from mdmsim.dialects.mobileiron_cloud_actions import ACTION_PATHS, MobileIronCloudActions
-from mdmsim.dialects.mobileiron_cloud_users import MobileIronCloudUsers
+from mdmsim.dialects.mobileiron_cloud.actions import ACTION_PATHS, MobileIronCloudActions
+from mdmsim.dialects.mobileiron_cloud.users import MobileIronCloudUsers
 
 DEFAULT_PARTITION_ID = 23000  # reference: "defaultDmPartitionId": 23000
 MAX_ROWS = 500                # reference + NOTES.md

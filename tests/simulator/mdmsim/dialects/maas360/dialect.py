@@ -12,9 +12,9 @@ from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
 from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
-from mdmsim.dialects.maas360_accounts import MaaS360Accounts
-from mdmsim.dialects.maas360_actions import MaaS360ActionsMixin
-from mdmsim.dialects.maas360_users import MaaS360Users
+from mdmsim.dialects.maas360.accounts import MaaS360Accounts
+from mdmsim.dialects.maas360.actions import MaaS360ActionsMixin
+from mdmsim.dialects.maas360.users import MaaS360Users
 
 AUTH_PREFIX = '/auth-apis/auth/1.0/authenticate/'
 SEARCH_V2_PREFIX = '/device-apis/devices/2.0/search/customer/'

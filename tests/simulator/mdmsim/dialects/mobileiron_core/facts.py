@@ -4,7 +4,7 @@
 device", "Get device compliance and reason for non compliance", "Get the list of searchable device fields", "Export
 devices" (CSV) and "Get Last Sync Time and State of ActiveSync Devices" (CSV).  Reply shapes follow the reference's
 samples; values derive from the fleet.  ("Count devices" and "Test an advanced search query" are in
-mobileiron_core.py.)
+dialect.py.)
 """
 
 import csv

@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 from urllib.parse import unquote
 
 from mdmsim.dialects.base import Dialect, int_arg, json_response
-from mdmsim.dialects.mobileiron_core_actions import ACTION_PREFIXES, MobileIronCoreActions
-from mdmsim.dialects.mobileiron_core_facts import MobileIronCoreFacts
+from mdmsim.dialects.mobileiron_core.actions import ACTION_PREFIXES, MobileIronCoreActions
+from mdmsim.dialects.mobileiron_core.facts import MobileIronCoreFacts
 from mdmsim.fleet import LABELS
 
 DEVICE_SPACE_ID = '1'  # the default "Global" device space

@@ -11,9 +11,9 @@ reply access_token / expires_in 3600 / api_domain / token_type Bearer).
 from urllib.parse import urlencode
 
 from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
-from mdmsim.dialects.manageengine_actions import ManageEngineActionsMixin
-from mdmsim.dialects.manageengine_assignments import ManageEngineAssignments
-from mdmsim.dialects.manageengine_facts import ManageEngineFacts
+from mdmsim.dialects.manageengine.actions import ManageEngineActionsMixin
+from mdmsim.dialects.manageengine.assignments import ManageEngineAssignments
+from mdmsim.dialects.manageengine.facts import ManageEngineFacts
 from mdmsim.fleet import LABELS
 
 DEVICES_PATH = '/api/v1/mdm/devices'

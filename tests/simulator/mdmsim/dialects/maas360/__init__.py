@@ -1,0 +1,1 @@
+"""IBM MaaS360: the dialect (dialect.py) and its parts (actions, users, accounts)."""
