@@ -22,9 +22,23 @@ first page's total then silently drops devices.  So the engine:
 - reports what happened (ListingReport): modules return it, warn when it is not consistent, and a selection that
   feeds a write refuses to act on an inconsistent listing unless the user allows it.
 
-What no listing by offsets can see: a device removed and another enrolled between the same two page requests leave
-the total unchanged and can shift one record past the page boundary unseen.  Once any drift shows, the extra passes
-and their union cover that too; a listing that shows none at all is taken as it came.
+- pages an index-paged listing with a one-row overlap: every page after the first starts one row before the next unread
+  index and must begin with the previous page's last row.  Any net shift of the rows between two page requests
+  (devices removed or enrolled before the cursor, a reordered window) changes that row, and the mismatch is drift
+  (``shifted``) like the others.  With concurrent pages the boundaries are checked pairwise after fetching.
+
+Why the overlap closes the blind spot that totals leave (a device removed before the cursor and another enrolled
+between the same two page requests keep the total and the count equal, and shift one row onto a page already read):
+the server's order is stable for the rows present at both requests, page k is a contiguous window of the rows as the
+server held them at its own request, and it begins with b(k-1), the last row of page k-1, and ends with b(k).  When
+every boundary matches, a device present for the whole listing lies before b(0), between some b(k-1) and b(k), or
+after the last boundary, so it is in page 0, page k, or the last page (which the end markers say reaches the end).
+So a lost device implies a mismatch at some boundary.  The price is one row a page: ``ceil((n - 1) / (P - 1))``
+requests for n rows in pages of P instead of ``ceil(n / P)``.
+
+Page-number paging (MaaS360 ``pageNumber`` with ``pageSize`` in 25, 50, 100, 200, 250) cannot overlap: there, a
+device removed and another enrolled between the same two page requests, with no other drift, still shifts one row
+past a page boundary unseen (docs/reliability.md says what to do about it).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -41,7 +55,7 @@ LISTING_PASSES = 3
 # A server whose end markers never say "the end" is stopped after this many pages of one pass.
 MAX_PAGES = 100000
 
-DRIFT_KINDS = ('total_changed', 'short_page', 'repeated_id', 'count_mismatch')
+DRIFT_KINDS = ('total_changed', 'short_page', 'repeated_id', 'count_mismatch', 'shifted')
 # Drift that a server with a wrong but steady total shows on every pass (MaaS360 / Cloud count, ManageEngine
 # total_record_count): two passes with the same ids and only these kinds are a stable listing.
 TOTAL_OFF_KINDS = frozenset(('short_page', 'count_mismatch'))
@@ -242,10 +256,15 @@ def _one_pass(fetch, key, asked, concurrency, page_numbers):
     elif 0 < received < asked and (first.has_more or (first.total is not None and first.total > received)):
         # The server capped the page without saying so: its end markers say more follows a short first page.
         size = received
+    # Index paging reads every page after the first from one row before the next unread index: that row must be the
+    # previous page's last (see the module's docstring).  A page of one row cannot overlap and still advance.
+    overlap = 0 if page_numbers or size < 2 else 1
     pages = {0: first}
     if first.total is not None and received:
-        step_from = size if page_numbers else received
-        starts = list(range(step_from, first.total, size))
+        if page_numbers:
+            starts = list(range(size, first.total, size))
+        else:
+            starts = list(range(received - overlap, first.total - overlap, size - overlap))
         if starts:
             workers = max(1, min(concurrency, len(starts)))
             if workers == 1:
@@ -258,12 +277,32 @@ def _one_pass(fetch, key, asked, concurrency, page_numbers):
     repeated = set()
     repeats_of = {}
     doubled = {'rows': 0}
+    fillers = set()
+    # Page boundaries whose overlap row is not the previous page's last row: (start, expected key, key found).
+    shifted = []
+
+    def previous_page(start):
+        before = [other for other in pages if other < start and other not in fillers]
+        return max(before) if before else None
 
     def take(start):
-        """Note a page's ids; returns how many of them are new to this pass."""
+        """Note a page's ids (and, with overlap, check its first row); returns how many of them are new."""
         new = 0
         here = set()
-        for item in pages[start].items:
+        items = pages[start].items
+        expected = None
+        if overlap and start > 0 and start not in fillers:
+            before = previous_page(start)
+            last = pages[before].items if before is not None else []
+            # Only a page that ended exactly at this start told which row must come first here; a short page before
+            # it is drift of its own.
+            if last and before + len(last) - 1 == start:
+                expected = key(last[-1])
+                found = key(items[0]) if items else None
+                if found != expected:
+                    shifted.append((start, expected, found))
+                    expected = None
+        for position, item in enumerate(items):
             item_key = key(item)
             if item_key is None:
                 continue
@@ -273,6 +312,8 @@ def _one_pass(fetch, key, asked, concurrency, page_numbers):
                 doubled['rows'] += 1
                 continue
             here.add(item_key)
+            if position == 0 and expected is not None:
+                continue  # the overlap row, where it belongs
             if item_key in ids_seen:
                 repeated.add(item_key)
                 repeats_of[start] = repeats_of.get(start, 0) + 1
@@ -283,16 +324,16 @@ def _one_pass(fetch, key, asked, concurrency, page_numbers):
 
     for start in sorted(pages):
         take(start)
-    fillers = set()
     if not page_numbers:
-        # A full page that repeats ids from before it was answered from a window shifted back by that many rows: the
-        # rows just past its window were in neither it nor the next page.  Fetch them (index paging only).
+        # A full page that repeats ids from before it was answered from a window shifted back by that many rows
+        # (less the overlap row): the rows just past its window, beyond the one the next page overlaps, were in
+        # neither it nor the next page.  Fetch them (index paging only).
         for start in sorted(pages)[:-1]:
-            shifted = repeats_of.get(start, 0)
-            fill_start = start + len(pages[start].items) - shifted
-            if shifted and len(pages[start].items) >= size and fill_start not in pages:
-                pages[fill_start] = get(fill_start, shifted)
+            missing = repeats_of.get(start, 0) - 2 * overlap
+            fill_start = start - (repeats_of.get(start, 0) - overlap) + len(pages[start].items)
+            if missing > 0 and len(pages[start].items) >= size and fill_start not in pages:
                 fillers.add(fill_start)
+                pages[fill_start] = get(fill_start, missing)
                 take(fill_start)
     # Past the plan: follow the end markers while they say more (a total that grew, hasMore, a next link, a full page
     # of a listing without totals, or more rows than the total claimed).
@@ -302,11 +343,14 @@ def _one_pass(fetch, key, asked, concurrency, page_numbers):
         if page_numbers:
             next_start = last_start + size
         else:
-            # Advance by the rows the page brought that were new: a shifted window brought fewer.
-            next_start = last_start + len(last.items) - repeats_of.get(last_start, 0)
-        if not _more_after(last, next_start, size, first.total, bool(repeated)):
+            # Advance by the rows the page brought that were new (a window shifted back brought fewer), and start one
+            # row early to overlap.
+            back = max(0, repeats_of.get(last_start, 0) - overlap) if last_start else 0
+            next_start = last_start + len(last.items) - overlap - back
+        next_unread = next_start + (0 if page_numbers else overlap)
+        if not _more_after(last, next_unread, size, first.total, bool(repeated)):
             break
-        if next_start in pages:
+        if next_start in pages or next_start <= last_start:
             next_start = last_start + len(last.items)
         pages[next_start] = get(next_start, size)
         last_start = next_start
@@ -321,7 +365,7 @@ def _one_pass(fetch, key, asked, concurrency, page_numbers):
             ids.add(item_key)
             items.append(item)
     drift = _drift(dict((start, page) for start, page in pages.items() if start not in fillers), size, repeated,
-                   len(ids) + doubled['rows'])
+                   len(ids) + doubled['rows'], shifted)
     final_total = pages[last_start].total
     if final_total is None:
         final_total = first.total
@@ -329,8 +373,9 @@ def _one_pass(fetch, key, asked, concurrency, page_numbers):
             'requests': counter['requests']}
 
 
-def _more_after(last, next_start, size, first_total, repeated):
-    """Does any end marker say that rows follow this page?  The listing stops only when none does."""
+def _more_after(last, next_unread, size, first_total, repeated):
+    """Does any end marker say that rows follow this page?  The listing stops only when none does.  ``next_unread``
+    is the index of the first row no page has read yet."""
     if not last.items:
         return False
     if last.has_more:
@@ -339,15 +384,16 @@ def _more_after(last, next_start, size, first_total, repeated):
     full = len(last.items) >= size
     if total is None:
         return full and last.has_more is None
-    if next_start < total:
+    if next_unread < total:
         return True
     # More rows than the total claims, or an id came twice (a shifted window): the total cannot be the end, so go on
     # until a short page, unless the server's own marker says this was the last page.
-    return full and (next_start > total or repeated) and last.has_more is None
+    return full and (next_unread > total or repeated) and last.has_more is None
 
 
-def _drift(pages, size, repeated, rows):
-    """Drift of one pass: ``rows`` is how many rows the listing holds (distinct ids, plus records a page listed twice)."""
+def _drift(pages, size, repeated, rows, shifted=()):
+    """Drift of one pass: ``rows`` is how many rows the listing holds (distinct ids, plus records a page listed twice);
+    ``shifted`` the page boundaries whose overlap row was not the previous page's last row."""
     drift = []
     totals = []
     for start in sorted(pages):
@@ -363,6 +409,11 @@ def _drift(pages, size, repeated, rows):
     if short:
         drift.append(('short_page', '%d page(s) brought fewer rows than the page size %d before the end (at index %s)'
                       % (len(short), size, ', '.join(str(start) for start in short[:5]))))
+    if shifted:
+        start, expected, found = sorted(shifted, key=lambda item: item[0])[0]
+        drift.append(('shifted', "%d page(s) did not begin with the previous page's last row: the rows moved between "
+                      "the requests (at index %d: expected %s, found %s)"
+                      % (len(shifted), start, expected, 'no row' if found is None else found)))
     if repeated:
         example = sorted(str(item) for item in repeated)[0]
         drift.append(('repeated_id', '%d id(s) listed twice (e.g. %s)' % (len(repeated), example)))

@@ -78,9 +78,11 @@ def device_ids(devices):
 def test_cloud_mints_one_token_and_reuses_it_on_every_page():
     adapter, session, sleeps = build(CLOUD, [
         token_grant(),
+        # Pages of 2 that overlap by one row (session.py): each brings one new device.
         listing(0, page([0, 1], 5), limit=2),
+        listing(1, page([1, 2], 5), limit=2),
         listing(2, page([2, 3], 5), limit=2),
-        listing(4, page([4], 5), limit=2),
+        listing(3, page([3, 4], 5), limit=2),
     ])
     assert device_ids(adapter.list_devices(page_size=2, concurrency=1)) == ids(range(5))
     assert sleeps == []
@@ -93,8 +95,8 @@ def test_cloud_mints_one_token_and_reuses_it_on_every_page():
 def test_pages_are_fetched_concurrently_and_complete():
     adapter, session, _sleeps = build(ONPREM, [
         listing(0, page(range(0, 200), 450), token=None),
-        listing(200, page(range(200, 400), 450), token=None),
-        listing(400, page(range(400, 450), 450), token=None),
+        listing(199, page(range(199, 399), 450), token=None),
+        listing(398, page(range(398, 450), 450), token=None),
     ], ordered=False)
     assert device_ids(adapter.list_devices(concurrency=4)) == ids(range(450))
     session.assert_done()
@@ -119,13 +121,13 @@ def test_on_premises_401_is_a_wrong_key_without_retry():
 
 
 def test_cloud_401_renews_the_token_once():
-    expired = with_reply(listing(2, {'error_code': 'COM0013', 'error_description': 'Invalid OAuth token'}, limit=2), status=401)
+    expired = with_reply(listing(1, {'error_code': 'COM0013', 'error_description': 'Invalid OAuth token'}, limit=2), status=401)
     adapter, session, sleeps = build(CLOUD, [
         token_grant(),
         listing(0, page([0, 1], 3), limit=2),
         expired,
         token_grant(TOKEN2),
-        listing(2, page([2], 3), limit=2, token=TOKEN2),
+        listing(1, page([1, 2], 3), limit=2, token=TOKEN2),
     ])
     assert device_ids(adapter.list_devices(page_size=2, concurrency=1)) == ids(range(3))
     assert sleeps == []
@@ -191,9 +193,9 @@ def test_503_on_a_read_is_retried():
 def test_429_honours_retry_after():
     adapter, session, sleeps = build(ONPREM, [
         listing(0, page([0, 1], 3), limit=2, token=None),
-        with_reply(listing(2, {'error_code': 'COM0015', 'error_description': 'Too many requests'}, limit=2, token=None), status=429,
+        with_reply(listing(1, {'error_code': 'COM0015', 'error_description': 'Too many requests'}, limit=2, token=None), status=429,
                    reply_headers={'Retry-After': '4'}),
-        listing(2, page([2], 3), limit=2, token=None),
+        listing(1, page([1, 2], 3), limit=2, token=None),
     ])
     assert len(adapter.list_devices(page_size=2, concurrency=1)) == 3
     assert sleeps == [4.0]
@@ -203,8 +205,9 @@ def test_429_honours_retry_after():
 def test_without_a_total_pages_are_read_until_a_short_page():
     adapter, session, _sleeps = build(ONPREM, [
         listing(0, {'devices': [record(0), record(1)]}, limit=2, token=None),
+        listing(1, {'devices': [record(1), record(2)]}, limit=2, token=None),
         listing(2, {'devices': [record(2), record(3)]}, limit=2, token=None),
-        listing(4, {'devices': []}, limit=2, token=None),
+        listing(3, {'devices': [record(3)]}, limit=2, token=None),
     ])
     assert device_ids(adapter.list_devices(page_size=2)) == ids(range(4))
     session.assert_done()
@@ -261,7 +264,7 @@ def test_vendor_filters_are_sent_on_every_page():
     filters = {'owned_by': 'Personal', 'device_type': 'Tablet', 'platform': 'iOS', 'searchkey': 'jane', 'searchfield': 'email'}
     adapter, session, _sleeps = build(ONPREM, [
         listing(0, page([0, 1], 3), limit=2, token=None, **filters),
-        listing(2, page([2], 3), limit=2, token=None, **filters),
+        listing(1, page([1, 2], 3), limit=2, token=None, **filters),
     ])
     # The server's answer is checked again against the neutral filters only; these records are android.
     assert len(adapter.list_devices(vendor_filters=filters, page_size=2, concurrency=1)) == 3

@@ -54,9 +54,10 @@ def search(start, reply, rows=500, partition='100001', fq=None, **kwargs):
 def test_discovers_the_default_partition_once_and_lists_every_page():
     adapter, session, sleeps = build(OPTIONS, [
         partitions(),
+        # Each page after the first starts one row early: that row must be the previous page's last (session.py).
         search(0, page(list(range(1000, 1500)), 1100)),
-        search(500, page(list(range(1500, 2000)), 1100)),
-        search(1000, page(list(range(2000, 2100)), 1100)),
+        search(499, page(list(range(1499, 1999)), 1100)),
+        search(998, page(list(range(1998, 2100)), 1100)),
         search(0, page([7], 1), rows=50),
         Expect('GET', '/api/v1/device/7', query={'dmPartitionId': '100001'}, headers=HEADERS,
                reply={'errors': None, 'result': record(7)}),
@@ -89,9 +90,9 @@ def test_concurrent_paging_gives_the_same_complete_result():
     adapter, session, _sleeps = build(OPTIONS, [
         partitions(),
         search(0, page(list(range(0, 100)), 350), rows=100),
-        search(100, page(list(range(100, 200)), 350), rows=100),
-        search(200, page(list(range(200, 300)), 350), rows=100),
-        search(300, page(list(range(300, 350)), 350), rows=100),
+        search(99, page(list(range(99, 199)), 350), rows=100),
+        search(198, page(list(range(198, 298)), 350), rows=100),
+        search(297, page(list(range(297, 350)), 350), rows=100),
     ], ordered=False)
     devices = adapter.list_devices(page_size=100, concurrency=3)
     assert [d['mdm_device_id'] for d in devices] == [str(n) for n in range(350)]
@@ -121,7 +122,7 @@ def test_user_fq_is_sent_on_every_page():
     fq = 'registrationState=RETIRED'
     adapter, session, _sleeps = build(dict(OPTIONS, partition_id='100001'), [
         search(0, page(list(range(2)), 3), rows=2, fq=fq),
-        search(2, page([2], 3), rows=2, fq=fq),
+        search(1, page([1, 2], 3), rows=2, fq=fq),
     ])
     assert len(adapter.list_devices(vendor_filters={'fq': fq}, page_size=2)) == 3
     session.assert_done()
@@ -273,8 +274,8 @@ def test_503_on_a_read_is_retried():
 def test_429_honours_retry_after():
     adapter, session, sleeps = build(dict(OPTIONS, partition_id='100001'), [
         search(0, page(list(range(500)), 501)),
-        search(500, {'errors': None, 'result': None}, status=429, reply_headers={'Retry-After': '3'}),
-        search(500, page([500], 501)),
+        search(499, {'errors': None, 'result': None}, status=429, reply_headers={'Retry-After': '3'}),
+        search(499, page([499, 500], 501)),
     ])
     assert len(adapter.list_devices(concurrency=1)) == 501
     assert sleeps == [3.0]

@@ -58,9 +58,10 @@ def test_fields_constant_matches_the_documented_names():
 
 def test_lists_every_page_by_offset():
     adapter, session, sleeps = build(OPTIONS, [
+        # Each page after the first starts one row early: that row must be the previous page's last (session.py).
         search(0, page(list(range(0, 200)), 450)),
-        search(200, page(list(range(200, 400)), 450)),
-        search(400, page(list(range(400, 450)), 450)),
+        search(199, page(list(range(199, 399)), 450)),
+        search(398, page(list(range(398, 450)), 450)),
     ])
     devices = adapter.list_devices(concurrency=1)
     assert [d['mdm_device_id'] for d in devices] == [uuid(n) for n in range(450)]
@@ -71,10 +72,10 @@ def test_lists_every_page_by_offset():
 def test_concurrent_paging_gives_the_same_complete_result():
     adapter, session, _sleeps = build(OPTIONS, [
         search(0, page(list(range(0, 100)), 430), limit=100),
-        search(100, page(list(range(100, 200)), 430), limit=100),
-        search(200, page(list(range(200, 300)), 430), limit=100),
-        search(300, page(list(range(300, 400)), 430), limit=100),
-        search(400, page(list(range(400, 430)), 430), limit=100),
+        search(99, page(list(range(99, 199)), 430), limit=100),
+        search(198, page(list(range(198, 298)), 430), limit=100),
+        search(297, page(list(range(297, 397)), 430), limit=100),
+        search(396, page(list(range(396, 430)), 430), limit=100),
     ], ordered=False)
     devices = adapter.list_devices(page_size=100, concurrency=4)
     assert [d['mdm_device_id'] for d in devices] == [uuid(n) for n in range(430)]
@@ -338,8 +339,8 @@ def test_503_on_a_read_is_retried():
 def test_429_honours_retry_after():
     adapter, session, sleeps = build(OPTIONS, [
         search(0, page(list(range(200)), 201)),
-        search(200, {'messages': []}, status=429, reply_headers={'Retry-After': '7'}),
-        search(200, page([200], 201)),
+        search(199, {'messages': []}, status=429, reply_headers={'Retry-After': '7'}),
+        search(199, page([199, 200], 201)),
     ])
     assert len(adapter.list_devices(concurrency=1)) == 201
     assert sleeps == [7.0]
@@ -358,8 +359,8 @@ def test_ping_and_label_summary():
         Expect('GET', '/api/v2/ping', query={}, headers=HEADERS, reply={'results': {'apiVersion': 2, 'vspVersion': 'VSP 11.0'}}),
         Expect('GET', '/api/v2/labels/label_summary', query={'adminDeviceSpaceId': '1', 'limit': '200', 'offset': '0'},
                headers=HEADERS, reply={'results': labels[:200], 'totalCount': 205, 'resultCount': 200, 'hasMore': True}),
-        Expect('GET', '/api/v2/labels/label_summary', query={'adminDeviceSpaceId': '1', 'limit': '200', 'offset': '200'},
-               reply={'results': labels[200:], 'totalCount': 205, 'resultCount': 5, 'hasMore': False}),
+        Expect('GET', '/api/v2/labels/label_summary', query={'adminDeviceSpaceId': '1', 'limit': '200', 'offset': '199'},
+               reply={'results': labels[199:], 'totalCount': 205, 'resultCount': 6, 'hasMore': False}),
     ])
     assert adapter.ping()['apiVersion'] == 2
     assert adapter.label_summary() == labels
