@@ -206,29 +206,37 @@ def assign_host_names(devices, preferences):
                 counts[field][value] = counts[field].get(value, 0) + 1
     taken = set()
     names = [None] * len(devices)
-    fell_back = {'empty': 0, 'duplicate': 0}
+    fell_back = {'empty': 0, 'duplicate': 0, 'suffixed': 0}
     examples = []
+    suffixed = []
     # Deterministic whatever order the server listed the devices in: decide in order of device id.
     order = sorted(range(len(devices)), key=lambda i: str(devices[i].get('mdm_device_id')))
     for index in order:
         chosen = None
+        position = 0
         for position, (field, value) in enumerate(zip(fields, candidates[index])):
             if value is not None and counts[field][value] == 1 and value not in taken:
                 chosen = value
-                if position > 0:
-                    first = candidates[index][0]
-                    fell_back['empty' if first is None else 'duplicate'] += 1
-                    if len(examples) < 5:
-                        examples.append('%s -> %s' % (first if first is not None else '(empty %s)' % preferences[0], value))
                 break
         if chosen is None:
-            # Every preference is shared: the id, suffixed until unique (ids are unique, so this ends).
+            # Every preference is shared, the id too once sanitised ("a:1" and "a/1"): the id, suffixed until unique
+            # (ids are unique, so this ends).  Such a name depends on the other device being listed: warned about too.
             base = candidates[index][-1] or 'device'
             chosen = base
             suffix = 2
             while chosen in taken:
                 chosen = '%s_%d' % (base, suffix)
                 suffix += 1
+            # Counted as a fallback from the first preference too, unless that preference was the id itself.
+            position = len(fields) if fields[0] != 'mdm_device_id' else 0
+            fell_back['suffixed'] += 1
+            if chosen != base and len(suffixed) < 5:
+                suffixed.append('%s -> %s' % (devices[index].get('mdm_device_id'), chosen))
+        if position > 0:
+            first = candidates[index][0]
+            fell_back['empty' if first is None else 'duplicate'] += 1
+            if len(examples) < 5:
+                examples.append('%s -> %s' % (first if first is not None else '(empty %s)' % preferences[0], chosen))
         taken.add(chosen)
         names[index] = chosen
     warnings = []
@@ -239,6 +247,9 @@ def assign_host_names(devices, preferences):
                                                                      preferences[0]))
     if fell_back['empty']:
         warnings.append('%d device(s) have no %s and were named by the next hostnames preference' % (fell_back['empty'], preferences[0]))
+    if fell_back['suffixed']:
+        warnings.append('%d device(s) share every hostnames preference, the device id included once sanitised, with another '
+                        'device and were named after the id with a suffix (e.g. %s)' % (fell_back['suffixed'], ', '.join(suffixed)))
     return names, warnings
 
 
