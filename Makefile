@@ -39,7 +39,7 @@ COLLECTION_SRC := galaxy.yml README.md requirements.txt bindep.txt \
 
 .PHONY: help venv venvs venv-2.16 venv-2.21 collection sanity sanity-2.19 sanity-2.16 sanity-2.21 units units-2.19 \
 	units-2.16 units-2.21 integration smoke-2.16 smoke-2.21 lint changelog-lint test demo bench-inventory bench-actions \
-	bench-login clean molecule browser
+	bench-login clean molecule browser reliability
 
 help:
 	@echo "make venv         .venv with requirements-dev.txt (ansible-core 2.19, ansible-lint, pytest, ...)"
@@ -54,6 +54,7 @@ help:
 	@echo "make lint         ansible-lint --profile production and antsibull-changelog lint"
 	@echo "make test         all of the above, in order, stopping at the first failure"
 	@echo "make demo         list 500 simulated devices with playbooks/demo.yml"
+	@echo "make reliability  run the fault matrix against the simulator and write docs/reliability.md"
 	@echo "make bench-inventory  inventory benchmark (10,000 devices per vendor, 20 ms latency)"
 	@echo "make bench-actions    device-command benchmark (lock of 2,000 devices per vendor vs ansible.builtin.uri)"
 	@echo "make bench-login      login-reuse benchmark (a 50-task play per vendor, login cache on vs off)"
@@ -191,6 +192,11 @@ demo: venv collection
 	$(TEST_ENV) ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
 		PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python -m mdmsim run --devices 500 --seed 42 -- \
 		sh -c 'exec ansible-playbook playbooks/demo.yml -e "@$$MDM_SIM_VARS"'
+
+# --- the fault matrix document: `make test` checks docs/reliability.md (tests/integration/test_fault_matrix.py);
+# this target runs the same matrix and writes it. Run it after a change to the matrix, and commit the result.
+reliability: venv collection
+	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python tests/integration/fault_matrix.py docs/reliability.md
 
 # --- benchmarks (not part of `make test`: they measure, they do not pass or fail) -----------------
 BENCH_ARGS ?=
