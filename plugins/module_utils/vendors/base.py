@@ -633,6 +633,19 @@ class VendorAdapter(abc.ABC):
         ``label``, ``device_id``, ``action`` (add, remove) and ``reason``; a failed request does not stop the others."""
         raise NotSupportedError('changing the devices of a label or device group', self.name)
 
+    def check_label_lifecycle(self, action):
+        """Fail before any request when the vendor documents no call that creates (``action`` 'create') or deletes
+        ('delete') a label or device group."""
+        raise NotSupportedError('%s labels or device groups' % ('creating' if action == 'create' else 'deleting'), self.name)
+
+    def create_label(self, name):
+        """Create an empty label; returns its list_labels() record with empty ``members``."""
+        raise NotSupportedError('creating labels or device groups', self.name)
+
+    def delete_label(self, label):
+        """Delete a label (its list_labels() record); its devices stay enrolled."""
+        raise NotSupportedError('deleting labels or device groups', self.name)
+
     # -- a device's own record (mdm_device) -------------------------------------------
     def check_device_updates(self, devices, details, option='details'):
         """Fail before any request when the vendor cannot update device details, or ``details`` holds a field the

@@ -45,6 +45,12 @@ DEVICES_PATH = '/api/v1/mdm/devices'
 # "Get the member list of the group" (GET /api/v1/mdm/groups/{group_id}/members, limit / offset).  The member
 # list is read as member_ids (the field of the members call) or as member records with a device_id.
 GROUPS_PATH = '/api/v1/mdm/groups'
+# manageengine.com "Create a Group": POST /api/v1/mdm/groups with name and group_type (both required), reply the group
+# with its group_id; "Delete a group": DELETE /api/v1/mdm/groups/{group_id}, reply 204 (help/api/cloud/
+# groups-create-group-list.html, groups-delete-an-existing-group.html).  The group type of a device group is 6 in the
+# current help pages ("6 - Device Group, 7 - User Group/AD Group"), 1 in the older API reference page: UNVERIFIED
+# which one a server of a given version wants, so it is this one setting.
+DEVICE_GROUP_TYPE = 6
 TOKEN_PATH = '/oauth/v2/token'
 
 # No maximum for "limit" is documented; the vendor's own pagination example asks for limit=200.
@@ -347,6 +353,23 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
                 except MdmError as exc:
                     failures.append(dict(label=name, device_id=member, action='remove', reason=str(exc)))
         return sent, failures
+
+    def check_label_lifecycle(self, action):
+        """ManageEngine MDM documents both: creating and deleting a group (see DEVICE_GROUP_TYPE)."""
+        return None
+
+    def create_label(self, name):
+        operation = 'create group %s' % name
+        # Never re-sent after a lost reply (safe=False): a second POST would fail on the name already in use.
+        data = self.call_json('POST', GROUPS_PATH, operation, json_body={'name': name, 'group_type': DEVICE_GROUP_TYPE},
+                              safe=False)
+        group_id = data.get('group_id') if isinstance(data, dict) else None
+        if group_id is None or isinstance(group_id, bool):
+            raise self.bad_response('the reply carries no group_id', operation)
+        return {'id': str(group_id), 'name': name, 'device_count': 0, 'members': []}
+
+    def delete_label(self, label):
+        self.call('DELETE', '%s/%s' % (GROUPS_PATH, label['id']), 'delete group %s' % label['name'], safe=False)
 
     # -- device details writes -----------------------------------------------------------------
     def check_device_updates(self, devices, details, option='details'):

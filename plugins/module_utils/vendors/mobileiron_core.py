@@ -20,6 +20,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     InvalidInputError,
     MdmError,
+    NotSupportedError,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import Page
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
@@ -351,6 +352,13 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
         return labels
 
     # -- label writes ------------------------------------------------------------------
+    def check_label_lifecycle(self, action):
+        """Not offered: the API v2 "Label Management" chapter documents one call, GET /api/v2/labels/label_summary
+        (https://help.ivanti.com/mi/help/en_us/CORE/11.x/api2/APIv2/APIv2Labels.htm), and none that creates or deletes
+        a label; labels are created in the Admin Portal."""
+        raise NotSupportedError('%s labels (the MobileIron Core API v2 documents no such call; create and delete labels in '
+                                'the Admin Portal)' % ('creating' if action == 'create' else 'deleting'), self.name)
+
     def check_label_writes(self, devices, option='devices'):
         uuids = []
         for device in devices:

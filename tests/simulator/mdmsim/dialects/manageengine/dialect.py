@@ -53,6 +53,14 @@ def _group_id(name):
     return 9007199254741000 + sum(ord(char) for char in name) * 7
 
 
+# manageengine.com "Create a Group" (POST /api/v1/mdm/groups): name and group_type required, domain and description
+# optional; the reply is the group with its group_id.  group_type: the API reference's group page says "1. Device
+# Group", the current help pages (help/api/cloud/groups-create-group-list.html) say "6 - Device Group, 7 - User
+# Group/AD Group": every documented value is accepted.  UNVERIFIED: the reply status (200), and the 400 for a name
+# already in use ("Must be unique within the customer") or a missing field.
+GROUP_TYPES = (1, 6, 7)
+
+
 def _lookup(record, dotted):
     value = record
     for part in dotted.split('.'):
@@ -98,6 +106,7 @@ class ZohoAccounts(Dialect):
 
 class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngineFacts, Dialect):
     name = 'manageengine'
+    _groups = None  # groups(): created on first use
 
     def render(self, logical):
         platform_type, platform_id = PLATFORM[logical['platform']]
@@ -162,6 +171,10 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
             return self.list_devices(request)
         if request.method == 'GET' and path == GROUPS_PATH:
             return self.list_groups(request)
+        if request.method == 'POST' and path == GROUPS_PATH:
+            return self.create_group(request)
+        if request.method == 'DELETE' and path.startswith(GROUPS_PATH + '/') and '/' not in path[len(GROUPS_PATH) + 1:]:
+            return self.delete_group(path[len(GROUPS_PATH) + 1:])
         if request.method == 'GET' and path.startswith(GROUPS_PATH + '/') and path.endswith('/members'):
             return self.group_members(request, path[len(GROUPS_PATH) + 1:-len('/members')])
         if request.method == 'POST' and path.startswith(GROUPS_PATH + '/') and path.endswith('/members'):
@@ -200,7 +213,8 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
         return {'device_id': record['device_id'], 'device_name': record['device_name'], 'platform_type': record['platform_type'],
                 'last_contact_time': entry.logical['last_seen'] * 1000, 'agent_version': '', 'profile_count': 3, 'app_count': 12,
                 'doc_count': 0, 'group_count': len(entry.logical['labels']),
-                'group': [{'group_id': _group_id(name), 'group_name': name} for name in entry.logical['labels']]}
+                'group': [{'group_id': self.groups()[name]['group_id'], 'group_name': name}
+                          for name in entry.logical['labels'] if name in self.groups()]}
 
     def list_devices(self, request):
         limit = int_arg(request, 'limit', DEFAULT_LIMIT)
@@ -241,24 +255,70 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
         return json_response(200, {'devices': page, 'metadata': {'total_record_count': total}, 'paging': paging},
                              authenticated=True)
 
-    @staticmethod
-    def group_names():
-        """{group id: name} of the fixed set of device groups (empty ones included)."""
-        return {str(_group_id(name)): name for name in LABELS}
+    def groups(self):
+        """{name: group record} of this server's groups: the fleet's labels at first, then as created and deleted."""
+        if self._groups is None:
+            self._groups = dict((name, {'group_id': _group_id(name), 'name': name, 'group_type': 1}) for name in LABELS)
+        return self._groups
+
+    def group_names(self):
+        """{group id: name} of the device groups (empty ones included)."""
+        return dict((str(group['group_id']), name) for name, group in self.groups().items())
 
     def list_groups(self, request):
-        counts = dict((name, 0) for name in LABELS)
+        counts = dict((name, 0) for name in self.groups())
         for entry in self.state.entries(self.name):
             for name in entry.logical['labels']:
                 counts[name] = counts.get(name, 0) + 1
         # manageengine.com "Get Group list": group_id, name, group_type (1 = device group); group_name as in the
         # device summary reference; member_count is unverified.
-        groups = [{'group_id': _group_id(name), 'name': name, 'group_name': name, 'group_type': 1, 'member_count': count}
-                  for name, count in sorted(counts.items())]
+        groups = [dict(self.groups()[name], group_name=name, member_count=count)
+                  for name, count in sorted(counts.items()) if name in self.groups()]
         limit = int_arg(request, 'limit', DEFAULT_LIMIT) or DEFAULT_LIMIT
         offset = int_arg(request, 'offset', 0) or 0
         return json_response(200, {'groups': groups[offset:offset + limit], 'metadata': {'total_record_count': len(groups)}},
                              authenticated=True)
+
+    def create_group(self, request):
+        """"Create a Group": see GROUP_TYPES for the sources and what is unverified."""
+        body = self.read_json(request)
+        if not isinstance(body, dict):
+            return json_response(400, {'error_code': 'COM0005', 'error_description': 'A JSON object is required'},
+                                 authenticated=True)
+        name, group_type = body.get('name'), body.get('group_type')
+        if not isinstance(name, str) or not name.strip():
+            return json_response(400, {'error_code': 'COM0005', 'error_description': 'name is required'}, authenticated=True)
+        if isinstance(group_type, bool) or group_type not in GROUP_TYPES:
+            return json_response(400, {'error_code': 'COM0005', 'error_description': 'Invalid group_type'}, authenticated=True)
+        with self.state.lock:
+            groups = self.groups()
+            if name in groups:
+                return json_response(400, {'error_code': 'COM0005', 'error_description': 'Group name already exists'},
+                                     authenticated=True)
+            group = {'group_id': max([group['group_id'] for group in groups.values()] + [9007199254800000]) + 1,
+                     'name': name, 'group_type': group_type}
+            for key in ('domain', 'description'):
+                if isinstance(body.get(key), str):
+                    group[key] = body[key]
+            groups[name] = group
+            self.state.record_action(self.name, 'create_group', None, group=name)
+        return json_response(200, dict(group), authenticated=True)
+
+    def delete_group(self, group_id):
+        """"Delete a group" (manageengine.com help/api/cloud/groups-delete-an-existing-group.html): DELETE
+        /api/v1/mdm/groups/{group_id}, reply 204 No Content.  Its devices stay enrolled, outside the group.
+        UNVERIFIED: the 404 for an unknown group."""
+        with self.state.lock:
+            name = self.group_names().get(group_id)
+            if name is None:
+                return json_response(404, {'error_code': 'COM0008', 'error_description': 'Group not found'}, authenticated=True)
+            for entry in self.state.entries(self.name):
+                if name in entry.logical['labels']:
+                    self.set_labels(entry, [label for label in entry.logical['labels'] if label != name])
+                    entry.record['summary'] = dict(entry.record['summary'], group_count=len(entry.logical['labels']))
+            del self.groups()[name]
+            self.state.record_action(self.name, 'delete_group', None, group=name)
+        return Response(204, b'', authenticated=True)
 
     def group_members(self, request, group_id):
         # manageengine.com "Get the member list of the group": GET /api/v1/mdm/groups/{group_id}/members with
