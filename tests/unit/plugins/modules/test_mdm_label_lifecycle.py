@@ -17,8 +17,11 @@ from ansible_collections.fleetops.mdm.tests.unit.plugins.modules.test_mdm_label 
     CORE, ME, ME_HEADERS, Failed, add_call, groups_call, members_call, run_label, uuid,
 )
 
-SALES, KIOSK, LOST = 9007199254741632, 9007199254741633, 9007199254741700
-DEVICE_A, DEVICE_B = '9007199254741001', '9007199254741002'
+SALES = 9007199254741632
+KIOSK = 9007199254741633
+LOST = 9007199254741700
+DEVICE_A = '9007199254741001'
+DEVICE_B = '9007199254741002'
 
 
 def create_call(name, status=200, reply=None):
