@@ -229,6 +229,13 @@ class Simulator:  # pylint: disable=too-many-public-methods
     def remove_devices(self, vendor, n):
         return self._admin('POST', '/fleet/remove', vendor=vendor, n=n)['count']
 
+    def update_device(self, vendor, device_id, **fields):
+        """Change a device's own state as the server would without any API call (mdmsim/device_control.py):
+        ``compliant`` (bool), ``status`` (active, pending, retired, wiped), ``last_seen`` (epoch seconds), ``labels``
+        (the names of the labels / groups it is in).
+        Returns the device's record as the admin API shows it."""
+        return self._admin('PUT', '/device', body=dict(fields, vendor=vendor, device_id=str(device_id)))
+
     # -- MaaS360 customer accounts (dialects/maas360/accounts.py) ---------------------------------------------
     def maas360_accounts(self):
         """Every customer account the simulated MaaS360 holds, of every partner billing id."""

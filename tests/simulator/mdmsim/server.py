@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import trustme
 
+from mdmsim import device_control
 from mdmsim.dialects.base import Request, Response, json_response
 from mdmsim.dialects.errors import error_body_response
 from mdmsim.dialects.maas360.dialect import MaaS360
@@ -253,6 +254,7 @@ class Simulation:
         self.admin.routes = self.admin_routes()
         self.admin.routes.update(self.dialects['maas360'].account_admin_routes())
         self.admin.routes.update(self.dialects['manageengine'].assignment_admin_routes())
+        self.admin.routes.update(device_control.admin_routes(self))
         self.threads = []
 
     def make_configs(self, seed):
