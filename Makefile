@@ -15,6 +15,7 @@ PYTHON_2_21 ?= $(shell bash scripts/find-python.sh 3.13 3.12)
 VENV := .venv
 VENV_2_16 := .venv-2.16
 VENV_2_21 := .venv-2.21
+VENV_EDA := .venv-eda
 # The shared project directory beside the repo (offline ansible-test get-pip stand-in).
 SHARED_DIR ?= $(CURDIR)/../shared
 PYTEST_ARGS ?=
@@ -39,7 +40,7 @@ COLLECTION_SRC := galaxy.yml README.md requirements.txt bindep.txt \
 
 .PHONY: help venv venvs venv-2.16 venv-2.21 collection sanity sanity-2.19 sanity-2.16 sanity-2.21 units units-2.19 \
 	units-2.16 units-2.21 integration smoke-2.16 smoke-2.21 lint changelog-lint test demo bench-inventory bench-actions \
-	bench-login clean molecule browser reliability
+	bench-login clean molecule browser reliability eda venv-eda java
 
 help:
 	@echo "make venv         .venv with requirements-dev.txt (ansible-core 2.19, ansible-lint, pytest, ...)"
@@ -50,6 +51,7 @@ help:
 	@echo "make units        pytest tests/unit with ansible-core 2.21, 2.19 and 2.16"
 	@echo "make integration  pytest tests/integration (starts the simulator itself)"
 	@echo "make smoke-2.21   the integration smoke set (SMOKE_2_21) with ansible-core 2.21; smoke-2.16 likewise"
+	@echo "make eda          the Event-Driven Ansible rulebook end to end with ansible-rulebook (.venv-eda, Java 17+)"
 	@echo "make molecule     the molecule scenarios of the roles (extensions/molecule), against one simulator"
 	@echo "make lint         ansible-lint --profile production and antsibull-changelog lint"
 	@echo "make test         all of the above, in order, stopping at the first failure"
@@ -164,6 +166,25 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
+# --- Event-Driven Ansible: ansible-rulebook runs the rulebook fleetops.mdm.noncompliant_devices against the simulator
+# (tests/eda). ansible-rulebook has a virtualenv of its own (its pins are not the dev toolchain's) and needs a Java 17+
+# runtime: the Debian package default-jre-headless is installed only when `java -version` is missing or older.
+venv-eda: $(VENV_EDA)/.installed
+
+$(VENV_EDA)/.installed: requirements-eda.txt
+	test -x $(VENV_EDA)/bin/python || $(PYTHON) -m venv $(VENV_EDA)
+	$(VENV_EDA)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-eda.txt
+	touch $@
+
+java:
+	@major=$$(java -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n 1); \
+		if [ -z "$$major" ] || [ "$$major" -lt 17 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless; \
+		fi
+
+eda: venv collection java venv-eda
+	$(TEST_ENV) EDA_VENV=$(CURDIR)/$(VENV_EDA) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python -m pytest $(PYTEST_ARGS) tests/eda
+
 # --- molecule: every role scenario in extensions/molecule; the default scenario starts and stops one simulator
 # for all of them (shared_state). --destroy always stops it when a scenario fails too.
 molecule: venv collection
@@ -182,7 +203,7 @@ changelog-lint: venv
 test:
 	+@MAKE='$(MAKE)' bash scripts/run-stages.sh venvs collection changelog-lint \
 		sanity-2.21 sanity-2.19 sanity-2.16 units-2.21 units-2.19 units-2.16 smoke-2.21 smoke-2.16 \
-		integration molecule lint
+		integration eda molecule lint
 
 # --- demo ------------------------------------------------------------------------------------
 # `mdmsim run` starts the simulator, writes its connection settings to the file named by
@@ -210,5 +231,5 @@ bench-login: venv collection
 	$(TEST_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/python benchmarks/login.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(VENV_2_16) $(VENV_2_21) .build tests/output .ansible collections .pytest_cache
+	rm -rf $(VENV) $(VENV_2_16) $(VENV_2_21) $(VENV_EDA) .build tests/output .ansible collections .pytest_cache
 	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
