@@ -81,20 +81,8 @@ def test_name_taken_by_another_partner_fails_without_a_write(sim, tmp_path):
     assert account(sim, name)['partnerBillingId'] == '39999999'
 
 
-def test_bad_input_and_other_vendors_fail_before_any_request(sim, tmp_path):
-    sim.clear_log()
-    run = run_playbook(tmp_path, 'account_once.yml', sim.params('maas360'), extra=dict(name='X Corp', admin_email='not-an-email'))
-    assert run.result['failed'] is True and 'option admin_email' in run.result['msg']
-    run = run_playbook(tmp_path, 'account_once.yml', sim.params('maas360'), extra=dict(name='   '))
-    assert run.result['failed'] is True and 'option name' in run.result['msg']
-    assert sim.log('maas360') == []
-    for vendor in ('manageengine', 'mobileiron_core', 'mobileiron_cloud'):
-        run = run_playbook(tmp_path, 'account_once.yml', sim.params(vendor), extra=dict(name='X Corp'))
-        assert run.result['failed'] is True and run.result['error_type'] == 'not_supported', run.output[-2000:]
-        assert 'not supported by' in run.result['msg']
-        run = run_playbook(tmp_path, 'account_once.yml', sim.params(vendor), extra=dict(info_names=['X Corp']))
-        assert run.result['failed'] is True and run.result['error_type'] == 'not_supported', run.output[-2000:]
-    assert sim.log() == []
+# Bad input and the other vendors fail before any request: unit tests (tests/unit/plugins/modules/test_bad_inputs.py,
+# test_guards_refuse_before_any_request); a name taken by another partner, above, fails end to end without a write.
 
 
 def test_info_reports_availability_and_never_changes(sim, tmp_path):

@@ -86,14 +86,6 @@ def test_unknown_label_fails_before_any_write(sim, tmp_path):
     assert writes(sim, 'mobileiron_core') == []
 
 
-def test_maas360_refuses_label_writes_before_any_request(sim, tmp_path):
-    sim.clear_log()
-    run = run_playbook(tmp_path, 'label_once.yml', sim.params('maas360'), extra=dict(labels=['Sales'], devices=['x']))
-    assert run.result['failed'] is True
-    assert 'not supported by IBM MaaS360' in run.result['msg']
-    assert sim.log('maas360') == []
-
-
 @pytest.mark.parametrize('vendor', ['mobileiron_core', 'manageengine', 'maas360'])
 def test_label_info_counts_match_the_simulator(sim, tmp_path, vendor):
     sim.clear_log()

@@ -2,7 +2,10 @@
 # Copyright: (c) 2026, fleetops.mdm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A PIN given in mdm_device_action ``params`` never shows at -vvvv, also when the task fails validation
-(AnsibleModule prints every parameter then), and no command is sent."""
+(AnsibleModule prints every parameter then), and no command is sent.
+
+These and a wrong type elsewhere run in-process too, in
+tests/unit/plugins/modules/test_bad_inputs.py (test_a_pin_in_params_never_shows_when_the_task_fails)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -16,7 +19,6 @@ PIN = '73519246'
 
 
 @pytest.mark.parametrize('case,args,words', [
-    ('a wrong type elsewhere', dict(max_devices='many'), ['max_devices']),
     ('an unknown params key', dict(params={'unlock_pin': PIN, 'colour': 'red'}), ['params']),
     ('a credential in the url', dict(url_credentials=True), ['must not hold credentials']),
 ])

@@ -292,24 +292,8 @@ def test_ldap_import_failures_carry_the_vendor_code_and_message(sim, tmp_path, u
     assert uid not in accounts(sim)
 
 
-def test_bad_input_fails_before_any_request(sim, tmp_path):
-    sim.clear_log()
-    result = failed(user_run(sim, tmp_path, uid='x@example.com', source='ldap'))
-    assert 'option source' in result['msg']
-    result = failed(user_run(sim, tmp_path, uid='x@example.com', state='absent', invite=True))
-    assert 'state=present only' in result['msg']
-    result = failed(user_run(sim, tmp_path, uid='x@example.com', update_password='always'))
-    assert 'option user_password' in result['msg']
-    assert sim.log(VENDOR) == []
-
-
-def test_other_vendors_are_refused_before_any_request(sim, tmp_path):
-    sim.clear_log()
-    result = failed(run_playbook(tmp_path, 'user_once.yml', sim.params('mobileiron_core'), extra=dict(user={'uid': 'a@b.c'})))
-    assert 'not supported by MobileIron Core' in result['msg']
-    result = failed(run_playbook(tmp_path, 'user_info_once.yml', sim.params('manageengine')))
-    assert 'not supported by ManageEngine MDM' in result['msg']
-    assert sim.log('mobileiron_core') == [] and sim.log('manageengine') == []
+# Bad input and other vendors are refused before any request: unit tests (tests/unit/plugins/modules/test_bad_inputs.py,
+# test_guards_refuse_before_any_request); MaaS360 below, end to end.
 
 
 def test_user_info_lists_every_page_and_changes_nothing(sim, tmp_path):

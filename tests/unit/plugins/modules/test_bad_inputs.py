@@ -209,3 +209,34 @@ def test_a_pin_in_params_never_shows_when_the_task_fails(module_main, case, args
         assert word in run.msg, run.msg
     assert PIN not in run.output, case
     assert run.requests == []
+
+
+ACCOUNT = dict(account_type='Trial', admin_email='it-admin@example.com')
+# Guards of the declarative modules, with the exact words (and error_type) their end-to-end tests checked.
+# (module, vendor, args, words, error_type or None)
+GUARDS = [
+    ('mdm_account', 'maas360', dict(ACCOUNT, name='X Corp', admin_email='not-an-email'), ['option admin_email'], None),
+    ('mdm_account', 'maas360', dict(ACCOUNT, name='   '), ['option name'], None),
+    ('mdm_account', 'manageengine', dict(ACCOUNT, name='X Corp'), ['not supported by'], 'not_supported'),
+    ('mdm_account', 'mobileiron_core', dict(ACCOUNT, name='X Corp'), ['not supported by'], 'not_supported'),
+    ('mdm_account', 'mobileiron_cloud', dict(ACCOUNT, name='X Corp'), ['not supported by'], 'not_supported'),
+    ('mdm_account_info', 'manageengine', dict(names=['X Corp']), ['not supported by'], 'not_supported'),
+    ('mdm_account_info', 'mobileiron_core', dict(names=['X Corp']), ['not supported by'], 'not_supported'),
+    ('mdm_account_info', 'mobileiron_cloud', dict(names=['X Corp']), ['not supported by'], 'not_supported'),
+    ('mdm_user', 'mobileiron_cloud', dict(uid='x@example.com', source='ldap'), ['option source'], None),
+    ('mdm_user', 'mobileiron_cloud', dict(uid='x@example.com', state='absent', invite=True), ['state=present only'], None),
+    ('mdm_user', 'mobileiron_cloud', dict(uid='x@example.com', update_password='always'), ['option user_password'], None),
+    ('mdm_user', 'mobileiron_core', dict(uid='a@b.c'), ['not supported by MobileIron Core'], 'not_supported'),
+    ('mdm_user_info', 'manageengine', dict(), ['not supported by ManageEngine MDM'], 'not_supported'),
+]
+
+
+@pytest.mark.parametrize('module,vendor,args,words,error_type', GUARDS,
+                         ids=['%s-%s-%s' % (case[0], case[1], '-'.join(sorted(case[2]))) for case in GUARDS])
+def test_guards_refuse_before_any_request(module_main, module, vendor, args, words, error_type):
+    run = module_main(MODULES[module], dict(CONNS[vendor], **args))
+    assert run.failed, run.result
+    assert not missing(run.msg, words), run.msg
+    if error_type:
+        assert run.result['error_type'] == error_type
+    assert run.requests == []
