@@ -2,6 +2,5 @@
 
 It binds only to 127.0.0.1 and exists for the demo, the integration tests and the benchmarks of fleetops.mdm.
 Every behaviour must trace back to a vendor document; choices that could not be verified say so where they are made.
+The vendors are the dialect packages listed in mdmsim.dialects.VENDOR_PACKAGES.
 """
-
-VENDORS = ('maas360', 'manageengine', 'zoho_accounts', 'mobileiron_core', 'mobileiron_cloud')

@@ -197,7 +197,7 @@ class Simulator:  # pylint: disable=too-many-public-methods
         self._admin('DELETE', '/faults')
 
     def set_reply_form(self, vendor, form):
-        """Answer in one of the forms real servers use (state.REPLY_FORMS), or in the references' form (None)."""
+        """Answer in one of the forms real servers use (each dialect's reply_forms), or in the references' form (None)."""
         return self._admin('PUT', '/reply_form', body={'vendor': vendor, 'form': form})
 
     def clear_reply_forms(self):

@@ -1,6 +1,9 @@
-"""The HTTPS servers (one per vendor), the plain-HTTP admin server, and `serve` which runs them all."""
+"""The HTTPS servers (one per dialect), the plain-HTTP admin server, and `serve` which runs them all.
 
-import hashlib
+Nothing here names a vendor: the servers, their credentials and connection parameters, the admin routes a vendor adds
+and the error-body fault all come from the dialect registry (mdmsim.dialects.REGISTRY).
+"""
+
 import json
 import os
 import signal
@@ -14,19 +17,11 @@ from urllib.parse import parse_qs, urlsplit
 import trustme
 
 from mdmsim import device_control
+from mdmsim.dialects import REGISTRY
 from mdmsim.dialects.base import Request, Response, json_response
-from mdmsim.dialects.errors import error_body_response
-from mdmsim.dialects.maas360.dialect import MaaS360
-from mdmsim.dialects.manageengine.dialect import ManageEngine, ZohoAccounts
-from mdmsim.dialects.mobileiron_cloud.dialect import MobileIronCloud
-from mdmsim.dialects.mobileiron_core.dialect import MobileIronCore
-from mdmsim.state import DRIP_INTERVAL, DRIP_MAX_BYTES, HUGE_BYTES, REDACTED, SECRET_FIELDS, Entry, SimState
+from mdmsim.state import DRIP_INTERVAL, DRIP_MAX_BYTES, HUGE_BYTES, REDACTED, Entry, SimState
 
 HOST = '127.0.0.1'
-DIALECTS = (('maas360', MaaS360), ('manageengine', ManageEngine), ('zoho_accounts', ZohoAccounts),
-            ('mobileiron_core', MobileIronCore), ('mobileiron_cloud', MobileIronCloud))
-DEVICE_VENDORS = ('maas360', 'manageengine', 'mobileiron_core', 'mobileiron_cloud')
-ALIASES = {'manageengine_onprem': 'manageengine'}
 LOGGED_HEADERS = ('Content-Type', 'Accept', 'User-Agent', 'Authorization')
 MAX_LOGGED_BODY = 65536
 HTML_ERROR = ('<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>'
@@ -34,11 +29,15 @@ HTML_ERROR = ('<html><head><title>502 Bad Gateway</title></head><body><center><h
 REASONS = {'500': 'Internal Server Error', '502': 'Bad Gateway', '503': 'Service Unavailable', '504': 'Gateway Timeout'}
 
 
+# The standard HTTP schemes, then each dialect's own: (lower-case prefix, as the request log shows it).
+AUTHORIZATION_SCHEMES = (('basic ', 'Basic <redacted>'), ('bearer ', 'Bearer <redacted>')) + tuple(
+    scheme for dialect in REGISTRY for scheme in dialect.authorization_schemes)
+
+
 def redact_authorization(value):
     if not value:
         return value
-    for scheme, shown in (('basic ', 'Basic <redacted>'), ('bearer ', 'Bearer <redacted>'),
-                          ('zoho-oauthtoken ', 'Zoho-oauthtoken <redacted>'), ('maas token=', 'MaaS token="<redacted>"')):
+    for scheme, shown in AUTHORIZATION_SCHEMES:
         if value.lower().startswith(scheme):
             return shown
     return REDACTED
@@ -89,7 +88,7 @@ class VendorHandler(QuietHandler):
         if kind in REASONS or kind in ('429', 'html'):
             response = self.fault_response(kind, retry_after)
         elif kind == 'error_body':
-            response = error_body_response(dialect.name, request)
+            response = dialect.error_body(request)
         else:
             try:
                 response = dialect.handle(request)
@@ -174,7 +173,7 @@ class VendorHandler(QuietHandler):
         headers = {name: request.headers.get(name) for name in LOGGED_HEADERS if request.headers.get(name) is not None}
         if 'Authorization' in headers:
             headers['Authorization'] = redact_authorization(headers['Authorization'])
-        query = {key: [REDACTED if key in SECRET_FIELDS else state.redact_text(value) for value in values]
+        query = {key: [REDACTED if key in state.secret_fields else state.redact_text(value) for value in values]
                  for key, values in request.query.items()}
         body = request.body[:MAX_LOGGED_BODY].decode('utf-8', 'replace')
         return {'seq': None, 'ts': time.time(), 'vendor': self.server.dialect.name, 'method': request.method,
@@ -221,7 +220,7 @@ class AdminHandler(QuietHandler):
     def route(self):
         parts = urlsplit(self.path)
         query = {key: values[0] for key, values in parse_qs(parts.query).items()}
-        vendor = ALIASES.get(query.get('vendor'), query.get('vendor'))
+        vendor = self.server.aliases.get(query.get('vendor'), query.get('vendor'))
         body = self.read_body()
         key = (self.command, parts.path.rstrip('/'))
         try:
@@ -243,57 +242,40 @@ class Simulation:
         cert.configure_cert(self.context)
         self.ca_path = os.path.join(self.state_dir, 'ca.pem')
         self.ca.cert_pem.write_to_path(self.ca_path)
-        self.configs = self.make_configs(seed)
-        self.dialects = {name: cls(self.state, self.configs[name]) for name, cls in DIALECTS}
-        for vendor in DEVICE_VENDORS:
+        self.dialects = {}
+        for cls in REGISTRY:
+            self.dialects[cls.name] = cls(self.state, cls.configure(self.state))
+            self.state.register(cls.vendor(), token_ttl=cls.token_ttl, reply_forms=cls.reply_forms, secret_fields=cls.secret_fields)
+        # The vendors with a fleet, and each flavour of connection parameters -> the server that answers it.
+        self.device_vendors = tuple(name for name, dialect in self.dialects.items() if dialect.has_fleet)
+        for vendor in self.device_vendors:
             render = self.dialects[vendor].render
             self.state.fleets[vendor] = [Entry(device, render(device)) for device in self.state.fleet.devices]
         self.servers = {name: TLSServer(self.context, dialect, self.state) for name, dialect in self.dialects.items()}
+        self.aliases = dict((flavour, name) for name, dialect in self.dialects.items()
+                            for flavour in dialect.flavours(self.url, self.ca_path) if flavour != name)
         self.admin = ThreadingHTTPServer((HOST, 0), AdminHandler)
         self.admin.daemon_threads = True
+        self.admin.aliases = self.aliases
         self.admin.routes = self.admin_routes()
-        self.admin.routes.update(self.dialects['maas360'].account_admin_routes())
-        self.admin.routes.update(self.dialects['manageengine'].assignment_admin_routes())
+        for dialect in self.dialects.values():
+            self.admin.routes.update(dialect.admin_routes())
         self.admin.routes.update(device_control.admin_routes(self))
         self.threads = []
-
-    def make_configs(self, seed):
-        secrets = self.state.secrets
-        digest = hashlib.sha256(('ids:%s' % seed).encode()).hexdigest()
-        return {
-            'maas360': {'billing_id': '3%07d' % (int(digest[:8], 16) % 10000000), 'username': 'fleetops_SO',
-                        'password': secrets['maas360_password'], 'app_id': 'com.fleetops.mdm.sim', 'app_version': '1.0',
-                        'platform_id': 3, 'app_access_key': secrets['maas360_app_access_key']},
-            'manageengine': {'api_key': secrets['manageengine_api_key']},
-            'zoho_accounts': {'client_id': '1000.' + digest[8:38].upper(), 'client_secret': secrets['manageengine_client_secret'],
-                              'refresh_token': secrets['manageengine_refresh_token']},
-            'mobileiron_core': {'username': 'fleetops-api', 'password': secrets['mobileiron_core_password']},
-            'mobileiron_cloud': {'username': 'fleetops-admin@example.com', 'password': secrets['mobileiron_cloud_password']},
-        }
 
     def url(self, name):
         return 'https://%s:%d' % (HOST, self.servers[name].server_address[1])
 
     def params(self):
         """Connection options for the Ansible modules, per flavour."""
-        cfg = self.configs
-        zoho = cfg['zoho_accounts']
-        return {
-            'maas360': {'vendor': 'maas360', 'url': self.url('maas360'), **cfg['maas360'], 'ca_path': self.ca_path},
-            'manageengine': {'vendor': 'manageengine', 'url': self.url('manageengine'), 'client_id': zoho['client_id'],
-                             'client_secret': zoho['client_secret'], 'refresh_token': zoho['refresh_token'],
-                             'accounts_url': self.url('zoho_accounts'), 'ca_path': self.ca_path},
-            'manageengine_onprem': {'vendor': 'manageengine', 'url': self.url('manageengine'), 'api_key': cfg['manageengine']['api_key'],
-                                    'ca_path': self.ca_path},
-            'mobileiron_core': {'vendor': 'mobileiron_core', 'url': self.url('mobileiron_core'), 'device_space_id': 1,
-                                'ca_path': self.ca_path, **cfg['mobileiron_core']},
-            'mobileiron_cloud': {'vendor': 'mobileiron_cloud', 'url': self.url('mobileiron_cloud'), 'ca_path': self.ca_path,
-                                 **cfg['mobileiron_cloud']},
-        }
+        params = {}
+        for dialect in self.dialects.values():
+            params.update(dialect.flavours(self.url, self.ca_path))
+        return params
 
     def dialect(self, vendor):
-        if vendor not in DEVICE_VENDORS:
-            raise ValueError('vendor must be one of %s' % ', '.join(DEVICE_VENDORS))
+        if vendor not in self.device_vendors:
+            raise ValueError('vendor must be one of %s' % ', '.join(self.device_vendors))
         return self.dialects[vendor]
 
     def admin_routes(self):
@@ -329,7 +311,7 @@ class Simulation:
         def put_faults(_vendor, _query, body):
             spec = json.loads(body or b'{}')
             vendor = spec.pop('vendor')
-            vendor = ALIASES.get(vendor, vendor)
+            vendor = self.aliases.get(vendor, vendor)
             if vendor not in self.dialects:
                 raise ValueError('unknown vendor %s' % vendor)
             state.set_faults(vendor, spec)
@@ -338,7 +320,7 @@ class Simulation:
         def put_listing_faults(_vendor, _query, body):
             spec = json.loads(body or b'{}')
             vendor = spec.pop('vendor')
-            vendor = ALIASES.get(vendor, vendor)
+            vendor = self.aliases.get(vendor, vendor)
             self.dialect(vendor)
             seed = spec.pop('seed', None)
             state.set_listing_faults(vendor, spec, seed=seed)
@@ -365,7 +347,7 @@ class Simulation:
 
         def put_reply_form(_vendor, _query, body):
             spec = json.loads(body or b'{}')
-            vendor = ALIASES.get(spec.get('vendor'), spec.get('vendor'))
+            vendor = self.aliases.get(spec.get('vendor'), spec.get('vendor'))
             state.set_reply_form(vendor, spec.get('form'))
             return 200, {'vendor': vendor, 'form': spec.get('form')}
 
@@ -375,7 +357,8 @@ class Simulation:
             return 200, {'cleared': True}
 
         def expire(vendor, _query, _body):
-            vendor = 'manageengine' if vendor == 'zoho_accounts' else vendor
+            # A token server's tokens are its vendor's.
+            vendor = self.dialects[vendor].vendor() if vendor in self.dialects else vendor
             return 200, {'expired': state.expire_tokens(vendor)}
 
         def token_limit(_vendor, _query, body):
@@ -407,7 +390,7 @@ class Simulation:
     def describe(self):
         params = self.params()
         vendors = {name: {'url': self.url(name), 'params': params.get(name, {'url': self.url(name)})} for name in self.servers}
-        vendors['manageengine_onprem'] = {'url': self.url('manageengine'), 'params': params['manageengine_onprem']}
+        vendors.update((flavour, {'url': self.url(name), 'params': params[flavour]}) for flavour, name in self.aliases.items())
         return {'pid': os.getpid(), 'admin_url': 'http://%s:%d' % (HOST, self.admin.server_address[1]), 'ca_path': self.ca_path,
                 'vendors': vendors}
 

@@ -1,4 +1,8 @@
-"""Shared simulator state: credentials, issued tokens, request log, action ledger, faults and per-vendor fleets."""
+"""Shared simulator state: credentials, issued tokens, request log, action ledger, faults and per-vendor fleets.
+
+Nothing here names a vendor: what differs per vendor (token lifetimes, reply forms, credential field names) is
+registered by each dialect (register()), through the registry in mdmsim.dialects.
+"""
 
 import hashlib
 import random
@@ -9,9 +13,6 @@ import time
 from mdmsim.fleet import Fleet
 
 REDACTED = '<redacted>'
-# Documented token lifetimes: MaaS360 60 minutes (maas360-web-services-getting-started.txt);
-# Zoho access tokens 3600 s (NOTES.md; Zoho OAuth docs "expires_in": 3600).
-DEFAULT_TOKEN_TTL = {'maas360': 3600, 'manageengine': 3600}
 FAULT_KINDS = ('429', '500', '502', '503', '504', 'reset', 'reset_after', 'malformed', 'html', 'stall', 'error_body')
 # Hostile replies, both bounded: 'drip' sends the real reply's headers, then its body a byte a second (at most
 # DRIP_MAX_BYTES bytes that way, then the rest at once); 'huge' answers 200 with a chunked body of HUGE_BYTES that
@@ -23,16 +24,6 @@ DRIP_MAX_BYTES = 120
 HUGE_BYTES = 100 * 1024 * 1024
 FAULT_KEYS = ('latency_ms', 'rate', 'kinds', 'methods', 'path_regex', 'skip_auth', 'count', 'expire_tokens_after', 'retry_after',
               'stall_ms')
-# Field names whose values are credentials wherever they appear (query strings, form bodies, JSON, XML).
-# Reply forms a run can switch on per vendor (admin PUT /reply_form): answers real servers give that differ from the
-# references' examples (NOTES.md, "What real servers send").  Each dialect cites its source where it honours one.
-REPLY_FORMS = {
-    'maas360': ('refused_login_200', 'refused_login_500', 'refused_login_401'),
-    'mobileiron_core': ('recorded_action_type',),
-    'mobileiron_cloud': ('result_zero',),
-}
-SECRET_FIELDS = ('password', 'confirmPassword', 'appAccessKey', 'refresh_token', 'client_secret', 'api_key', 'authToken', 'access_token',
-                 'unlock_pin', 'wipe_lock_pin', 'passcode')
 
 
 def derive_secret(seed, name):
@@ -129,11 +120,16 @@ class SimState:
         self.lock = threading.RLock()
         self.seed = seed
         self.latency_ms = latency_ms
-        self.token_ttl = {vendor: token_ttl or ttl for vendor, ttl in DEFAULT_TOKEN_TTL.items()}
+        # Token lifetimes per vendor, as each dialect registers its own (a run may set one lifetime for all).
+        self.token_ttl_override = token_ttl
+        self.token_ttl = {}
+        # Reply forms a run can switch on per vendor (admin PUT /reply_form): answers real servers give that differ from
+        # the references' examples (NOTES.md, "What real servers send"), as each dialect registers them.
+        self.reply_form_names = {}
+        # Field names whose values are credentials wherever they appear (query strings, form bodies, JSON, XML).
+        self.secret_fields = []
         self.fleet = Fleet(devices, seed)
-        self.secrets = {name: derive_secret(seed, name) for name in (
-            'maas360_password', 'maas360_app_access_key', 'manageengine_client_secret', 'manageengine_refresh_token',
-            'manageengine_api_key', 'mobileiron_core_password', 'mobileiron_cloud_password')}
+        self.secrets = {}
         self.log = []
         self.ledger = []
         self.seq = 0
@@ -155,6 +151,23 @@ class SimState:
         self.reply_forms = {}
         self.listing_faults = {}
         self.listing_rng = {}
+
+    # -- what each dialect registers ------------------------------------------------------------------------------
+    def register(self, vendor, token_ttl=None, reply_forms=(), secret_fields=()):
+        """What differs per vendor, from its dialect: the lifetime of its tokens, its reply forms, its credential fields."""
+        with self.lock:
+            if token_ttl is not None:
+                self.token_ttl[vendor] = self.token_ttl_override or token_ttl
+            if reply_forms:
+                self.reply_form_names[vendor] = tuple(reply_forms)
+            self.secret_fields.extend(field for field in secret_fields if field not in self.secret_fields)
+
+    def secret(self, name):
+        """The secret ``name`` of this run: distinctive, derived from the seed, redacted wherever it appears."""
+        with self.lock:
+            if name not in self.secrets:
+                self.secrets[name] = derive_secret(self.seed, name)
+            return self.secrets[name]
 
     # -- tokens -------------------------------------------------------------------------------------------------
     def set_grant_limit(self, count, window_s):
@@ -301,10 +314,11 @@ class SimState:
     # -- reply forms --------------------------------------------------------------------------------------------
     def set_reply_form(self, vendor, form):
         """Answer in ``form`` from now on (None: the references' form)."""
-        if vendor not in REPLY_FORMS:
-            raise ValueError('no reply forms for vendor %s; vendors: %s' % (vendor, ', '.join(sorted(REPLY_FORMS))))
-        if form is not None and form not in REPLY_FORMS[vendor]:
-            raise ValueError('unknown reply form %s for %s; forms: %s' % (form, vendor, ', '.join(REPLY_FORMS[vendor])))
+        forms = self.reply_form_names
+        if vendor not in forms:
+            raise ValueError('no reply forms for vendor %s; vendors: %s' % (vendor, ', '.join(sorted(forms))))
+        if form is not None and form not in forms[vendor]:
+            raise ValueError('unknown reply form %s for %s; forms: %s' % (form, vendor, ', '.join(forms[vendor])))
         with self.lock:
             if form is None:
                 self.reply_forms.pop(vendor, None)
@@ -322,7 +336,7 @@ class SimState:
         for secret in self.all_secrets():
             if secret and secret in text:
                 text = text.replace(secret, REDACTED)
-        for field in SECRET_FIELDS:
+        for field in self.secret_fields:
             text = re.sub(r'(<%s>)[^<]*(</%s>)' % (field, field), r'\1%s\2' % REDACTED, text)
             text = re.sub(r'("%s"\s*:\s*")[^"]*(")' % field, r'\1%s\2' % REDACTED, text)
             text = re.sub(r'((?:^|[&?])%s=)[^&]*' % field, r'\1%s' % REDACTED, text)

@@ -1,1 +1,5 @@
-"""IBM MaaS360: the dialect (dialect.py) and its parts (actions, users, accounts)."""
+"""IBM MaaS360: the dialect (dialect.py, with its route table) and its parts (actions, users, accounts)."""
+
+from mdmsim.dialects.maas360.dialect import MaaS360
+
+SERVERS = (MaaS360,)

@@ -1,4 +1,4 @@
-"""IBM MaaS360 customer-account provisioning under a partner billing id (a mixin of the MaaS360 dialect).
+"""IBM MaaS360 customer-account provisioning under a partner billing id (a part of the MaaS360 dialect).
 
 Source: maas360-web-services-getting-started.txt, "API Calls": form-encoded POSTs to
 /account-provisioning/account/1.0/createCustomerAccount/{billingId} (Service MDM, billingId, accountType Trial or
@@ -16,46 +16,29 @@ for availability across MaaS360.  The admin API lists them and adds accounts of 
 """
 
 import json
-import threading
 from xml.sax.saxutils import escape
 
-from mdmsim.dialects.base import Response, json_response
+from mdmsim.dialects.base import Part, Response, json_response
 
 ACCOUNTS_PREFIX = '/account-provisioning/account/1.0/'
 ACCOUNT_TYPES = ('Trial', 'Customer')
 TAKEN_CODE = 1
-_LOCK = threading.Lock()
 
 
-class MaaS360Accounts:
-    """Handlers of the two account-provisioning calls; needs the MaaS360 dialect's check_token() and error()."""
+class Accounts(Part):
+    """Handlers of the two account-provisioning calls (the dialect's routes, behind its token check)."""
 
-    @property
-    def accounts(self):
-        """{lower-case name: account} of every partner (created on first use, kept on the shared state)."""
-        with _LOCK:
-            store = getattr(self.state, 'maas360_accounts', None)
-            if store is None:
-                store = self.state.maas360_accounts = {}
-            return store
+    def __init__(self, dialect):
+        super().__init__(dialect)
+        # {lower-case name: account} of every partner; guarded by the state lock.
+        self.accounts = {}
 
-    def is_account_request(self, request):
-        return request.path.startswith(ACCOUNTS_PREFIX)
-
-    def handle_accounts(self, request):
-        rest = request.path[len(ACCOUNTS_PREFIX):]
-        call, _sep, billing_id = rest.partition('/')
-        if request.method != 'POST' or call not in ('createCustomerAccount', 'checkAccountNameAvailability'):
-            return self.error(request, 404, 'Resource not found')
-        refused = self.check_token(request, billing_id)
-        if refused:
-            return refused
+    @staticmethod
+    def form(request):
+        """The form fields, or None when the body is not form-encoded."""
         if 'x-www-form-urlencoded' not in request.header('Content-Type'):
-            return self.account_reply(request, 400, 400, 'Content-Type must be application/x-www-form-urlencoded')
-        form = dict((key, values[0]) for key, values in request.form().items() if values)
-        if call == 'checkAccountNameAvailability':
-            return self.check_availability(request, form)
-        return self.create_account(request, form, billing_id.strip('/'))
+            return None
+        return dict((key, values[0]) for key, values in request.form().items() if values)
 
     def account_reply(self, request, status, code, description):
         fields = {'errorCode': code, 'errorDesc': description}
@@ -65,7 +48,10 @@ class MaaS360Accounts:
         return Response(status, '<?xml version="1.0" encoding="UTF-8"?><response>%s</response>' % inner,
                         content_type='application/xml;charset=UTF-8', authenticated=True)
 
-    def check_availability(self, request, form):
+    def check_availability(self, request):
+        form = self.form(request)
+        if form is None:
+            return self.account_reply(request, 400, 400, 'Content-Type must be application/x-www-form-urlencoded')
         name = (form.get('accountName') or '').strip()
         if not name:
             return self.account_reply(request, 400, 400, 'accountName is required')
@@ -75,7 +61,11 @@ class MaaS360Accounts:
             return self.account_reply(request, 200, TAKEN_CODE, 'Account name is not available')
         return self.account_reply(request, 200, 0, 'Account name is available')
 
-    def create_account(self, request, form, billing_id):
+    def create_account(self, request):
+        form = self.form(request)
+        if form is None:
+            return self.account_reply(request, 400, 400, 'Content-Type must be application/x-www-form-urlencoded')
+        billing_id = request.params['billing_id'].strip('/')
         missing = [key for key in ('Service', 'billingId', 'accountType', 'accountName', 'adminEmailAddress')
                    if not (form.get(key) or '').strip()]
         if missing:
@@ -96,7 +86,7 @@ class MaaS360Accounts:
         return self.account_reply(request, 200, 0, 'Customer account created')
 
     # -- admin API ---------------------------------------------------------------------------------------------
-    def account_admin_routes(self):
+    def admin_routes(self):
         def list_accounts(_vendor, _query, _body):
             with self.state.lock:
                 return 200, sorted((dict(account) for account in self.accounts.values()), key=lambda a: a['accountName'].lower())

@@ -1,4 +1,4 @@
-"""IBM MaaS360 device actions (v1): one device per form-encoded POST, and checkActionStatus.
+"""IBM MaaS360 device actions (v1), a part of the MaaS360 dialect: one device per form-encoded POST, and checkActionStatus.
 
 Sources: NOTES.md "Device actions (v1)" (path, verbs, deviceId, wipe notify fields, sendMessage fields, the reply
 actionResponse {maas360DeviceID, actionStatus 0 ok / 1 error, description, actionID}, locate's latitude / longitude /
@@ -10,7 +10,7 @@ import hashlib
 import itertools
 from xml.sax.saxutils import escape
 
-from mdmsim.dialects.base import Response, json_response
+from mdmsim.dialects.base import Part, Response, json_response
 
 ACTION_PREFIX = '/device-apis/devices/1.0/'
 # NOTES.md verbs -> the form fields each takes beyond deviceId.
@@ -40,43 +40,33 @@ UNKNOWN_DEVICE = 'Invalid device ID or the device does not exist in this account
 FIRST_ACTION_ID = 128294549  # the shape of fn_maas360's sample actionID
 
 
-class MaaS360ActionsMixin:
-    """Handlers for the v1 device actions; mixed into the MaaS360 dialect."""
+class Actions(Part):
+    """Handlers of the v1 device actions (the dialect's routes: POST ACTION_PREFIX<verb>/{billingID}, GET
+    ACTION_PREFIX checkActionStatus/{billingID})."""
 
-    def handle_action(self, request):
-        """The response for a device-action request, or None when the request is not one."""
-        if not request.path.startswith(ACTION_PREFIX):
-            return None
-        verb, _sep, billing_id = request.path[len(ACTION_PREFIX):].partition('/')
-        if verb == CHECK_STATUS_VERB and request.method == 'GET':
-            return self.check_token(request, billing_id) or self.check_action_status(request)
-        if verb in ACTION_VERBS and request.method == 'POST':
-            return self.check_token(request, billing_id) or self.device_action(request, verb)
-        return None
+    def __init__(self, dialect):
+        super().__init__(dialect)
+        self.action_ids = itertools.count(FIRST_ACTION_ID)
+        self.actions = {}
 
-    def _action_store(self):
-        with self.state.lock:
-            store = getattr(self, '_maas360_actions', None)
-            if store is None:
-                store = self._maas360_actions = {'ids': itertools.count(FIRST_ACTION_ID), 'actions': {}}
-            return store
-
-    def device_action(self, request, verb):
+    def device_action(self, request):
+        verb = request.params['verb']
+        error = self.dialect.error
         if 'x-www-form-urlencoded' not in request.header('Content-Type'):
-            return self.error(request, 415, 'Content-Type must be application/x-www-form-urlencoded', True)
+            return error(request, 415, 'Content-Type must be application/x-www-form-urlencoded', True)
         form = dict((key, values[-1]) for key, values in request.form().items())
         device_id = form.get('deviceId', '').strip()
         if not device_id:
-            return self.error(request, 400, 'deviceId is required', True)
+            return error(request, 400, 'deviceId is required', True)
         unknown = sorted(set(form) - set(ACTION_VERBS[verb]) - {'deviceId'})
         if unknown:
-            return self.error(request, 400, 'Unknown parameter(s) for %s: %s' % (verb, ', '.join(unknown)), True)
+            return error(request, 400, 'Unknown parameter(s) for %s: %s' % (verb, ', '.join(unknown)), True)
         for field in REQUIRED_FIELDS.get(verb, ()):
             if not form.get(field, '').strip():
-                return self.error(request, 400, '%s is required' % field, True)
+                return error(request, 400, '%s is required' % field, True)
         for field in YES_NO_FIELDS:
             if field in form and form[field] not in ('Yes', 'No', 'yes', 'no'):
-                return self.error(request, 400, 'Invalid %s: allowed values are Yes, No' % field, True)
+                return error(request, 400, 'Invalid %s: allowed values are Yes, No' % field, True)
         entry = next((item for item in self.state.entries(self.name) if item.record['maas360DeviceID'] == device_id), None)
         if entry is None:
             return self.action_reply(request, {'maas360DeviceID': device_id, 'actionStatus': 1, 'description': UNKNOWN_DEVICE})
@@ -86,10 +76,9 @@ class MaaS360ActionsMixin:
             self.state.record_action(self.name, verb, device_id, **details)
             reply = dict({'maas360DeviceID': device_id, 'actionStatus': 0, 'description': ACCEPTED}, **position)
             return self.action_reply(request, reply)
-        store = self._action_store()
         with self.state.lock:
-            action_id = next(store['ids'])
-            store['actions'][str(action_id)] = {'device_id': device_id, 'verb': verb, 'polls': 0}
+            action_id = next(self.action_ids)
+            self.actions[str(action_id)] = {'device_id': device_id, 'verb': verb, 'polls': 0}
             self.state.record_action(self.name, verb, device_id, action_id=str(action_id), **details)
         return self.action_reply(request, {'maas360DeviceID': device_id, 'actionStatus': 0, 'description': ACCEPTED,
                                            'actionID': action_id})
@@ -105,14 +94,14 @@ class MaaS360ActionsMixin:
         return {'latitude': latitude, 'longitude': longitude, 'locatedTime': located}
 
     def check_action_status(self, request):
+        error = self.dialect.error
         action_id = (request.arg('actionID') or '').strip()
         if not action_id:
-            return self.error(request, 400, 'actionID is required', True)
-        store = self._action_store()
+            return error(request, 400, 'actionID is required', True)
         with self.state.lock:
-            action = store['actions'].get(action_id)
+            action = self.actions.get(action_id)
             if action is None:
-                return self.error(request, 404, 'Action not found', True)
+                return error(request, 404, 'Action not found', True)
             action['polls'] += 1
             done = action['polls'] >= POLLS_UNTIL_DONE
         reply = {'actionID': int(action_id), 'maas360DeviceID': action['device_id'],

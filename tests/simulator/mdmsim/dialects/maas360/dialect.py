@@ -11,14 +11,16 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
-from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
-from mdmsim.dialects.maas360.accounts import MaaS360Accounts
-from mdmsim.dialects.maas360.actions import MaaS360ActionsMixin
-from mdmsim.dialects.maas360.users import MaaS360Users
+from mdmsim.dialects.base import ANY_METHOD, Dialect, Response, Route, RouteTable, int_arg, json_response, seed_digest
+from mdmsim.dialects.maas360.accounts import ACCOUNTS_PREFIX, Accounts
+from mdmsim.dialects.maas360.actions import ACTION_PREFIX, ACTION_VERBS, CHECK_STATUS_VERB, Actions
+from mdmsim.dialects.maas360.users import USERS_PREFIX, Users
 
 AUTH_PREFIX = '/auth-apis/auth/1.0/authenticate/'
 SEARCH_V2_PREFIX = '/device-apis/devices/2.0/search/customer/'
 SEARCH_V1_PREFIX = '/device-apis/devices/1.0/search/'
+# Every path ends in the billing id (NOTES.md); it is checked against the session by the token guard.
+BILLING = '{billing_id:path}'
 # NOTES.md: groups GET /group-apis/group/1.0/groups/customer/{billingID}; the devices of a group
 # /device-apis/devices/2.0/searchByDeviceGroup/customer/{billingID}. Unverified beyond the paths: the group
 # record fields (groupID, groupName, groupType 2 = device group), the deviceGroupId parameter and a reply shaped
@@ -51,8 +53,66 @@ def _iso(epoch):
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime('%Y-%m-%dT%H:%M:%S')
 
 
-class MaaS360(MaaS360ActionsMixin, MaaS360Accounts, MaaS360Users, Dialect):
+class MaaS360(Dialect):
+    """IBM MaaS360: XML or JSON by the Accept header, a token per login, the billing id at the end of every path."""
+
     name = 'maas360'
+    parts = (('actions', Actions), ('accounts', Accounts), ('users', Users))
+    routes = RouteTable(
+        Route('POST', AUTH_PREFIX + BILLING, 'authenticate'),
+        Route('GET', SEARCH_V2_PREFIX + BILLING, 'search', guard='token_guard'),
+        Route('GET', SEARCH_V1_PREFIX + BILLING, 'search', guard='token_guard'),
+        Route('GET', GROUPS_PREFIX + BILLING, 'groups', guard='token_guard'),
+        Route('GET', SEARCH_BY_GROUP_PREFIX + BILLING, 'search_by_group', guard='token_guard'),
+        *(Route('POST', ACTION_PREFIX + verb + '/' + BILLING, 'actions.device_action', guard='token_guard', verb=verb)
+          for verb in ACTION_VERBS),
+        Route('GET', ACTION_PREFIX + CHECK_STATUS_VERB + '/' + BILLING, 'actions.check_action_status', guard='token_guard'),
+        Route('POST', ACCOUNTS_PREFIX + 'createCustomerAccount/' + BILLING, 'accounts.create_account', guard='token_guard'),
+        Route('POST', ACCOUNTS_PREFIX + 'checkAccountNameAvailability/' + BILLING, 'accounts.check_availability',
+              guard='token_guard'),
+        Route('GET', USERS_PREFIX + BILLING, 'users.search', guard='token_guard'),
+        Route(ANY_METHOD, USERS_PREFIX + BILLING, 'method_not_allowed'),
+    )
+    token_ttl = 3600  # maas360-web-services-getting-started.txt: a token lives 60 minutes
+    login_prefixes = ('/auth-apis/',)
+    reply_forms = ('refused_login_200', 'refused_login_500', 'refused_login_401')
+    secret_fields = ('password', 'appAccessKey', 'authToken')
+    secret_names = ('maas360_password', 'maas360_app_access_key')
+    authorization_schemes = (('maas token=', 'MaaS token="<redacted>"'),)
+    # The billing id ends the path: matched as sent (a trailing slash is the token guard's to judge).
+    strip_trailing_slash = False
+
+    @classmethod
+    def configure(cls, state):
+        digest = seed_digest(state.seed)
+        return {'billing_id': '3%07d' % (int(digest[:8], 16) % 10000000), 'username': 'fleetops_SO',
+                'password': state.secret('maas360_password'), 'app_id': 'com.fleetops.mdm.sim', 'app_version': '1.0',
+                'platform_id': 3, 'app_access_key': state.secret('maas360_app_access_key')}
+
+    def flavours(self, url_of, ca_path):
+        return {self.name: {'vendor': self.name, 'url': url_of(self.name), **self.config, 'ca_path': ca_path}}
+
+    def admin_routes(self):
+        return self.accounts.admin_routes()
+
+    def admin_users(self):
+        return self.users.admin_users()
+
+    def error_body(self, request):
+        # MaaS360 replies carry errorCode / errorDesc (getting-started guide, authResponse); device actions an
+        # actionResponse with actionStatus 1 (NOTES.md).
+        if ACTION_PREFIX in request.path and request.method == 'POST':
+            body = {'actionResponse': {'maas360DeviceID': request.form().get('deviceId', ''), 'actionStatus': 1,
+                                       'description': 'Internal error', 'actionID': None}}
+        else:
+            body = {'errorCode': 1001, 'errorDesc': 'Internal error'}
+        return json_response(200, body)
+
+    def unmatched(self, request):
+        return self.error(request, 404, 'Resource not found')
+
+    def method_not_allowed(self, request):
+        return self.error(request, 405, 'Method not allowed')
 
     def render(self, logical):
         device_status, managed = STATUS[logical['status']]
@@ -106,31 +166,6 @@ class MaaS360(MaaS360ActionsMixin, MaaS360Accounts, MaaS360Users, Dialect):
             del record['osVersion']
         return record
 
-    def is_auth_request(self, request):
-        return request.path.startswith('/auth-apis/')
-
-    def handle(self, request):
-        handled = self.handle_action(request)
-        if handled is not None:
-            return handled
-        if request.path.startswith(AUTH_PREFIX) and request.method == 'POST':
-            return self.authenticate(request, request.path[len(AUTH_PREFIX):])
-        if self.is_account_request(request):
-            return self.handle_accounts(request)
-        if self.owns_user_path(request.path):
-            return self.handle_users(request)
-        for prefix in (SEARCH_V2_PREFIX, SEARCH_V1_PREFIX):
-            if request.path.startswith(prefix) and request.method == 'GET':
-                refused = self.check_token(request, request.path[len(prefix):])
-                return refused or self.search(request)
-        if request.path.startswith(GROUPS_PREFIX) and request.method == 'GET':
-            refused = self.check_token(request, request.path[len(GROUPS_PREFIX):])
-            return refused or self.groups(request)
-        if request.path.startswith(SEARCH_BY_GROUP_PREFIX) and request.method == 'GET':
-            refused = self.check_token(request, request.path[len(SEARCH_BY_GROUP_PREFIX):])
-            return refused or self.search_by_group(request)
-        return self.error(request, 404, 'Resource not found')
-
     # -- authentication -----------------------------------------------------------------------------------------
     def _auth_values(self, request):
         text = request.body.decode('utf-8', 'replace').strip()
@@ -141,7 +176,8 @@ class MaaS360(MaaS360ActionsMixin, MaaS360Accounts, MaaS360Users, Dialect):
         root = ET.fromstring(text)
         return {key: (root.findtext('.//%s' % key) or '').strip() for key in AUTH_FIELDS}
 
-    def authenticate(self, request, billing_id):
+    def authenticate(self, request):
+        billing_id = request.params['billing_id']
         try:
             values = self._auth_values(request)
         except (ValueError, AttributeError, ET.ParseError):
@@ -178,6 +214,10 @@ class MaaS360(MaaS360ActionsMixin, MaaS360Accounts, MaaS360Users, Dialect):
         inner = ''.join('<%s>%s</%s>' % (key, escape(str(value)), key) for key, value in fields.items())
         return Response(status, '<?xml version="1.0" encoding="UTF-8"?><authResponse>%s</authResponse>' % inner,
                         content_type='application/xml;charset=UTF-8')
+
+    def token_guard(self, request):
+        """Every call but the login: a valid token, for the billing id that ends the path."""
+        return self.check_token(request, request.params['billing_id'])
 
     def check_token(self, request, billing_id):
         value = request.header('Authorization').strip()

@@ -1,4 +1,4 @@
-"""IBM MaaS360 user search (a mixin of the MaaS360 dialect).
+"""IBM MaaS360 user search (a part of the MaaS360 dialect).
 
 Sources: NOTES.md (GET /user-apis/user/1.0/search/{billingID}; the token header; pageSize in 25, 50, 100, 200, 250 and
 pageNumber from 1 as for the device search).  Unverified beyond the path, from public clients of the API (the MaaS360PS
@@ -7,19 +7,15 @@ an IBM sample application reading userIdentifier, emailAddress and fullName of e
 device search's shape, ``{"users": {"count", "pageNumber", "pageSize", "user": [...]}}``, one user as an object.
 """
 
-from mdmsim.dialects.base import Response, int_arg, json_response
+from mdmsim.dialects.base import Part, Response, int_arg, json_response
 
 USERS_PREFIX = '/user-apis/user/1.0/search/'
 PAGE_SIZES = (25, 50, 100, 200, 250)
 DEFAULT_PAGE_SIZE = 50
 
 
-class MaaS360Users:
-    """``handle_users`` answers GET USERS_PREFIX{billingID}; MaaS360.handle calls it for that prefix."""
-
-    @staticmethod
-    def owns_user_path(path):
-        return path.startswith(USERS_PREFIX)
+class Users(Part):
+    """``search`` answers GET USERS_PREFIX{billingID} (the dialect's route, behind its token check)."""
 
     def user_records(self):
         devices = {}
@@ -37,21 +33,17 @@ class MaaS360Users:
         """Control API: every user as the user search shows it (with includeAllUsers=1), beside its device count."""
         return [{'record': record, 'device_count': devices} for record, devices in self.user_records()]
 
-    def handle_users(self, request):
-        if request.method != 'GET':
-            return self.error(request, 405, 'Method not allowed')
-        refused = self.check_token(request, request.path[len(USERS_PREFIX):])
-        if refused:
-            return refused
+    def search(self, request):
+        error = self.dialect.error
         page_size = int_arg(request, 'pageSize', DEFAULT_PAGE_SIZE)
         page_number = int_arg(request, 'pageNumber', 1)
         include = request.arg('includeAllUsers', '0')
         if page_size not in PAGE_SIZES:
-            return self.error(request, 400, 'Invalid pageSize: allowed values are 25, 50, 100, 200, 250', True)
+            return error(request, 400, 'Invalid pageSize: allowed values are 25, 50, 100, 200, 250', True)
         if page_number is None or page_number < 1:
-            return self.error(request, 400, 'Invalid pageNumber: must be 1 or more', True)
+            return error(request, 400, 'Invalid pageNumber: must be 1 or more', True)
         if include not in ('0', '1', '2'):
-            return self.error(request, 400, 'Invalid includeAllUsers: allowed values are 0, 1, 2', True)
+            return error(request, 400, 'Invalid includeAllUsers: allowed values are 0, 1, 2', True)
         records = [record for record, devices in self.user_records()
                    if include == '1' or (include == '0') == (devices > 0)]
         page = records[(page_number - 1) * page_size: page_number * page_size]
@@ -62,6 +54,6 @@ class MaaS360Users:
             users['user'] = page
         if request.wants_json():
             return json_response(200, {'users': users}, authenticated=True)
-        return Response(200, self.to_xml(dict(users, device=users.get('user', []))).replace('<devices>', '<users>').replace('</devices>', '</users>')
+        return Response(200, self.dialect.to_xml(dict(users, device=users.get('user', []))).replace('<devices>', '<users>').replace('</devices>', '</users>')
                         .replace('<device>', '<user>').replace('</device>', '</user>'),
                         content_type='application/xml;charset=UTF-8', authenticated=True)

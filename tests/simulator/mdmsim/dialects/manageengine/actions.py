@@ -14,7 +14,7 @@ codes other than 2, the error replies, the reply of "Remove action", which devic
 removed from management).
 """
 
-from mdmsim.dialects.base import Response, json_response
+from mdmsim.dialects.base import Part, Response, json_response
 
 DEVICES_PREFIX = '/api/v1/mdm/devices/'
 BARE_DEVICES_PREFIX = '/devices/'
@@ -56,53 +56,22 @@ def _error(status, code, description):
     return json_response(status, {'error_code': code, 'error_description': description}, authenticated=True)
 
 
-class ManageEngineActionsMixin:
-    """Routes device-command requests of the ManageEngine dialect (needs self.state, self.name, self.find, read_json)."""
+class Actions(Part):
+    """Handlers of the device-command routes of the ManageEngine dialect."""
 
-    def is_action_request(self, path, method=None):
-        """Requests of this mixin.  A GET of recent_command is ours only for a device we hold a command of; for any
-        other device the facts mixin answers it (its fixed reply)."""
-        if path.startswith(BULK_PREFIX):
-            return True
-        for prefix in (DEVICES_PREFIX, BARE_DEVICES_PREFIX):
-            if path.startswith(prefix):
-                parts = path[len(prefix):].split('/')
-                if len(parts) != 3 or parts[1] not in ('actions', 'knox_actions'):
-                    return False
-                if method == 'GET':
-                    with self.state.lock:
-                        return prefix == DEVICES_PREFIX and parts[1:] == ['actions', 'recent_command'] and parts[0] in self._commands()
-                return True
-        return False
-
-    def handle_actions(self, request, path):
-        if path.startswith(BULK_PREFIX):
-            if request.method != 'POST':
-                return _error(405, 'COM0005', 'Method not allowed')
-            return self.bulk_command(request, path[len(BULK_PREFIX):])
-        bare = path.startswith(BARE_DEVICES_PREFIX)
-        parts = path[len(BARE_DEVICES_PREFIX if bare else DEVICES_PREFIX):].split('/')
-        device_id, kind = parts[0], parts[1]
-        rest = parts[2:]
-        if kind == 'actions' and not bare and request.method == 'GET' and rest == ['recent_command']:
-            return self.recent_command(device_id)
-        if len(rest) != 1:
-            return _error(404, 'COM0008', 'Resource not found')
-        if request.method == 'DELETE' and kind == 'actions':
-            return self.remove_action(device_id, rest[0])
-        if request.method == 'POST' and not bare:
-            return self.device_action(request, device_id, rest[0], knox=kind == 'knox_actions')
-        return _error(404, 'COM0008', 'Resource not found')
+    def __init__(self, dialect):
+        super().__init__(dialect)
+        # {device id: the last command initiated on it}; guarded by the state lock.
+        self.commands = {}
 
     # -- state of the commands, per device (under the state lock) -------------------------------------------------
-    def _commands(self):
-        commands = getattr(self, '_sim_commands', None)
-        if commands is None:
-            commands = self._sim_commands = {}
-        return commands
+    def holds_command(self, device_id):
+        """True when a command was initiated on the device (its recent_command is then this part's to answer)."""
+        with self.state.lock:
+            return device_id in self.commands
 
     def _initiate(self, device_id, action):
-        self._commands()[device_id] = {'action': action, 'command_name': COMMAND_NAMES[action], 'polls': 0}
+        self.commands[device_id] = {'action': action, 'command_name': COMMAND_NAMES[action], 'polls': 0}
 
     @staticmethod
     def _knox(entry):
@@ -116,10 +85,11 @@ class ManageEngineActionsMixin:
                                  'container_last_updated_time': -1, 'knox_version': 2}}
 
     # -- handlers --------------------------------------------------------------------------------------------------
-    def device_action(self, request, device_id, action, knox=False):
+    def device_action(self, request):
+        device_id, action, knox = request.params['device_id'], request.params['action'], request.params['knox']
         if action not in DEVICE_ACTIONS:
             return _error(400, 'COM0005', 'Invalid action name: %s' % action)
-        body = self.read_json(request) if request.body else {}
+        body = self.dialect.read_json(request) if request.body else {}
         if not isinstance(body, dict):
             return _error(400, 'COM0005', 'A JSON object is required')
         unknown = sorted(key for key in body if key not in (('action_name',) if knox else BODY_FIELDS))
@@ -128,7 +98,7 @@ class ManageEngineActionsMixin:
         if body.get('action_name') not in (None, action):
             return _error(400, 'COM0005', 'action_name does not match the path')
         with self.state.lock:
-            entry = self.find(device_id)
+            entry = self.dialect.find(device_id)
             if entry is None:
                 return _error(404, 'COM0008', 'Device not found')
             if knox and not self._knox(entry):
@@ -142,11 +112,16 @@ class ManageEngineActionsMixin:
             self._initiate(device_id, action)
         return Response(202, b'', authenticated=True)
 
-    def bulk_command(self, request, command_name):
+    @staticmethod
+    def bulk_not_allowed(_request):
+        return _error(405, 'COM0005', 'Method not allowed')
+
+    def bulk_command(self, request):
+        command_name = request.params['command_name']
         action = BULK_COMMANDS.get(command_name)
         if action is None:
             return _error(400, 'COM0005', 'Invalid command name: %s' % command_name)
-        body = self.read_json(request)
+        body = self.dialect.read_json(request)
         if not isinstance(body, dict):
             return _error(400, 'COM0005', 'A JSON object is required')
         devices = body.get('devices') or []
@@ -155,7 +130,7 @@ class ManageEngineActionsMixin:
             return _error(400, 'COM0005', 'devices or groups is required')
         if body.get('command_name') not in (None, command_name):
             return _error(400, 'COM0005', 'command_name does not match the path')
-        names = self.group_names()
+        names = self.dialect.group_names()
         if any(str(group) not in names for group in groups):
             return _error(400, 'COM0005', 'Invalid group id')
         success, not_applicable = [], []
@@ -171,7 +146,7 @@ class ManageEngineActionsMixin:
                 if device_id in done:
                     continue
                 done.add(device_id)
-                entry = self.find(device_id)
+                entry = self.dialect.find(device_id)
                 if entry is None:
                     continue  # UNVERIFIED: an unknown id is in neither list
                 if entry.record.get('is_removed'):
@@ -187,9 +162,9 @@ class ManageEngineActionsMixin:
 
     def recent_command(self, device_id):
         with self.state.lock:
-            if self.find(device_id) is None:
+            if self.dialect.find(device_id) is None:
                 return _error(404, 'COM0008', 'Device not found')
-            command = self._commands().get(device_id)
+            command = self.commands.get(device_id)
             if command is None:
                 return _error(404, 'COM0008', 'No command initiated for the device')  # UNVERIFIED
             command['polls'] += 1
@@ -197,14 +172,15 @@ class ManageEngineActionsMixin:
             return json_response(200, {'status_description': description, 'status_code': code,
                                        'command_name': command['command_name'], 'kb_url': ''}, authenticated=True)
 
-    def remove_action(self, device_id, action):
+    def remove_action(self, request):
+        device_id, action = request.params['device_id'], request.params['action']
         with self.state.lock:
-            if self.find(device_id) is None:
+            if self.dialect.find(device_id) is None:
                 return _error(404, 'COM0008', 'Device not found')
-            command = self._commands().get(device_id)
+            command = self.commands.get(device_id)
             # Pending: initiated and not yet read back as completed.
             if command is None or command['action'] != action or command['polls'] >= POLLS_TO_COMPLETE:
                 return _error(404, 'COM0008', 'No pending %s action for the device' % action)  # UNVERIFIED
-            del self._commands()[device_id]
+            del self.commands[device_id]
             self.state.record_action(self.name, 'remove_action', device_id, action_name=action)
         return Response(204, b'', authenticated=True)

@@ -1,4 +1,4 @@
-"""ManageEngine MDM: the profiles and apps associated with a device (a mixin of the ManageEngine dialect).
+"""ManageEngine MDM: the profiles and apps associated with a device (a part of the ManageEngine dialect).
 
 Source: manageengine-mdm-devices-api.txt, "Get device profiles" (GET /api/v1/mdm/devices/{device_id}/profiles, reply
 {"profiles": [...]} with the record fields below), "Associate profiles to devices" / "Disassociate Profiles To Device"
@@ -15,9 +15,7 @@ the dialect's other errors); that associating what is already associated, or dis
 changes nothing.
 """
 
-import threading
-
-from mdmsim.dialects.base import Response, json_response
+from mdmsim.dialects.base import Part, Response, json_response
 
 DEVICES_PREFIX = '/api/v1/mdm/devices/'
 RELEASE_LABEL = {'release_label_name': 'Production', 'release_label_id': 90086789628394940}
@@ -41,7 +39,6 @@ INITIAL_PROFILES = (12355,)
 INITIAL_APPS = (9007199254740997,)
 APP_OPTIONS = ('silent_install', 'notify_user_via_email', 'invite_user', 'do_not_uninstall')
 ASSOCIATED_TIME = 1522066653883
-_LOCK = threading.Lock()
 
 
 def _bad(description):
@@ -61,17 +58,13 @@ def _ids(body, key):
     return ids
 
 
-class ManageEngineAssignments:
-    """Handlers of the device profile and app calls; needs the ManageEngine dialect's find() and read_json()."""
+class Assignments(Part):
+    """Handlers of the device profile and app routes of the ManageEngine dialect."""
 
-    @property
-    def assignments(self):
-        """{device id: {'profiles': {id: associated_on}, 'apps': {id: {...options}}}} (created on first use)."""
-        with _LOCK:
-            store = getattr(self.state, 'manageengine_assignments', None)
-            if store is None:
-                store = self.state.manageengine_assignments = {}
-            return store
+    def __init__(self, dialect):
+        super().__init__(dialect)
+        # {device id: {'profiles': {id: associated_on}, 'apps': {id: {...options}}}}; guarded by the state lock.
+        self.assignments = {}
 
     def assigned(self, device_id):
         """The assignments of one device, with the initial ones on first sight.  Call with the state lock held."""
@@ -81,20 +74,17 @@ class ManageEngineAssignments:
                                 'apps': dict((aid, {'release_label_id': RELEASE_LABEL['release_label_id']}) for aid in INITIAL_APPS)}
         return store[device_id]
 
-    def is_assignment_request(self, request):
-        parts = request.path.rstrip('/')[len(DEVICES_PREFIX):].split('/') if request.path.startswith(DEVICES_PREFIX) else []
-        return len(parts) == 2 and parts[1] in ('profiles', 'apps') and request.method in ('GET', 'POST', 'DELETE')
-
-    def handle_assignments(self, request):
-        device_id, kind = request.path.rstrip('/')[len(DEVICES_PREFIX):].split('/')
+    def handle(self, request):
+        """GET, POST or DELETE of DEVICES_PREFIX{device_id}/profiles or /apps (the route's fixed ``kind``)."""
+        device_id, kind = request.params['device_id'], request.params['kind']
         with self.state.lock:
-            if self.find(device_id) is None:
+            if self.dialect.find(device_id) is None:
                 return json_response(404, {'error_code': 'COM0008', 'error_description': 'Device not found'}, authenticated=True)
             current = self.assigned(device_id)
             if request.method == 'GET':
                 return json_response(200, self.profile_list(current) if kind == 'profiles' else self.app_list(current),
                                      authenticated=True)
-            body = self.read_json(request)
+            body = self.dialect.read_json(request)
             if kind == 'profiles':
                 return self.change_profiles(request.method, device_id, current, body)
             return self.change_apps(request.method, device_id, current, body)
@@ -176,11 +166,11 @@ class ManageEngineAssignments:
         return Response(204, b'', authenticated=True)
 
     # -- admin API ---------------------------------------------------------------------------------------------
-    def assignment_admin_routes(self):
+    def admin_routes(self):
         def device_assignments(_vendor, query, _body):
             device_id = str(query['device_id'])
             with self.state.lock:
-                if self.find(device_id) is None:
+                if self.dialect.find(device_id) is None:
                     raise ValueError('no device %s' % device_id)
                 current = self.assigned(device_id)
                 return 200, {'profiles': sorted(str(pid) for pid in current['profiles']),

@@ -10,10 +10,11 @@ reply access_token / expires_in 3600 / api_domain / token_type Bearer).
 
 from urllib.parse import urlencode
 
-from mdmsim.dialects.base import Dialect, Response, int_arg, json_response
-from mdmsim.dialects.manageengine.actions import ManageEngineActionsMixin
-from mdmsim.dialects.manageengine.assignments import ManageEngineAssignments
-from mdmsim.dialects.manageengine.facts import ManageEngineFacts
+from mdmsim.dialects.base import ANY_METHOD, Dialect, Response, Route, RouteTable, int_arg, json_response
+from mdmsim.dialects.manageengine.actions import BARE_DEVICES_PREFIX, BULK_PREFIX, Actions
+from mdmsim.dialects.manageengine.assignments import Assignments
+from mdmsim.dialects.manageengine.facts import FACTS, Facts
+from mdmsim.dialects.manageengine.zoho import ZohoAccounts, credentials, error_body
 from mdmsim.fleet import LABELS
 
 DEVICES_PATH = '/api/v1/mdm/devices'
@@ -68,45 +69,83 @@ def _lookup(record, dotted):
     return value
 
 
-class ZohoAccounts(Dialect):
-    """The Zoho accounts server: only the refresh-token grant."""
-
-    name = 'zoho_accounts'
-
-    def render(self, logical):
-        return None
-
-    def is_auth_request(self, request):
-        return request.path.startswith('/oauth/')
-
-    def handle(self, request):
-        if request.path != '/oauth/v2/token' or request.method != 'POST':
-            return json_response(404, {'error': 'invalid_request'})
-        params = {key: values[0] for key, values in request.form().items() if values}
-        if params.get('grant_type') != 'refresh_token':
-            # Unverified error token: Zoho's documented replies cover the refresh-token grant only.
-            return json_response(200, {'error': 'unsupported_grant_type'})
-        if params.get('client_id') != self.config['client_id'] or params.get('client_secret') != self.config['client_secret']:
-            # Unverified: Zoho answers OAuth errors as HTTP 200 with {"error": "invalid_client"} (widely reported, not
-            # found in the docs corpus we could search).
-            return json_response(200, {'error': 'invalid_client'})
-        if params.get('refresh_token') != self.config['refresh_token']:
-            return json_response(200, {'error': 'invalid_code'})  # unverified, see above
-        if not self.state.grant_allowed():
-            # Zoho: "You can generate a maximum of 10 access tokens from a refresh token in a span of 10 minutes"; past
-            # it the grant is refused for the rest of the window with HTTP 200 and "Access Denied" (Zoho CRM API docs,
-            # "Token Validity"; Zoho community, "Kaizen #43 - Tokens and Limitations").  Off unless a test sets it.
-            return json_response(200, {'error': 'Access Denied'})
-        rng = self.state.token_rng
-        token = '1000.%032x.%032x' % (rng.getrandbits(128), rng.getrandbits(128))
-        self.state.issue_token('manageengine', token)
-        return json_response(200, {'access_token': token, 'api_domain': 'https://www.zohoapis.com', 'token_type': 'Bearer',
-                                   'expires_in': self.state.token_ttl['manageengine']})
+DEVICE = DEVICES_PATH + '/{device_id}'
 
 
-class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngineFacts, Dialect):
+class ManageEngine(Dialect):
+    """ManageEngine MDM: one API for the cloud (Zoho OAuth tokens) and on-premises (an API key) flavours."""
+
     name = 'manageengine'
     _groups = None  # groups(): created on first use
+    parts = (('actions', Actions), ('facts', Facts), ('assignments', Assignments))
+    routes = RouteTable(
+        Route('GET', DEVICES_PATH, 'list_devices'),
+        Route('GET', DEVICE, 'device_details'),
+        Route('PUT', DEVICE, 'update_device'),
+        Route('GET', DEVICE + '/summary', 'device_summary'),
+        *(Route(method, DEVICE + '/' + kind, 'assignments.handle', kind=kind)
+          for kind in ('profiles', 'apps') for method in ('GET', 'POST', 'DELETE')),
+        Route('GET', DEVICE + '/actions/recent_command', 'recent_command', fact='actions/recent_command'),
+        *(Route('GET', DEVICE + '/' + fact, 'facts.device_fact', fact=fact) for fact in FACTS if fact != 'actions/recent_command'),
+        Route('GET', DEVICE + '/commandhistory', 'facts.command_history'),
+        Route('GET', DEVICE + '/locations_with_address', 'facts.locations_with_address'),
+        Route('POST', DEVICE + '/locations_with_address', 'facts.location_request'),
+        Route('POST', DEVICE + '/actions/{action}', 'actions.device_action', knox=False),
+        Route('POST', DEVICE + '/knox_actions/{action}', 'actions.device_action', knox=True),
+        Route('DELETE', DEVICE + '/actions/{action}', 'actions.remove_action'),
+        # "Remove action" is printed without the /api/v1/mdm prefix in the reference: both forms are routed.
+        Route('DELETE', BARE_DEVICES_PREFIX + '{device_id}/actions/{action}', 'actions.remove_action'),
+        Route('POST', BULK_PREFIX + '{command_name:path}', 'actions.bulk_command'),
+        Route(ANY_METHOD, BULK_PREFIX + '{command_name:path}', 'actions.bulk_not_allowed'),
+        Route('GET', GROUPS_PATH, 'list_groups'),
+        Route('POST', GROUPS_PATH, 'create_group'),
+        Route('DELETE', GROUPS_PATH + '/{group_id}', 'delete_group'),
+        Route('GET', GROUPS_PATH + '/{group_id:path}/members', 'group_members'),
+        Route('POST', GROUPS_PATH + '/{group_id:path}/members', 'add_members'),
+        Route('DELETE', GROUPS_PATH + '/{group_id}/members/{member_id}', 'remove_member'),
+    )
+    token_ttl = 3600  # Zoho access tokens: "expires_in": 3600 (NOTES.md)
+    secret_fields = ('api_key', 'unlock_pin', 'wipe_lock_pin', 'passcode')
+    secret_names = ('manageengine_api_key',)
+    authorization_schemes = (('zoho-oauthtoken ', 'Zoho-oauthtoken <redacted>'),)
+
+    @classmethod
+    def configure(cls, state):
+        return credentials(state)
+
+    def flavours(self, url_of, ca_path):
+        url = url_of(self.name)
+        return {
+            self.name: {'vendor': self.name, 'url': url, 'client_id': self.config['client_id'],
+                        'client_secret': self.config['client_secret'], 'refresh_token': self.config['refresh_token'],
+                        'accounts_url': url_of(ZohoAccounts.name), 'ca_path': ca_path},
+            'manageengine_onprem': {'vendor': self.name, 'url': url, 'api_key': self.config['api_key'], 'ca_path': ca_path},
+        }
+
+    def admin_routes(self):
+        return self.assignments.admin_routes()
+
+    def error_body(self, request):
+        return error_body(request)
+
+    def admit(self, request):
+        if not self.authorized(request):
+            return json_response(401, ERR_AUTH)
+        return None
+
+    def unmatched(self, request):
+        path = request.path.rstrip('/')
+        if request.method == 'GET' and path.startswith(DEVICES_PATH + '/') and self.find(path[len(DEVICES_PATH) + 1:].split('/')[0]) is None:
+            # Unverified error body, see ERR_AUTH.
+            return json_response(404, {'error_code': 'COM0008', 'error_description': 'Device not found'}, authenticated=True)
+        return json_response(404, {'error_code': 'COM0008', 'error_description': 'Resource not found'}, authenticated=True)
+
+    def recent_command(self, request):
+        """The status of the command this simulator initiated last on the device, else the reference's fixed reply."""
+        device_id = request.params['device_id']
+        if self.actions.holds_command(device_id):
+            return self.actions.recent_command(device_id)
+        return self.facts.device_fact(request)
 
     def render(self, logical):
         platform_type, platform_id = PLATFORM[logical['platform']]
@@ -152,49 +191,23 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
             'security': {'passcode_complaint': logical['compliant'], 'storage_encryption': True, 'device_rooted': False,
                          'passcode_present': True},
             'model_type': 1,
-            **self.knox_details(entry),
+            **self.actions.knox_details(entry),
             'os_name': {'ios': 'iOS', 'android': 'Android', 'windows': 'Windows', 'macos': 'macOS'}.get(logical['platform'], 'Other'),
         })
         return detail
 
-    def handle(self, request):
-        if not self.authorized(request):
-            return json_response(401, ERR_AUTH)
-        if self.is_assignment_request(request):
-            return self.handle_assignments(request)
-        if self.is_action_request(request.path.rstrip('/'), request.method):
-            return self.handle_actions(request, request.path.rstrip('/'))
-        if (facts := self.handle_facts(request)) is not None:
-            return facts
-        path = request.path.rstrip('/')
-        if request.method == 'GET' and path == DEVICES_PATH:
-            return self.list_devices(request)
-        if request.method == 'GET' and path == GROUPS_PATH:
-            return self.list_groups(request)
-        if request.method == 'POST' and path == GROUPS_PATH:
-            return self.create_group(request)
-        if request.method == 'DELETE' and path.startswith(GROUPS_PATH + '/') and '/' not in path[len(GROUPS_PATH) + 1:]:
-            return self.delete_group(path[len(GROUPS_PATH) + 1:])
-        if request.method == 'GET' and path.startswith(GROUPS_PATH + '/') and path.endswith('/members'):
-            return self.group_members(request, path[len(GROUPS_PATH) + 1:-len('/members')])
-        if request.method == 'POST' and path.startswith(GROUPS_PATH + '/') and path.endswith('/members'):
-            return self.add_members(request, path[len(GROUPS_PATH) + 1:-len('/members')])
-        parts = path[len(GROUPS_PATH) + 1:].split('/') if path.startswith(GROUPS_PATH + '/') else []
-        if request.method == 'DELETE' and len(parts) == 3 and parts[1] == 'members':
-            return self.remove_member(parts[0], parts[2])
-        if request.method == 'PUT' and path.startswith(DEVICES_PATH + '/') and '/' not in path[len(DEVICES_PATH) + 1:]:
-            return self.update_device(request, path[len(DEVICES_PATH) + 1:])
-        if request.method == 'GET' and path.startswith(DEVICES_PATH + '/'):
-            parts = path[len(DEVICES_PATH) + 1:].split('/')
-            entry = self.find(parts[0])
-            if entry is None:
-                # Unverified error body, see ERR_AUTH.
-                return json_response(404, {'error_code': 'COM0008', 'error_description': 'Device not found'}, authenticated=True)
-            if len(parts) == 1:
-                return json_response(200, self.details(entry), authenticated=True)
-            if parts[1:] == ['summary']:
-                return json_response(200, self.summary(entry), authenticated=True)
-        return json_response(404, {'error_code': 'COM0008', 'error_description': 'Resource not found'}, authenticated=True)
+    def device_details(self, request):
+        entry = self.find(request.params['device_id'])
+        if entry is None:
+            # Unverified error body, see ERR_AUTH.
+            return json_response(404, {'error_code': 'COM0008', 'error_description': 'Device not found'}, authenticated=True)
+        return json_response(200, self.details(entry), authenticated=True)
+
+    def device_summary(self, request):
+        entry = self.find(request.params['device_id'])
+        if entry is None:
+            return json_response(404, {'error_code': 'COM0008', 'error_description': 'Device not found'}, authenticated=True)
+        return json_response(200, self.summary(entry), authenticated=True)
 
     def authorized(self, request):
         value = request.header('Authorization').strip()
@@ -304,10 +317,11 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
             self.state.record_action(self.name, 'create_group', None, group=name)
         return json_response(200, dict(group), authenticated=True)
 
-    def delete_group(self, group_id):
+    def delete_group(self, request):
         """"Delete a group" (manageengine.com help/api/cloud/groups-delete-an-existing-group.html): DELETE
         /api/v1/mdm/groups/{group_id}, reply 204 No Content.  Its devices stay enrolled, outside the group.
         UNVERIFIED: the 404 for an unknown group."""
+        group_id = request.params['group_id']
         with self.state.lock:
             name = self.group_names().get(group_id)
             if name is None:
@@ -320,7 +334,8 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
             self.state.record_action(self.name, 'delete_group', None, group=name)
         return Response(204, b'', authenticated=True)
 
-    def group_members(self, request, group_id):
+    def group_members(self, request):
+        group_id = request.params['group_id']
         # manageengine.com "Get the member list of the group": GET /api/v1/mdm/groups/{group_id}/members with
         # limit / offset; the member_ids list follows the members call's request body. The metadata is unverified.
         names = self.group_names()
@@ -335,7 +350,8 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
         page, total, _limit = self.state.listing_page(self.name, members, limit, start=offset)
         return json_response(200, {'member_ids': page, 'metadata': {'total_record_count': total}}, authenticated=True)
 
-    def add_members(self, request, group_id):
+    def add_members(self, request):
+        group_id = request.params['group_id']
         # NOTES.md: POST /api/v1/mdm/groups/{group_id}/members with {"member_ids": [...]}. UNVERIFIED: the reply
         # (answered 204 without a body, like the documented member DELETE) and the 400 for unknown device ids.
         name = self.group_names().get(group_id)
@@ -356,7 +372,8 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
                 self.state.record_action(self.name, 'add_group_member', str(member), group=name)
         return Response(204, b'', authenticated=True)
 
-    def remove_member(self, group_id, member_id):
+    def remove_member(self, request):
+        group_id, member_id = request.params['group_id'], request.params['member_id']
         # manageengine.com "Remove a member from a particular group": DELETE .../groups/{group_id}/members/{member_id},
         # reply 204. UNVERIFIED: the 404 for an unknown device, and 204 for a device that is not a member.
         name = self.group_names().get(group_id)
@@ -370,9 +387,10 @@ class ManageEngine(ManageEngineActionsMixin, ManageEngineAssignments, ManageEngi
                 self.state.record_action(self.name, 'remove_group_member', member_id, group=name)
         return Response(204, b'', authenticated=True)
 
-    def update_device(self, request, device_id):
+    def update_device(self, request):
         """"Update device details": only the fields given change; the reply is the device's details record, as in the
         reference.  UNVERIFIED: the 400 for an empty body or an unknown field, and the 404 for an unknown device."""
+        device_id = request.params['device_id']
         body = self.read_json(request)
         if not isinstance(body, dict) or not body:
             return json_response(400, {'error_code': 'COM0005', 'error_description': 'A JSON object is required'},

@@ -3,16 +3,17 @@
 Every reply has the shape of the reference's example for its call, with values derived from the fleet (so two runs
 agree).  Sections: "Get device Summary" is in dialect.py; here "Get Device Certificates", "Get device
 restrictions", "Get FileVault details", "Get firmware details", "Get firmware password", "Get device location",
-"Get device location with address", "Device Location Request", "Get device profiles", "Get Device Configuration
-Profiles", "Get device app list", "Next poll time for the device", "Get device applicable actions", "Get last
+"Get device location with address", "Device Location Request", "Get Device Configuration Profiles", "Next poll time
+for the device", "Get device applicable actions", "Get last
 initiated command status for device", "Get Scan Status", "Get Device Privacy", "Get command history for device".
+("Get device profiles" and "Get device app list" are answered by the assignments part, which keeps what a device has.)
 """
 
 import base64
 import hashlib
 import itertools
 
-from mdmsim.dialects.base import json_response
+from mdmsim.dialects.base import Part, json_response
 from mdmsim.fleet import REFERENCE_TIME
 
 DEVICES_PATH = '/api/v1/mdm/devices'
@@ -26,12 +27,6 @@ HISTORY_COMMANDS = ('AssetScan', 'InstallProfile', 'InstallApplication', 'Device
 LOCATION_WAIT_MS = 500
 READS_BEFORE_READY = 1
 CERT_ISSUER = 'CN=ManageEngineCA, O=Zoho Corporation, OU=ManageEngine, ST=CA, C=US'
-APP_NAMES = (('com.google.android.apps.googleassistant', 'Assistant'), ('com.microsoft.teams', 'Microsoft Teams'),
-             ('com.slack', 'Slack'), ('com.zoho.mail', 'Zoho Mail'), ('com.example.fieldops', 'Field Ops'),
-             ('com.microsoft.office.outlook', 'Outlook'), ('com.google.chrome', 'Chrome'), ('com.example.vpn', 'VPN'),
-             ('com.example.expenses', 'Expenses'), ('com.example.badge', 'Badge'), ('com.example.wiki', 'Wiki'),
-             ('com.example.timesheet', 'Timesheet'))
-PROFILE_NAMES = ('Wi-Fi Corporate', 'Passcode Policy', 'VPN Always On')
 _batch_ids = itertools.count(900234566788909)
 
 
@@ -40,36 +35,29 @@ def _number(*parts):
     return int(hashlib.sha256(':'.join(str(part) for part in parts).encode()).hexdigest()[:12], 16)
 
 
-class ManageEngineFacts:
-    """Mixin of the ManageEngine dialect: handle_facts() answers the fact calls, or returns None for other paths."""
+# The fact routes ('GET /api/v1/mdm/devices/{device_id}/<path>') and the method answering each.
+FACTS = {
+    'certificates': 'fact_certificates', 'restrictions': 'fact_restrictions', 'filevault': 'fact_filevault',
+    'firmware': 'fact_firmware', 'firmware/password': 'fact_firmware_password', 'locations': 'fact_locations',
+    'configurationprofiles': 'fact_configuration_profiles', 'polltime': 'fact_polltime', 'actions': 'fact_actions',
+    'actions/recent_command': 'fact_recent_command', 'scan': 'fact_scan', 'privacy': 'fact_privacy',
+}
 
-    def handle_facts(self, request):
-        path = request.path.rstrip('/')
-        if not path.startswith(DEVICES_PATH + '/'):
-            return None
-        parts = path[len(DEVICES_PATH) + 1:].split('/')
-        tail = '/'.join(parts[1:])
-        if request.method == 'POST' and tail == 'locations_with_address':
-            entry = self.find(parts[0])
-            return self.location_request(request, entry) if entry else self.fact_not_found()
-        handler = {
-            'certificates': self.fact_certificates, 'restrictions': self.fact_restrictions,
-            'filevault': self.fact_filevault, 'firmware': self.fact_firmware, 'firmware/password': self.fact_firmware_password,
-            'locations': self.fact_locations, 'profiles': self.fact_profiles,
-            'configurationprofiles': self.fact_configuration_profiles, 'apps': self.fact_apps, 'polltime': self.fact_polltime,
-            'actions': self.fact_actions, 'actions/recent_command': self.fact_recent_command, 'scan': self.fact_scan,
-            'privacy': self.fact_privacy,
-        }.get(tail)
-        if request.method != 'GET' or (handler is None and tail not in ('commandhistory', 'locations_with_address')):
-            return None
-        entry = self.find(parts[0])
+
+class Facts(Part):
+    """Handlers of the per-device fact routes of the ManageEngine dialect."""
+
+    def __init__(self, dialect):
+        super().__init__(dialect)
+        # Location requests: {batch id: {'device_id', 'reads'}}; guarded by the state lock.
+        self.batches = {}
+
+    def device_fact(self, request):
+        """One of FACTS, by the route's fixed ``fact``."""
+        entry = self.dialect.find(request.params['device_id'])
         if entry is None:
             return self.fact_not_found()
-        if tail == 'commandhistory':
-            return self.command_history(request, entry)
-        if tail == 'locations_with_address':
-            return self.locations_with_address(request, entry)
-        return json_response(200, handler(entry), authenticated=True)
+        return json_response(200, getattr(self, FACTS[request.params['fact']])(entry), authenticated=True)
 
     @staticmethod
     def fact_not_found():
@@ -130,15 +118,6 @@ class ManageEngineFacts:
     def fact_locations(self, entry):
         return self._locations(entry, False)
 
-    def fact_profiles(self, entry):
-        enrolled = entry.logical['enrolled'] * 1000
-        return {'profiles': [{'profile_id': 12354 + number, 'profile_name': name, 'status': 'SCHEDULED' if number == 2 else 'SUCCEEDED',
-                              'remarks': '--', 'localized_remarks': 'Applied', 'profile_description': name,
-                              'applied_time': enrolled + number, 'group_count': 2, 'device_count': 2, 'created_user': 'admin',
-                              'created_time': enrolled - 86400000, 'last_modified_user': 'admin',
-                              'last_modified_time': enrolled - 3600000, 'platform_type': entry.record['platform_type']}
-                             for number, name in enumerate(PROFILE_NAMES)]}
-
     def fact_configuration_profiles(self, entry):
         def payload(identifier):
             return {'payload_uuid': 'unknown-uuid', 'payload_identifier': identifier, 'payload_description': 'No description available',
@@ -148,21 +127,6 @@ class ManageEngineFacts:
         profile.update({'payload_has_rem_password': False, 'payload_is_encrypted': False, 'payload_unremovable': False,
                         'payloadcontent': [payload('com.example.mdm.%d.wifi' % entry.logical['index'])]})
         return {'configuration_profiles': [profile]}
-
-    def fact_apps(self, entry):
-        label = {'release_label_name': 'Production', 'release_label_id': 90086789628394940}
-        platform = entry.record['platform_type']
-        added = entry.logical['enrolled'] * 1000
-        installed, apps = [], []
-        for number, (identifier, name) in enumerate(APP_NAMES):
-            app_id = 9007199254740996 + number
-            version = '1.%d.%d' % (number, entry.logical['index'] % 7)
-            installed.append({'release_label_details': dict(label), 'app_version': version, 'platform_type': platform,
-                              'identifier': identifier, 'app_name': name, 'app_id': app_id, 'app_version_code': 100 + number})
-            apps.append({'app_version': version, 'app_version_code': 100 + number, 'platform_type': platform, 'identifier': identifier,
-                         'app_name': name, 'app_id': app_id, 'added_time': added, 'modified_time': added,
-                         'platform': entry.record['platform_type_id'], 'icon': 'https://example.com/icons/%d.png' % number})
-        return {'installed_apps': installed, 'release_label_details': label, 'apps': apps}
 
     def fact_polltime(self, entry):
         return {'next_poll_time': (entry.logical['last_seen'] + 3600) * 1000}
@@ -195,7 +159,10 @@ class ManageEngineFacts:
         """How many commands a device has: 0 to 129, so some devices need three pages."""
         return _number('history', self._resource(entry)) % 130
 
-    def command_history(self, request, entry):
+    def command_history(self, request):
+        entry = self.dialect.find(request.params['device_id'])
+        if entry is None:
+            return self.fact_not_found()
         token = request.arg('skip-token')
         offset = 0
         if token:
@@ -229,14 +196,11 @@ class ManageEngineFacts:
                                    'commands': commands}, authenticated=True)
 
     # -- location with address: an asynchronous request ---------------------------------------------------------------
-    def _batches(self):
-        batches = getattr(self, '_location_batches', None)
-        if batches is None:
-            batches = self._location_batches = {}
-        return batches
-
-    def location_request(self, request, entry):
-        body = self.read_json(request)
+    def location_request(self, request):
+        entry = self.dialect.find(request.params['device_id'])
+        if entry is None:
+            return self.fact_not_found()
+        body = self.dialect.read_json(request)
         if not isinstance(body, dict):
             return json_response(400, {'error_code': 'COM0005', 'error_description': 'A JSON object is required'}, authenticated=True)
         days = body.get('no_of_days', 7)
@@ -244,17 +208,20 @@ class ManageEngineFacts:
             return json_response(400, {'error_code': 'COM0005', 'error_description': 'Invalid no_of_days'}, authenticated=True)
         with self.state.lock:
             batch = next(_batch_ids)
-            self._batches()[str(batch)] = {'device_id': str(self._resource(entry)), 'reads': 0}
+            self.batches[str(batch)] = {'device_id': str(self._resource(entry)), 'reads': 0}
             self.state.record_action(self.name, 'location_request', str(self._resource(entry)), export_batch_id=batch,
                                      no_of_days=days)
         return json_response(200, {'export_batch_id': batch, 'wait': LOCATION_WAIT_MS, 'status': 'SCHEDULED'}, authenticated=True)
 
-    def locations_with_address(self, request, entry):
+    def locations_with_address(self, request):
+        entry = self.dialect.find(request.params['device_id'])
+        if entry is None:
+            return self.fact_not_found()
         batch_id = request.arg('export_batch_id')
         if batch_id is None:
             return json_response(200, self._locations(entry, True), authenticated=True)
         with self.state.lock:
-            batch = self._batches().get(batch_id)
+            batch = self.batches.get(batch_id)
             if batch is None or batch['device_id'] != str(self._resource(entry)):
                 return json_response(404, {'error_code': 'COM0008', 'error_description': 'Batch not found'}, authenticated=True)
             batch['reads'] += 1

@@ -1,4 +1,4 @@
-"""MobileIron Cloud device commands (a mixin of the MobileIron Cloud dialect).
+"""MobileIron Cloud device commands (a part of the MobileIron Cloud dialect).
 
 Sources: NOTES.md ("Actions: PUT /api/v1/device/{lock|unlock|wipe|retire|forceCheckin} with form ids=...; messages
 PUT /api/v1/device/message. Success is {"errors": null, "result": 1}"; Ivanti recommends at most 100 ids per call,
@@ -10,10 +10,11 @@ UNVERIFIED: how a call naming an unknown device is refused (here: a 400 with the
 nothing applied), the ``message`` field of a lock, and the status a retire leaves (RETIRE_PENDING, the Core naming).
 """
 
-from mdmsim.dialects.base import json_response
+from mdmsim.dialects.base import Part, json_response
 
 ACTION_VERBS = {'lock': 'LOCK', 'unlock': 'UNLOCK', 'wipe': 'WIPE', 'retire': 'RETIRE', 'forceCheckin': 'FORCE_CHECKIN'}
-ACTION_PATHS = frozenset('/api/v1/device/' + verb for verb in list(ACTION_VERBS) + ['message'])
+# PUT /api/v1/device/<verb>: the device commands and the message.
+ACTION_PATH_VERBS = tuple(ACTION_VERBS) + ('message',)
 MAX_IDS = 200  # NOTES.md: the hard maximum
 NEW_STATE = {'RETIRE': 'RETIRE_PENDING', 'WIPE': 'WIPED'}
 TRUE = ('true', '1', 'yes')
@@ -23,10 +24,11 @@ def _envelope_error(code, message):
     return {'errors': {'globalErrors': [{'code': code, 'message': message}], 'fieldErrors': None}, 'result': None}
 
 
-class MobileIronCloudActions:
-    """Handlers for PUT /api/v1/device/<verb> and PUT /api/v1/device/message."""
+class Actions(Part):
+    """Handler of the routes PUT /api/v1/device/<verb> and PUT /api/v1/device/message."""
 
-    def handle_action(self, request, verb):
+    def handle(self, request):
+        verb = request.params['verb']
         form = request.form()
 
         def first(name):

@@ -12,9 +12,9 @@ the reference has no device reply. Device groups are carried only by the single-
 
 import time
 
-from mdmsim.dialects.base import Dialect, int_arg, json_response
-from mdmsim.dialects.mobileiron_cloud.actions import ACTION_PATHS, MobileIronCloudActions
-from mdmsim.dialects.mobileiron_cloud.users import MobileIronCloudUsers
+from mdmsim.dialects.base import ANY_METHOD, Dialect, Route, RouteTable, int_arg, json_response
+from mdmsim.dialects.mobileiron_cloud.actions import ACTION_PATH_VERBS, Actions
+from mdmsim.dialects.mobileiron_cloud.users import USER_PATHS, USER_ROUTES, Users
 
 DEFAULT_PARTITION_ID = 23000  # reference: "defaultDmPartitionId": 23000
 MAX_ROWS = 500                # reference + NOTES.md
@@ -36,8 +36,46 @@ def spaced_imei(imei):
     return '%s %s %s %s' % (imei[:2], imei[2:8], imei[8:14], imei[14:])
 
 
-class MobileIronCloud(MobileIronCloudActions, MobileIronCloudUsers, Dialect):
+class MobileIronCloud(Dialect):
+    """MobileIron Cloud: HTTP Basic on every call, replies in the {"errors", "result"} envelope."""
+
     name = 'mobileiron_cloud'
+    parts = (('actions', Actions), ('users', Users))
+    routes = RouteTable(
+        Route('GET', '/api/v1/tenant/partition/device', 'partitions'),
+        Route('GET', '/api/v1/device', 'devices'),
+        *(Route('PUT', '/api/v1/device/' + verb, 'actions.handle', verb=verb) for verb in ACTION_PATH_VERBS),
+        Route('GET', '/api/v1/device/{device_id:path}', 'device'),
+        *(Route(method, path, 'users.' + handler) for method, path, handler in USER_ROUTES),
+        *(Route(ANY_METHOD, path, 'users.method_not_allowed') for path in USER_PATHS),
+    )
+    reply_forms = ('result_zero',)
+    secret_fields = ('password', 'confirmPassword')
+    secret_names = ('mobileiron_cloud_password',)
+
+    @classmethod
+    def configure(cls, state):
+        return {'username': 'fleetops-admin@example.com', 'password': state.secret('mobileiron_cloud_password')}
+
+    def flavours(self, url_of, ca_path):
+        return {self.name: {'vendor': self.name, 'url': url_of(self.name), 'ca_path': ca_path, **self.config}}
+
+    def admin_users(self):
+        return self.users.admin_users()
+
+    def error_body(self, request):
+        # Cloud users API reference: {"errors": {"globalErrors": [{"code", "message"}], "fieldErrors"}, "result": null}.
+        return json_response(200, errors('GEN-500', 'Internal error'))
+
+    def admit(self, request):
+        if request.basic_auth() != (self.config['username'], self.config['password']):
+            # Unverified body and code; the status is HTTP Basic's 401.
+            return json_response(401, errors('UNAUTHORIZED', 'Authentication failed'),
+                                 headers=[('WWW-Authenticate', 'Basic realm="MobileIron Cloud"')])
+        return None
+
+    def unmatched(self, request):
+        return json_response(404, errors('NOT_FOUND', 'Not found'), authenticated=True)
 
     def render(self, logical):
         user = logical['user']
@@ -66,26 +104,8 @@ class MobileIronCloud(MobileIronCloudActions, MobileIronCloudUsers, Dialect):
             'groups': [{'name': label} for label in logical['labels']],
         }
 
-    def handle(self, request):
-        if request.basic_auth() != (self.config['username'], self.config['password']):
-            # Unverified body and code; the status is HTTP Basic's 401.
-            return json_response(401, errors('UNAUTHORIZED', 'Authentication failed'),
-                                 headers=[('WWW-Authenticate', 'Basic realm="MobileIron Cloud"')])
-        path = request.path.rstrip('/')
-        if request.method == 'PUT' and path in ACTION_PATHS:
-            return self.handle_action(request, path.rsplit('/', 1)[1])
-        if self.owns_user_path(path):
-            return self.handle_users(request)
-        if request.method == 'GET' and path == '/api/v1/tenant/partition/device':
-            return self.partitions()
-        if request.method == 'GET' and path == '/api/v1/device':
-            return self.devices(request)
-        if request.method == 'GET' and path.startswith('/api/v1/device/'):
-            return self.device(path.rsplit('/', 1)[1])
-        return json_response(404, errors('NOT_FOUND', 'Not found'), authenticated=True)
-
     @staticmethod
-    def partitions():
+    def partitions(_request):
         # Unverified beyond NOTES.md ("defaultPartition") and the reference's envelope and partition id.
         partition = {'id': DEFAULT_PARTITION_ID, 'name': 'Default Partition', 'description': '', 'defaultPartition': True}
         return json_response(200, {'errors': None, 'result': {'searchResults': [partition], 'totalCount': 1, 'offset': 0}},
@@ -118,7 +138,8 @@ class MobileIronCloud(MobileIronCloudActions, MobileIronCloudUsers, Dialect):
             'searchResults': page, 'totalCount': total, 'offset': start,
             'queryTime': int((time.monotonic() - started) * 1000)}}, authenticated=True)
 
-    def device(self, device_id):
+    def device(self, request):
+        device_id = request.params['device_id'].rsplit('/', 1)[-1]
         for entry in self.state.entries(self.name):
             if str(entry.record['id']) == device_id:
                 return json_response(200, {'errors': None, 'result': entry.record}, authenticated=True)

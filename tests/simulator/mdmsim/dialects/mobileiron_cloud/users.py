@@ -1,4 +1,4 @@
-"""MobileIron Cloud user accounts, registration policy and LDAP import (a mixin of the MobileIronCloud dialect).
+"""MobileIron Cloud user accounts, registration policy and LDAP import (a part of the MobileIronCloud dialect).
 
 Source: mobileiron-cloud-users-api.txt, every section of it:
 - Create User without Password  POST /api/v1/accounts?sendInvite=  form accounts[0].emailAddress/accountSource/uid
@@ -31,12 +31,13 @@ forgotten at once (its status is LDAP_USER_IMPORT-100); any other uid is not fou
 An import is IN_PROGRESS at the first status check and COMPLETED at the next.
 """
 
+import functools
 import json
 import time
 import uuid
 from urllib.parse import parse_qs
 
-from mdmsim.dialects.base import int_arg, json_response
+from mdmsim.dialects.base import Part, int_arg, json_response
 
 MAX_ROWS = 500       # "Do not send a value larger than 500 with the rows parameter"
 DEFAULT_ROWS = 50    # unverified default; the reference examples send rows=50
@@ -49,9 +50,23 @@ AUTH_MODES = ('PASSWORD', 'PIN', 'PASSWORD_AND_PIN')
 # Update User Account: "Cleared if not present in the call."
 CLEARED_TEXT = ('displayName', 'emailAddress', 'firstName', 'lastName', 'gdprProfileId', 'managedAppleId', 'edipi')
 CLEARED_BOOL = ('androidWorkDeviceAccountEnabled', 'enabled', 'passwordNeverExpire')
-USER_PATHS = ('/api/v1/account', '/api/v1/accounts', '/api/v1/account/customattributes', '/api/v1/account/regpin',
-              '/api/v1/invite/enduser', '/api/v1/tenant/enrollment/url', '/api/v1/ldap/import/user',
-              '/api/v1/ldap/import/user/status', '/api/v1/userpolicy')
+# The user routes: (method, path, handler); another method on one of these paths is a 405.
+USER_ROUTES = (
+    ('GET', '/api/v1/account', 'get_accounts'),
+    ('POST', '/api/v1/accounts', 'create_without_password'),
+    ('POST', '/api/v1/account', 'create_with_password'),
+    ('PUT', '/api/v1/account', 'update_account'),
+    ('DELETE', '/api/v1/account', 'delete_account'),
+    ('PATCH', '/api/v1/account/customattributes', 'custom_attributes'),
+    ('POST', '/api/v1/account/regpin', 'registration_pins'),
+    ('POST', '/api/v1/invite/enduser', 'invite'),
+    ('POST', '/api/v1/tenant/enrollment/url', 'enrollment_url'),
+    ('GET', '/api/v1/userpolicy', 'get_policy'),
+    ('PUT', '/api/v1/userpolicy', 'put_policy'),
+    ('POST', '/api/v1/ldap/import/user', 'ldap_import'),
+    ('GET', '/api/v1/ldap/import/user/status', 'ldap_status'),
+)
+USER_PATHS = tuple(sorted(set(path for _method, path, _handler in USER_ROUTES)))
 
 
 def _errors(code, message):
@@ -68,6 +83,15 @@ def _ok(result):
 
 def _now_ms():
     return int(time.time() * 1000)
+
+
+def _locked(handler):
+    """A user call runs under the state lock: the store and the fleet's device counts are read and changed together."""
+    @functools.wraps(handler)
+    def locked(self, request):
+        with self.state.lock:
+            return handler(self, request)
+    return locked
 
 
 def _bool(value):
@@ -139,22 +163,20 @@ class UserStore:
         return record
 
 
-class MobileIronCloudUsers:
-    """Handlers of the user calls; ``handle_users`` is called by MobileIronCloud.handle for USER_PATHS."""
+class Users(Part):
+    """Handlers of the user routes (USER_ROUTES) of the MobileIron Cloud dialect."""
 
-    @staticmethod
-    def owns_user_path(path):
-        return path in USER_PATHS
+    def __init__(self, dialect):
+        super().__init__(dialect)
+        self.store = None
 
     # -- store -------------------------------------------------------------------------------------------------
     def user_store(self):
         """Created on first use (under the state lock) from the fleet's device users."""
         with self.state.lock:
-            store = getattr(self.state, 'mobileiron_cloud_users', None)
-            if store is None:
-                store = UserStore(self.state.fleet.users, self.config['username'])
-                self.state.mobileiron_cloud_users = store
-            return store
+            if self.store is None:
+                self.store = UserStore(self.state.fleet.users, self.config['username'])
+            return self.store
 
     def device_counts(self):
         counts = {}
@@ -178,29 +200,9 @@ class MobileIronCloudUsers:
                     for record in sorted(store.accounts.values(), key=lambda rec: rec['id'])]
 
     # -- dispatch ----------------------------------------------------------------------------------------------
-    def handle_users(self, request):
-        path = request.path.rstrip('/')
-        method = request.method
-        routes = {
-            ('GET', '/api/v1/account'): self.get_accounts,
-            ('POST', '/api/v1/accounts'): self.create_without_password,
-            ('POST', '/api/v1/account'): self.create_with_password,
-            ('PUT', '/api/v1/account'): self.update_account,
-            ('DELETE', '/api/v1/account'): self.delete_account,
-            ('PATCH', '/api/v1/account/customattributes'): self.custom_attributes,
-            ('POST', '/api/v1/account/regpin'): self.registration_pins,
-            ('POST', '/api/v1/invite/enduser'): self.invite,
-            ('POST', '/api/v1/tenant/enrollment/url'): self.enrollment_url,
-            ('GET', '/api/v1/userpolicy'): self.get_policy,
-            ('PUT', '/api/v1/userpolicy'): self.put_policy,
-            ('POST', '/api/v1/ldap/import/user'): self.ldap_import,
-            ('GET', '/api/v1/ldap/import/user/status'): self.ldap_status,
-        }
-        handler = routes.get((method, path))
-        if handler is None:
-            return _refuse('METHOD_NOT_ALLOWED', '%s is not allowed on %s' % (method, path), status=405)
-        with self.state.lock:
-            return handler(request)
+    @_locked
+    def method_not_allowed(self, request):
+        return _refuse('METHOD_NOT_ALLOWED', '%s is not allowed on %s' % (request.method, request.path.rstrip('/')), status=405)
 
     @staticmethod
     def form(request):
@@ -223,6 +225,7 @@ class MobileIronCloudUsers:
         return ids or None
 
     # -- reads -------------------------------------------------------------------------------------------------
+    @_locked
     def get_accounts(self, request):
         store = self.user_store()
         counts = self.device_counts()
@@ -270,6 +273,7 @@ class MobileIronCloudUsers:
         return _ok({'searchResults': reasons, 'totalCount': len(reasons), 'offset': 0, 'limit': 0})
 
     # -- creation ----------------------------------------------------------------------------------------------
+    @_locked
     def create_without_password(self, request):
         store = self.user_store()
         values = self.form(request)
@@ -288,6 +292,7 @@ class MobileIronCloudUsers:
         self.after_create(record, values.get('sendInvite'))
         return _ok([self.public_user(record, {})])
 
+    @_locked
     def create_with_password(self, request):
         store = self.user_store()
         values = self.form(request)
@@ -316,6 +321,7 @@ class MobileIronCloudUsers:
                                  send_invite=_bool(send_invite))
 
     # -- update and delete -------------------------------------------------------------------------------------
+    @_locked
     def update_account(self, request):
         store = self.user_store()
         values = self.form(request)
@@ -344,6 +350,7 @@ class MobileIronCloudUsers:
                                  password=bool(password))
         return _ok(1)
 
+    @_locked
     def delete_account(self, request):
         store = self.user_store()
         ids = self.account_ids(request.arg('id'))
@@ -359,6 +366,7 @@ class MobileIronCloudUsers:
         return _ok(1)
 
     # -- invitation, enrollment, PIN, attributes ---------------------------------------------------------------
+    @_locked
     def invite(self, request):
         store = self.user_store()
         values = self.form(request)
@@ -377,8 +385,9 @@ class MobileIronCloudUsers:
             self.state.record_action(self.name, 'invite_user', None, account_id=account_id, ownership=ownership or None)
         return _ok(True)
 
+    @_locked
     def enrollment_url(self, request):
-        body = self.read_json(request)
+        body = self.dialect.read_json(request)
         if not isinstance(body, dict):
             return _refuse('INVALID_PARAMETER', 'a JSON body is required')
         ids = self.account_ids(body.get('accountIds'))
@@ -397,11 +406,12 @@ class MobileIronCloudUsers:
             self.state.record_action(self.name, 'enrollment_url', None, account_id=account_id, token_lifetime=lifetime)
         return _ok(result)
 
+    @_locked
     def registration_pins(self, request):
         store = self.user_store()
         values = self.form(request)
         if 'json' in request.header('Content-Type'):
-            body = self.read_json(request) or {}
+            body = self.dialect.read_json(request) or {}
             values = {'accountIds': body.get('accountIds')}
         ids = self.account_ids(values.get('accountIds'))
         if ids is None:
@@ -424,9 +434,10 @@ class MobileIronCloudUsers:
             self.state.record_action(self.name, 'registration_pin', None, account_id=account_id)
         return _ok(result)
 
+    @_locked
     def custom_attributes(self, request):
         store = self.user_store()
-        body = self.read_json(request)
+        body = self.dialect.read_json(request)
         attrs = body.get('attrs') if isinstance(body, dict) else None
         attrs = attrs.get('attrs') if isinstance(attrs, dict) else None
         if not isinstance(attrs, dict) or not all(isinstance(v, list) for v in attrs.values()):
@@ -445,16 +456,18 @@ class MobileIronCloudUsers:
         return _ok(1)
 
     # -- registration policy -----------------------------------------------------------------------------------
+    @_locked
     def get_policy(self, request):
         if request.arg('policyType') != 'REGISTRATION_AUTH':
             return _refuse('INVALID_PARAMETER', 'policyType must be REGISTRATION_AUTH')
         return _ok(dict(self.user_store().policy))
 
+    @_locked
     def put_policy(self, request):
         store = self.user_store()
         if request.arg('policyType') != 'REGISTRATION_AUTH':
             return _refuse('INVALID_PARAMETER', 'policyType must be REGISTRATION_AUTH')
-        body = self.read_json(request)
+        body = self.dialect.read_json(request)
         if not isinstance(body, dict):
             return _refuse('INVALID_PARAMETER', 'a JSON body is required')
         if body.get('registrationAuthMode') not in AUTH_MODES:
@@ -475,6 +488,7 @@ class MobileIronCloudUsers:
         return _ok(1)
 
     # -- LDAP import -------------------------------------------------------------------------------------------
+    @_locked
     def ldap_import(self, request):
         store = self.user_store()
         uid = (request.arg('uidOrEmail') or '').strip()
@@ -493,6 +507,7 @@ class MobileIronCloudUsers:
         self.state.record_action(self.name, 'ldap_import', None, uid=uid, request_id=request_id)
         return _ok(request_id)
 
+    @_locked
     def ldap_status(self, request):
         store = self.user_store()
         request_id = int_arg(request, 'requestId', None)

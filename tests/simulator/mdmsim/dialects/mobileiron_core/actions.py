@@ -1,4 +1,4 @@
-"""MobileIron Core device commands (a mixin of the MobileIron Core dialect).
+"""MobileIron Core device commands (a part of the MobileIron Core dialect).
 
 Sources: mobileiron-core-v2-devices-api.txt, sections "Act on a device" (POST /api/v2/devices/action?actionType=...,
 body deviceUuids / note / additionalParameters, reply actionType / deviceResults / successful), "Wake up a device",
@@ -14,11 +14,9 @@ and what a TeamViewer session for an unknown device returns.
 
 import hashlib
 
-from mdmsim.dialects.base import json_response
+from mdmsim.dialects.base import Part, json_response
 
-ACTION_PREFIXES = ('/api/v2/devices/action', '/api/v2/devices/lock', '/api/v2/devices/unlock', '/api/v2/devices/wipe',
-                   '/api/v2/devices/retire', '/api/v2/devices/wakeup', '/api/v2/devices/sendmessage',
-                   '/api/v2/devices/checkcompliance', '/msa/v2/remote/')
+TEAMVIEWER_PREFIX = '/msa/v2/remote/'
 SUCCESS = 'com.mobileiron.vsp.messages.device.action.successful'
 MAX_UUIDS = 512  # NOTES.md
 MAX_NOTE = 200   # "Act on a device": note 1 to 200 characters
@@ -42,31 +40,19 @@ NEW_STATUS = {'RETIRE': 'RETIRE_PENDING', 'WIPE': 'WIPED'}
 RECORDED_ACTION_TYPES = {'WAKEUP_DEVICE': 'WAKE_UP'}
 
 
-class MobileIronCoreActions:
-    """Handlers for the device-command endpoints of MobileIron Core."""
-
-    def handle_action(self, request, path):
-        if path.startswith('/msa/v2/remote/'):
-            return self.teamviewer(request, path.rsplit('/', 1)[1])
-        if request.arg('adminDeviceSpaceId') != '1':
-            return json_response(400, self.messages('com.mobileiron.vsp.messages.deviceSpace.invalid',
-                                                    'Missing or invalid adminDeviceSpaceId'), authenticated=True)
-        verb = path.rsplit('/', 1)[1]
-        if verb == 'action' and request.method == 'POST':
-            return self.act_on_devices(request)
-        if verb in VERBS and request.method == 'PUT':
-            return self.device_verb(request, verb)
-        return json_response(404, self.messages('com.mobileiron.vsp.messages.http.404', 'Not found'), authenticated=True)
+class Actions(Part):
+    """Handlers of the device-command routes of MobileIron Core."""
 
     # -- helpers ---------------------------------------------------------------------------------------------
     def _uuids(self, body):
+        bad_request = self.dialect.bad_request
         uuids = body.get('deviceUuids') if isinstance(body, dict) else None
         if isinstance(uuids, str):
             uuids = [uuid for uuid in uuids.split(',') if uuid]  # reference: "Use commas to separate multiple values"
         if not isinstance(uuids, list) or not uuids:
-            return None, self.bad_request('deviceUuids is required')
+            return None, bad_request('deviceUuids is required')
         if len(uuids) > MAX_UUIDS:
-            return None, self.bad_request('at most %d deviceUuids per call' % MAX_UUIDS)
+            return None, bad_request('at most %d deviceUuids per call' % MAX_UUIDS)
         return [str(uuid) for uuid in uuids], None
 
     def _apply(self, action_type, uuids, platforms=None, details=None):
@@ -105,36 +91,39 @@ class MobileIronCoreActions:
     # -- endpoints ---------------------------------------------------------------------------------------------
     def act_on_devices(self, request):
         """"Act on a device": POST /api/v2/devices/action?actionType=..."""
+        bad_request = self.dialect.bad_request
         action_type = request.arg('actionType')
         if action_type not in ACTION_TYPES:
-            return self.bad_request('Invalid actionType %s' % action_type)
-        body = self.read_json(request)
+            return bad_request('Invalid actionType %s' % action_type)
+        body = self.dialect.read_json(request)
         uuids, error = self._uuids(body)
         if error:
             return error
         note = body.get('note')
         if note is not None and not 1 <= len(str(note)) <= MAX_NOTE:
-            return self.bad_request('note must be 1 to %d characters' % MAX_NOTE)
+            return bad_request('note must be 1 to %d characters' % MAX_NOTE)
         details = {'note': note}
         if action_type == 'SEND_MESSAGE':
             extra = body.get('additionalParameters')
             if not isinstance(extra, dict) or not all(extra.get(key) for key in ('message', 'mode', 'subject')):
-                return self.bad_request('additionalParameters needs message, mode and subject')
+                return bad_request('additionalParameters needs message, mode and subject')
             if extra['mode'] not in MODES:
-                return self.bad_request('Invalid mode %s' % extra['mode'])
+                return bad_request('Invalid mode %s' % extra['mode'])
             details.update(mode=extra['mode'], message=extra['message'], subject=extra['subject'])
         return self._reply(action_type, self._apply(action_type, uuids, ACTION_TYPES[action_type], details))
 
-    def device_verb(self, request, verb):
+    def device_verb(self, request):
+        verb = request.params['verb']
+        bad_request = self.dialect.bad_request
         action_type = VERBS[verb]
-        body = self.read_json(request)
+        body = self.dialect.read_json(request)
         if verb == 'checkcompliance':
             all_devices = request.arg('allDevices')
             if all_devices not in ('true', 'false'):
-                return self.bad_request('allDevices is required: true or false')
+                return bad_request('allDevices is required: true or false')
             if all_devices == 'true':
                 if body != {}:
-                    return self.bad_request('with allDevices=true the body must be {}')
+                    return bad_request('with allDevices=true the body must be {}')
                 uuids = [entry.record['common.uuid'] for entry in self.state.entries(self.name)]
                 self._apply(action_type, uuids, details={'all_devices': True})
                 # Reference sample: records list the devices, deviceResults is empty.
@@ -154,32 +143,34 @@ class MobileIronCoreActions:
         if verb == 'sendmessage':
             extra = body.get('additionalParameters')
             if not isinstance(extra, dict) or not extra.get('message') or extra.get('mode') not in MODES:
-                return self.bad_request('additionalParameters needs message and a mode of sms, pns or email')
+                return bad_request('additionalParameters needs message and a mode of sms, pns or email')
             details.update(mode=extra['mode'], message=extra['message'], subject=extra.get('subject'))
         results = self._apply(action_type, uuids, details=details)
         return self._reply(action_type, results, records=True if verb == 'sendmessage' else None)
 
-    def teamviewer(self, request, kind):
+    def teamviewer(self, request):
         """"Open TeamViewer session": one device, form-encoded, adminDeviceSpaceId in the body."""
+        kind = request.path.rstrip('/').rsplit('/', 1)[1]
+        bad_request, messages = self.dialect.bad_request, self.dialect.messages
         platforms = {'create_teamviewer_session_android': 'Android', 'create_teamviewer_session_ios': 'iOS'}
         if request.method != 'POST' or kind not in platforms:
-            return json_response(404, self.messages('com.mobileiron.vsp.messages.http.404', 'Not found'), authenticated=True)
+            return json_response(404, messages('com.mobileiron.vsp.messages.http.404', 'Not found'), authenticated=True)
         form = request.form()
         space = (form.get('adminDeviceSpaceId') or [None])[0]
         # The parameter table says deviceUuid, the curl samples deviceUUID: both are read.
         uuid = (form.get('deviceUuid') or form.get('deviceUUID') or [None])[0]
         if space != '1':
-            return json_response(400, self.messages('com.mobileiron.vsp.messages.deviceSpace.invalid',
+            return json_response(400, messages('com.mobileiron.vsp.messages.deviceSpace.invalid',
                                                     'Missing or invalid adminDeviceSpaceId'), authenticated=True)
         if not uuid:
-            return self.bad_request('deviceUuid is required')
+            return bad_request('deviceUuid is required')
         with self.state.lock:
             entry = next((e for e in self.state.entries(self.name) if e.record['common.uuid'].lower() == uuid.lower()), None)
             if entry is None:
-                return json_response(404, self.messages('com.mobileiron.vsp.messages.device.not.found', 'Device not found'),
+                return json_response(404, messages('com.mobileiron.vsp.messages.device.not.found', 'Device not found'),
                                      authenticated=True)
             if entry.record['common.platform'] != platforms[kind]:
-                return self.bad_request('Device %s is not an %s device' % (uuid, platforms[kind]))
+                return bad_request('Device %s is not an %s device' % (uuid, platforms[kind]))
             digest = hashlib.sha256(('%s:%s' % (uuid, self.state.ledger_seq)).encode()).hexdigest()
             code = 's%s-%s-%s' % (int(digest[:6], 16) % 100, int(digest[6:12], 16) % 1000, int(digest[12:18], 16) % 1000)
             session = code.replace('-', '')

@@ -10,9 +10,9 @@ import time
 from datetime import datetime, timezone
 from urllib.parse import unquote
 
-from mdmsim.dialects.base import Dialect, int_arg, json_response
-from mdmsim.dialects.mobileiron_core.actions import ACTION_PREFIXES, MobileIronCoreActions
-from mdmsim.dialects.mobileiron_core.facts import MobileIronCoreFacts
+from mdmsim.dialects.base import ANY_METHOD, Dialect, Route, RouteTable, int_arg, json_response
+from mdmsim.dialects.mobileiron_core.actions import TEAMVIEWER_PREFIX, VERBS, Actions
+from mdmsim.dialects.mobileiron_core.facts import ACTIVESYNC_PATHS, DEVICE_FACTS, SEARCH_FIELDS_PATH, Facts
 from mdmsim.fleet import LABELS
 
 DEVICE_SPACE_ID = '1'  # the default "Global" device space
@@ -23,7 +23,6 @@ MAX_FIELDS = 512      # reference: fields 1..512, each at most 320 characters
 MAX_OFFSET = 10000000
 # NOTES.md: at most 512 UUIDs per delete call, and action batches of at most 512. The 400 reply past it is unverified.
 MAX_ACTION_UUIDS = 512
-LABEL_ACTION_RE = re.compile(r'^/api/v2/devices/labels/(?P<names>[^/]+)/(?P<action>add|remove)$')
 # Reference: actionType of "Apply labels to devices" and "Remove labels from devices".
 LABEL_ACTION_TYPES = {'add': 'APPLY_LABEL_TO_DEVICES', 'remove': 'REMOVE_LABEL_FROM_DEVICES'}
 # "Delete devices": only retired devices of these platforms ("iOS, OS X, Win8, or Android") are deleted.  The
@@ -161,8 +160,69 @@ def is_advanced(query):
     return bool(re.search(r'=|\bstarts with\b|\bends with\b|\bcontains\b', query, re.IGNORECASE))
 
 
-class MobileIronCore(MobileIronCoreActions, MobileIronCoreFacts, Dialect):
+class MobileIronCore(Dialect):
+    """MobileIron Core API v2: HTTP Basic on every call, and adminDeviceSpaceId on nearly every one (the guard)."""
+
     name = 'mobileiron_core'
+    parts = (('actions', Actions), ('facts', Facts))
+    routes = RouteTable(
+        Route('GET', '/api/v2/ping', 'ping'),
+        Route('GET', '/api/v2/devices', 'search', guard='device_space'),
+        Route('GET', '/api/v2/devices/count', 'count', guard='device_space'),
+        Route('GET', '/api/v2/devices/query_test', 'query_test', guard='device_space'),
+        Route('DELETE', '/api/v2/devices', 'delete_devices', guard='device_space'),
+        Route('GET', '/api/v2/labels/label_summary', 'label_summary', guard='device_space'),
+        Route('PUT', '/api/v2/devices/labels/{names}/add', 'label_action', guard='device_space', action='add'),
+        Route('PUT', '/api/v2/devices/labels/{names}/remove', 'label_action', guard='device_space', action='remove'),
+        *(Route('GET', '/api/v2/devices/' + path, 'facts.device_fact', guard='device_space', fact=fact) for path, fact in DEVICE_FACTS),
+        Route('GET', SEARCH_FIELDS_PATH, 'facts.searchable_fields', guard='device_space'),
+        Route('POST', '/api/v2/devices', 'facts.export_devices', guard='device_space'),
+        # The reference lists no adminDeviceSpaceId for the ActiveSync report.
+        *(Route('GET', path, 'facts.activesync_report') for path in ACTIVESYNC_PATHS),
+        Route('POST', '/api/v2/devices/action', 'actions.act_on_devices', guard='device_space'),
+        *(Route('PUT', '/api/v2/devices/' + verb, 'actions.device_verb', guard='device_space', verb=verb) for verb in VERBS),
+        # adminDeviceSpaceId comes in the form body of a TeamViewer session: the handler checks it.
+        Route(ANY_METHOD, TEAMVIEWER_PREFIX + '{kind:path}', 'actions.teamviewer'),
+    )
+    reply_forms = ('recorded_action_type',)
+    secret_fields = ('password',)
+    secret_names = ('mobileiron_core_password',)
+
+    @classmethod
+    def configure(cls, state):
+        return {'username': 'fleetops-api', 'password': state.secret('mobileiron_core_password')}
+
+    def flavours(self, url_of, ca_path):
+        return {self.name: {'vendor': self.name, 'url': url_of(self.name), 'device_space_id': 1, 'ca_path': ca_path,
+                            **self.config}}
+
+    def error_body(self, request):
+        # Core API v2 reference, "Search for devices" error example: a "messages" list of type Error.
+        return json_response(200, self.messages('com.mobileiron.vsp.messages.http.500',
+                                                'Internal error, please contact your administrator'))
+
+    def admit(self, request):
+        if request.basic_auth() != (self.config['username'], self.config['password']):
+            # Unverified body; the status is HTTP Basic's 401.
+            return json_response(401, self.messages('com.mobileiron.vsp.messages.http.401', 'Unauthorized'),
+                                 headers=[('WWW-Authenticate', 'Basic realm="MobileIron"')])
+        return None
+
+    def device_space(self, request):
+        """Reference: adminDeviceSpaceId is required on every call (unverified message key)."""
+        if request.arg('adminDeviceSpaceId') != DEVICE_SPACE_ID:
+            return json_response(400, self.messages('com.mobileiron.vsp.messages.deviceSpace.invalid',
+                                                    'Missing or invalid adminDeviceSpaceId'), authenticated=True)
+        return None
+
+    def unmatched(self, request):
+        return self.device_space(request) or json_response(404, self.messages('com.mobileiron.vsp.messages.http.404', 'Not found'),
+                                                           authenticated=True)
+
+    @staticmethod
+    def ping(_request):
+        # Unverified reply body (NOTES.md names the endpoint only).
+        return json_response(200, {'results': {'apiVersion': 2, 'vspVersion': '12.0.0.0'}}, authenticated=True)
 
     def render(self, logical):
         user = logical['user']
@@ -214,38 +274,6 @@ class MobileIronCore(MobileIronCoreActions, MobileIronCoreFacts, Dialect):
     @staticmethod
     def label_ids():
         return {name: index + 10 for index, name in enumerate(LABELS)}
-
-    def handle(self, request):
-        credentials = request.basic_auth()
-        if credentials != (self.config['username'], self.config['password']):
-            # Unverified body; the status is HTTP Basic's 401.
-            return json_response(401, self.messages('com.mobileiron.vsp.messages.http.401', 'Unauthorized'),
-                                 headers=[('WWW-Authenticate', 'Basic realm="MobileIron"')])
-        if (facts := self.handle_facts(request)) is not None:
-            return facts
-        path = request.path.rstrip('/')
-        if path.startswith(ACTION_PREFIXES):
-            return self.handle_action(request, path)
-        if request.method == 'GET' and path == '/api/v2/ping':
-            # Unverified reply body (NOTES.md names the endpoint only).
-            return json_response(200, {'results': {'apiVersion': 2, 'vspVersion': '12.0.0.0'}}, authenticated=True)
-        space = request.arg('adminDeviceSpaceId')
-        if space != DEVICE_SPACE_ID:
-            # Unverified message key; reference: adminDeviceSpaceId is required on every call.
-            return json_response(400, self.messages('com.mobileiron.vsp.messages.deviceSpace.invalid',
-                                                    'Missing or invalid adminDeviceSpaceId'), authenticated=True)
-        routes = {'/api/v2/devices': self.search, '/api/v2/devices/count': self.count,
-                  '/api/v2/devices/query_test': self.query_test, '/api/v2/labels/label_summary': self.label_summary}
-        action = LABEL_ACTION_RE.match(path)
-        if request.method == 'PUT' and action:
-            return self.label_action(request, [unquote(name) for name in action.group('names').split(',')],
-                                     action.group('action'))
-        if request.method == 'DELETE' and path == '/api/v2/devices':
-            return self.delete_devices(request)
-        handler = routes.get(path)
-        if request.method != 'GET' or handler is None:
-            return json_response(404, self.messages('com.mobileiron.vsp.messages.http.404', 'Not found'), authenticated=True)
-        return handler(request)
 
     @staticmethod
     def messages(key, message, parameters=None):
@@ -354,12 +382,14 @@ class MobileIronCore(MobileIronCoreActions, MobileIronCoreFacts, Dialect):
         return json_response(200, {'results': page, 'totalCount': len(labels), 'resultCount': len(page),
                                    'hasMore': (offset or 0) + len(page) < len(labels)}, authenticated=True)
 
-    def label_action(self, request, names, action):
+    def label_action(self, request):
         """"Apply labels to devices" / "Remove labels from devices", with the reference's reply shape.
 
         deviceResults carries the failure reasons the reference names ("Device not found", "Invalid request. Label
         not found for Label with ID"); the records list, per label, the devices that were changed.
         """
+        names = [unquote(name) for name in request.params['names'].split(',')]
+        action = request.params['action']
         body = self.read_json(request)
         uuids = body.get('deviceUuids') if isinstance(body, dict) else None
         if isinstance(uuids, str):

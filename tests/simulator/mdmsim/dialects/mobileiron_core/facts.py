@@ -9,16 +9,17 @@ dialect.py.)
 
 import csv
 import io
-import re
 import time
 
-from mdmsim.dialects.base import Response, int_arg, json_response
+from mdmsim.dialects.base import Part, Response, int_arg, json_response
 from mdmsim.fleet import REFERENCE_TIME
 
-DEVICE_FACT_RE = re.compile(r'^/api/v2/devices/(?:simdetails/(?P<sim>[^/]+)|(?P<uuid>[^/]+)/(?P<fact>details|appcompliance|rulecompliance))$')
 SEARCH_FIELDS_PATH = '/api/v2/devices/search_fields'
 # The reference's URI line has "V2", its sample "v2": both are answered.
-ACTIVESYNC_RE = re.compile(r'^/api/[vV]2/activesync/devicereport$')
+ACTIVESYNC_PATHS = ('/api/v2/activesync/devicereport', '/api/V2/activesync/devicereport')
+# The per-device facts: (route path below /api/v2/devices/, fact).
+DEVICE_FACTS = (('simdetails/{uuid}', 'simdetails'), ('{uuid}/details', 'details'), ('{uuid}/appcompliance', 'appcompliance'),
+                ('{uuid}/rulecompliance', 'rulecompliance'))
 EXPORT_MAX_LIMIT = 5000
 EXPORT_MAX_OFFSET = 10000000
 EXPORT_MAX_QUERY = 2000
@@ -44,33 +45,21 @@ def _csv(columns, rows):
     return out.getvalue()
 
 
-class MobileIronCoreFacts:
-    """Mixin of the MobileIron Core dialect: handle_facts() answers the fact calls, or returns None for other paths."""
+class Facts(Part):
+    """Handlers of the fact routes of the MobileIron Core dialect (the device space is checked by the route's guard)."""
 
-    def handle_facts(self, request):
-        path = request.path.rstrip('/')
-        if request.method == 'GET' and ACTIVESYNC_RE.match(path):
-            # The reference lists no adminDeviceSpaceId for this call.
-            return self.activesync_report(request)
-        device = DEVICE_FACT_RE.match(path)
-        export = request.method == 'POST' and path == '/api/v2/devices'
-        if not (export or (request.method == 'GET' and (device or path == SEARCH_FIELDS_PATH))):
-            return None
-        if request.arg('adminDeviceSpaceId') != '1':
-            return json_response(400, self.messages('com.mobileiron.vsp.messages.deviceSpace.invalid',
-                                                    'Missing or invalid adminDeviceSpaceId'), authenticated=True)
-        if export:
-            return self.export_devices(request)
-        if not device:
-            return json_response(200, self.search_fields(), authenticated=True)
-        uuid = device.group('sim') or device.group('uuid')
-        entry = self.find_entry(uuid)
+    def device_fact(self, request):
+        """One of DEVICE_FACTS, by the route's fixed ``fact``."""
+        entry = self.find_entry(request.params['uuid'])
         if entry is None:
-            return json_response(404, self.messages('com.mobileiron.vsp.messages.http.404', 'Device not found'), authenticated=True)
-        fact = 'simdetails' if device.group('sim') else device.group('fact')
+            return json_response(404, self.dialect.messages('com.mobileiron.vsp.messages.http.404', 'Device not found'),
+                                 authenticated=True)
         reply = {'details': self.device_details, 'simdetails': self.sim_details, 'appcompliance': self.app_compliance,
-                 'rulecompliance': self.rule_compliance}[fact](entry)
+                 'rulecompliance': self.rule_compliance}[request.params['fact']](entry)
         return json_response(200, reply, authenticated=True)
+
+    def searchable_fields(self, _request):
+        return json_response(200, self.search_fields(), authenticated=True)
 
     def find_entry(self, uuid):
         for entry in self.state.entries(self.name):
@@ -125,25 +114,26 @@ class MobileIronCoreFacts:
                 for name in sorted(names)]
 
     def export_devices(self, request):
+        bad_request = self.dialect.bad_request
         groups = [group for group in (request.arg('fieldGroups') or '').split(',') if group]
         if not groups or len(groups) > 20 or any(len(group) > 20 or group not in FIELD_GROUPS for group in groups):
-            return self.bad_request('fieldGroups is required: 1 to 20 of %s' % ', '.join(FIELD_GROUPS))
+            return bad_request('fieldGroups is required: 1 to 20 of %s' % ', '.join(FIELD_GROUPS))
         query = request.arg('query')
         label_id = int_arg(request, 'labelId', None)
         if query is None and 'labelId' not in request.query:
-            return self.bad_request('One of query or labelId is required')
+            return bad_request('One of query or labelId is required')
         if query is not None and len(query) > EXPORT_MAX_QUERY:
-            return self.bad_request('query must be at most 2000 characters')
+            return bad_request('query must be at most 2000 characters')
         limit = int_arg(request, 'limit', EXPORT_MAX_LIMIT)
         offset = int_arg(request, 'offset', 0)
         if limit is None or not 0 <= limit <= EXPORT_MAX_LIMIT:
-            return self.bad_request('limit must be at least 0 and no more than 5000')
+            return bad_request('limit must be at least 0 and no more than 5000')
         if offset is None or not 0 <= offset <= EXPORT_MAX_OFFSET:
-            return self.bad_request('offset must be between 0 and 10000000')
+            return bad_request('offset must be between 0 and 10000000')
         try:
-            records = self.matching(query, label_id)
+            records = self.dialect.matching(query, label_id)
         except ValueError as exc:  # QueryError
-            return self.parse_failure(exc)
+            return self.dialect.parse_failure(exc)
         known = set()
         for record in records:
             known.update(record)
@@ -183,15 +173,16 @@ class MobileIronCoreFacts:
         return rows
 
     def activesync_report(self, request):
+        bad_request = self.dialect.bad_request
         days_idle = int_arg(request, 'daysIdle', None)
         if days_idle is None or days_idle < 0:
-            return self.bad_request('daysIdle is required: a number of days, 0 or more')
+            return bad_request('daysIdle is required: a number of days, 0 or more')
         state = request.arg('state')
         wanted = None
         if state:
             wanted = ACTIVESYNC_STATES.get(state.lower())
             if wanted is None:
-                return self.bad_request('state must be one of a, b, w, q, r')
+                return bad_request('state must be one of a, b, w, q, r')
         rows = []
         # Idle days count from the fleet's reference time (not the wall clock), so the report is deterministic.
         for row in self.activesync_rows():
