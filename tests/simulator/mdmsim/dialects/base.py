@@ -189,8 +189,6 @@ class Dialect:
     reply_forms = ()
     # Field names whose values are credentials wherever they appear (query strings, form bodies, JSON, XML).
     secret_fields = ()
-    # Names of the secrets the state derives from the run seed for this dialect (state.secret()).
-    secret_names = ()
     # Authorization header schemes of this vendor, and how the request log shows them: (lower-case prefix, shown).
     authorization_schemes = ()
     # Routes match the path without its trailing slash, unless a vendor's paths end in a value that may hold one.

@@ -77,7 +77,6 @@ class MaaS360(Dialect):
     login_prefixes = ('/auth-apis/',)
     reply_forms = ('refused_login_200', 'refused_login_500', 'refused_login_401')
     secret_fields = ('password', 'appAccessKey', 'authToken')
-    secret_names = ('maas360_password', 'maas360_app_access_key')
     authorization_schemes = (('maas token=', 'MaaS token="<redacted>"'),)
     # The billing id ends the path: matched as sent (a trailing slash is the token guard's to judge).
     strip_trailing_slash = False

@@ -16,7 +16,6 @@ removed from management).
 
 from mdmsim.dialects.base import Part, Response, json_response
 
-DEVICES_PREFIX = '/api/v1/mdm/devices/'
 BARE_DEVICES_PREFIX = '/devices/'
 BULK_PREFIX = '/api/v1/mdm/actions/'
 

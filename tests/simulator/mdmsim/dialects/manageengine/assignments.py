@@ -17,7 +17,6 @@ changes nothing.
 
 from mdmsim.dialects.base import Part, Response, json_response
 
-DEVICES_PREFIX = '/api/v1/mdm/devices/'
 RELEASE_LABEL = {'release_label_name': 'Production', 'release_label_id': 90086789628394940}
 PROFILES = {
     12354: {'profile_name': 'Test Profile', 'profile_description': 'Test Profile', 'platform_type': 'android'},
@@ -75,7 +74,7 @@ class Assignments(Part):
         return store[device_id]
 
     def handle(self, request):
-        """GET, POST or DELETE of DEVICES_PREFIX{device_id}/profiles or /apps (the route's fixed ``kind``)."""
+        """GET, POST or DELETE of /api/v1/mdm/devices/{device_id}/profiles or /apps (the route's fixed ``kind``)."""
         device_id, kind = request.params['device_id'], request.params['kind']
         with self.state.lock:
             if self.dialect.find(device_id) is None:

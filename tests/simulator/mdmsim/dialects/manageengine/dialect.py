@@ -106,7 +106,6 @@ class ManageEngine(Dialect):
     )
     token_ttl = 3600  # Zoho access tokens: "expires_in": 3600 (NOTES.md)
     secret_fields = ('api_key', 'unlock_pin', 'wipe_lock_pin', 'passcode')
-    secret_names = ('manageengine_api_key',)
     authorization_schemes = (('zoho-oauthtoken ', 'Zoho-oauthtoken <redacted>'),)
 
     @classmethod

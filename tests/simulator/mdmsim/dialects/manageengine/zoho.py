@@ -31,7 +31,6 @@ class ZohoAccounts(Dialect):
     token_ttl = 3600  # Zoho OAuth docs: "expires_in": 3600
     login_prefixes = ('/oauth/',)
     secret_fields = ('refresh_token', 'client_secret', 'access_token')
-    secret_names = ('manageengine_client_secret', 'manageengine_refresh_token')
     strip_trailing_slash = False
 
     @classmethod

@@ -51,7 +51,6 @@ class MobileIronCloud(Dialect):
     )
     reply_forms = ('result_zero',)
     secret_fields = ('password', 'confirmPassword')
-    secret_names = ('mobileiron_cloud_password',)
 
     @classmethod
     def configure(cls, state):

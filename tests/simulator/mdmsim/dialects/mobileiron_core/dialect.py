@@ -186,7 +186,6 @@ class MobileIronCore(Dialect):
     )
     reply_forms = ('recorded_action_type',)
     secret_fields = ('password',)
-    secret_names = ('mobileiron_core_password',)
 
     @classmethod
     def configure(cls, state):
