@@ -1,14 +1,24 @@
 """A deterministic, vendor-neutral fleet of devices and users.
 
 The same logical devices are rendered into each vendor's record shape by the dialects.
-Everything derives from the seed and from a FIXED reference time, never from now(), so two runs agree.
+Everything derives from the seed, and times from the simulator's start (REFERENCE_TIME): two runs with the same
+seed agree on every device and on how long ago each was last seen, and a report run today shows a fleet seen
+recently, with the long tail real fleets have, instead of one last seen months ago.
 """
 
+import bisect
 import random
+import time
 import uuid
 
-# 2026-01-01T00:00:00Z: "last seen" times fall within the 90 days before it.
-REFERENCE_TIME = 1767225600
+# The simulator's start, whole seconds: "last seen" and enrolment times lie before it, certificate expiries after it.
+REFERENCE_TIME = int(time.time())
+
+# How long ago devices were last seen: (share of the fleet, up to this many days ago), cumulative shares. Most
+# devices check in several times a day; some are off for a weekend or a holiday; a few are lost, broken or in a
+# drawer. The buckets straddle the fleet report's default ages (1, 7, 30, 90 days) so that each of them shows.
+LAST_SEEN_SPREAD = ((0.62, 1), (0.80, 7), (0.90, 30), (0.96, 90), (1.0, 240))
+SPREAD_DRAW = 90 * 86400
 
 PLATFORM_WEIGHTS = (('ios', 45), ('android', 40), ('windows', 8), ('macos', 5), ('other', 2))
 OS_VERSIONS = {
@@ -79,11 +89,24 @@ def _luhn_complete(digits):
     return digits + str((10 - total % 10) % 10)
 
 
+def _seen_ago(draw):
+    """Seconds since a device was last seen, from one uniform draw in [0, SPREAD_DRAW] (the draw the fleet always
+    took, so that every other field of every device stays what it was for its seed)."""
+    fraction = draw / float(SPREAD_DRAW)
+    shares = [share for share, _days in LAST_SEEN_SPREAD]
+    index = min(bisect.bisect_left(shares, fraction), len(shares) - 1)
+    low_share, low_days = (0.0, 0) if index == 0 else LAST_SEEN_SPREAD[index - 1]
+    share, days = LAST_SEEN_SPREAD[index]
+    within = (fraction - low_share) / (share - low_share)
+    return int(round((low_days + within * (days - low_days)) * 86400))
+
+
 class Fleet:
     """Generates users and logical devices; more can be generated later (add_devices) without disturbing the first ones."""
 
-    def __init__(self, devices, seed):
+    def __init__(self, devices, seed, now=None):
         self.seed = seed
+        self.now = int(REFERENCE_TIME if now is None else now)
         self.rng = random.Random('fleet-%s' % seed)
         self.users = [self._user(index) for index in range(max(1, devices // 3))]
         self.next_index = 0
@@ -109,7 +132,7 @@ class Fleet:
         platform = _weighted(rng, PLATFORM_WEIGHTS)
         manufacturer, model, device_type, friendly = rng.choice(MODELS[platform])
         user = rng.choice(self.users)
-        last_seen = REFERENCE_TIME - rng.randint(0, 90 * 86400)
+        last_seen = self.now - _seen_ago(rng.randint(0, SPREAD_DRAW))
         serial = _base36(self._unique(index, 11, 36 ** 11), 11)
         serial = ('F' if manufacturer == 'Apple' else 'R') + serial
         imei = None
