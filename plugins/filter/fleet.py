@@ -339,8 +339,8 @@ def device_identity(device):
     device_id = field('device_id')
     if device_id is None:
         _fail('device_identity expects a device with an id (mdm_device_id or device_id)')
-    return wrap_var('%s (%s; user %s; model %s)' % (device_id, field('name') or 'no name', field('user') or 'unknown',
-                                                     field('model') or 'unknown'))
+    return wrap_var('%s (%s; user %s; model %s)' % (
+        device_id, field('name') or 'no name', field('user') or 'unknown', field('model') or 'unknown'))
 
 
 def _pairs(counts):

@@ -274,7 +274,8 @@ def test_label_sync_check_mode_writes_nothing_then_applies_the_rules(sim, tmp_pa
     variables = dict(mdm_connection=sim.params('mobileiron_core'), label_sync_rules=rules,
                      label_sync_filters=dict(status='active'))
     sim.clear_log()
-    check = run_collection_playbook(tmp_path, 'label_sync', variables, check=True, diff=True, verbosity=3)
+    check = run_collection_playbook(tmp_path, 'label_sync', dict(variables, label_sync_show_devices=1000), check=True,
+                                    diff=True, verbosity=3)
     assert check.rc == 0, check.output[-3000:]
     # The connection passes through the role's variables and module_defaults: its secrets stay hidden at -vvv.
     assert 'Validating arguments against arg spec' in check.output
@@ -282,9 +283,23 @@ def test_label_sync_check_mode_writes_nothing_then_applies_the_rules(sim, tmp_pa
         assert secret not in check.output
     assert writes(sim, 'mobileiron_core') == [] and truth(sim, 'mobileiron_core') == before
     assert 'changed=1' in check.stdout
+    # What the label would gain, each device by name, user and model beside its id (Core names iOS devices only).
+    records = dict((str(r['common.uuid']).lower(), r) for r in sim.devices('mobileiron_core'))
+    held = set(members_of(sim, 'mobileiron_core', 'Field Ops'))
+    gains = sorted(uuid for uuid, r in records.items() if r['common.platform'] == 'Android' and
+                   r['common.manufacturer'] == 'samsung' and r['common.status'] == 'ACTIVE' and uuid not in held)
+    assert len(gains) > 100  # beyond the default 100 lines: the test asks for more
+    assert '... and ' not in check.stdout
+    for uuid in gains:
+        line = 'Field Ops + %s (no name; user %s; model %s)' % (uuid, records[uuid]['user.user_id'], records[uuid]['common.model'])
+        assert line in check.stdout, (line, check.stdout[-3000:])
 
     apply = run_collection_playbook(tmp_path, 'label_sync', variables)
     assert apply.rc == 0, apply.output[-3000:]
+    # The same gains and losses (purge) applied, shown up to label_sync_show_devices (100) lines, then how many more.
+    changes = check.stdout.count('"Field Ops + ') + check.stdout.count('"Field Ops - ')
+    assert apply.stdout.count('"Field Ops + ') + apply.stdout.count('"Field Ops - ') == 100
+    assert '"... and %d more"' % (changes - 100) in apply.stdout, apply.stdout[-3000:]
     wanted = sorted(device_id for device_id, record in
                     ((str(r['common.uuid']), r) for r in sim.devices('mobileiron_core'))
                     if record['common.platform'] == 'Android' and record['common.manufacturer'] == 'samsung'

@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
+import json
 
 from test_label import writes
 from test_roles import run_collection_playbook
@@ -40,6 +41,17 @@ def pick_leaver(sim, most=5):
     raise AssertionError('no user with company and personal devices in the simulated fleet')
 
 
+def shown(device_id, name, user, model):
+    """A device as the roles' summaries show it (the device_identity filter), as the default callback prints it."""
+    identity = '%s (%s; user %s; model %s)' % (device_id, name or 'no name', user or 'unknown', model or 'unknown')
+    return json.dumps(identity, ensure_ascii=False)[1:-1]
+
+
+def me_shown(record):
+    return shown(record['device_id'], record['device_name'], (record.get('user') or {}).get('user_name'),
+                 record.get('model') or record.get('model_name'))
+
+
 def ledger_since(sim, seq):
     return [entry for entry in sim.ledger() if entry['seq'] > seq]
 
@@ -60,6 +72,10 @@ def test_offboard_user_wipes_company_devices_and_selectively_wipes_personal_ones
     assert ledger_since(sim, start) == []
     # A dry run says what it would do, never "sent".
     assert 'would wipe (check mode: nothing was sent)' in check.stdout and ': sent' not in check.stdout, check.stdout[-3000:]
+    # Each device by name, user and model beside its id: the reviewer knows which phone is about to be wiped.
+    records = dict((str(record['device_id']), record) for record in sim.devices('manageengine'))
+    for device_id, _owner in devices:
+        assert me_shown(records[device_id]) in check.stdout, (me_shown(records[device_id]), check.stdout[-3000:])
 
     run = run_collection_playbook(tmp_path, 'offboard_user', dict(mdm_connection=conn, offboard_user_user=name))
     assert run.rc == 0, run.output[-3000:]
@@ -131,6 +147,9 @@ def test_lost_device_in_check_mode_says_would_lock_and_sends_nothing(sim, tmp_pa
     assert run.rc == 0, run.output[-3000:]
     assert ledger_since(sim, start) == []
     assert 'would lock' in run.stdout and 'would locate' in run.stdout and 'lock sent' not in run.stdout, run.stdout[-3000:]
+    identity = shown(record['maas360DeviceID'], record.get('deviceName'), record.get('username'),
+                     record.get('model') or record.get('modelId'))
+    assert identity in run.stdout, (identity, run.stdout[-3000:])
 
 
 def test_lost_device_refuses_an_unknown_device(sim, tmp_path):
