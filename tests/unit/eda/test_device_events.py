@@ -176,6 +176,21 @@ def test_state_file_is_private_and_carries_changes_across_a_restart(sim, tmp_pat
         other.close()
 
 
+@pytest.mark.parametrize('content', ['{"schema": 1, "devi', '[]', '{"schema": 99, "devices": {}}'])
+def test_an_unreadable_or_foreign_state_file_is_a_new_baseline(sim, tmp_path, caplog, content):
+    state_file = tmp_path / 'state.json'
+    state_file.write_text(content, encoding='utf-8')
+    watcher = watcher_for(sim, stale_days=0, state_file=str(state_file))
+    try:
+        assert watcher.devices is None
+        assert watcher.poll() == []  # a baseline, not every device reported as enrolled
+        watcher.save_state()
+    finally:
+        watcher.close()
+    assert 'starting from a new listing' in caplog.text
+    assert sorted(json.loads(state_file.read_text(encoding='utf-8'))['devices']) == sorted(core_ids(sim))
+
+
 def test_an_inconsistent_listing_never_reports_a_missing_device_as_removed(sim):
     watcher = watcher_for(sim, stale_days=0)
     try:
