@@ -89,7 +89,8 @@ def assert_no_broker_left():
 
 
 @pytest.fixture(scope='session')
-def sim():
+def shared_sim():
+    """The session's simulator (one per pytest-xdist worker), for every test file without one of its own."""
     simulator = Simulator(devices=SIM_DEVICES, seed=7)
     simulator.start()
     AUDIT['sim'] = simulator
@@ -98,6 +99,19 @@ def sim():
     finally:
         AUDIT['sim'] = None
         simulator.stop()
+
+
+@pytest.fixture(scope='module')
+def sim(request):
+    """The simulator of a test file: the session's, or one of the file's own where the file sets OWN_SIMULATOR to the
+    keywords of Simulator (devices, seed, ...) - for tests that change the fleet, or that need a fleet or latency the
+    other tests must not see. Started for the file and stopped after it, also on failure."""
+    own = getattr(request.module, 'OWN_SIMULATOR', None)
+    if own is None:
+        yield request.getfixturevalue('shared_sim')
+        return
+    with Simulator(**own) as simulator:
+        yield simulator
 
 
 @pytest.fixture(autouse=True)

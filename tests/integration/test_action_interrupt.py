@@ -22,7 +22,6 @@ import time
 import pytest
 
 from conftest import BIN, PLAYBOOKS, ansible_env
-from mdmsim.control import Simulator
 
 VENDOR = 'maas360'
 DEVICES = 300
@@ -33,15 +32,8 @@ INTERRUPT_AFTER = 40
 DEADLINE = 60
 
 
-@pytest.fixture(scope='module')
-def own_sim():
-    # A simulator of its own: the latency it needs would slow every other test of the session's simulator.
-    simulator = Simulator(devices=DEVICES + 20, seed=23)
-    simulator.start()
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
+# A simulator of its own (conftest.py, sim): the latency it needs would slow every other test of the session's simulator.
+OWN_SIMULATOR = dict(devices=DEVICES + 20, seed=23)
 
 
 def read_record(path):
@@ -82,16 +74,16 @@ def alive(pid):
 
 
 @pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGINT], ids=['SIGTERM', 'SIGINT'])
-def test_a_signal_to_ansible_playbook_keeps_every_device_result(own_sim, tmp_path, signum):
-    ids = [record['maas360DeviceID'] for record in own_sim.devices(VENDOR)][:DEVICES]
+def test_a_signal_to_ansible_playbook_keeps_every_device_result(sim, tmp_path, signum):
+    ids = [record['maas360DeviceID'] for record in sim.devices(VENDOR)][:DEVICES]
     assert len(ids) == DEVICES
     results_file = str(tmp_path / 'lock.jsonl')
-    variables = dict(conn=own_sim.params(VENDOR), out_file=str(tmp_path / 'out.json'), action='lock', devices=ids,
+    variables = dict(conn=sim.params(VENDOR), out_file=str(tmp_path / 'out.json'), action='lock', devices=ids,
                      max_devices=DEVICES, concurrency=CONCURRENCY, results_file=results_file)
     vars_file = tmp_path / 'vars.json'
     vars_file.write_text(json.dumps(variables))
-    own_sim.set_faults(VENDOR, latency_ms=LATENCY_MS)
-    seq = max([item['seq'] for item in own_sim.ledger()] or [0])
+    sim.set_faults(VENDOR, latency_ms=LATENCY_MS)
+    seq = max([item['seq'] for item in sim.ledger()] or [0])
     cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
            os.path.join(PLAYBOOKS, 'action_once.yml'), '-e', '@%s' % vars_file]
     # Its own session, so that whatever happens the test can stop everything it started.
@@ -116,7 +108,7 @@ def test_a_signal_to_ansible_playbook_keeps_every_device_result(own_sim, tmp_pat
             proc.wait(10)
         if module_pid is not None and alive(module_pid):
             os.kill(module_pid, signal.SIGKILL)
-        own_sim.clear_faults()
+        sim.clear_faults()
 
     records = read_record(results_file)
     name = signal.Signals(signum).name
@@ -132,7 +124,7 @@ def test_a_signal_to_ansible_playbook_keeps_every_device_result(own_sim, tmp_pat
     assert records[-1]['summary']['not_sent'] == counts['not_sent']
     # The ledger: every device the server locked has a record (sent, or unknown), none was locked twice, and none
     # reported not_sent was locked.
-    locked = [item['device_id'] for item in own_sim.ledger() if item['seq'] > seq and item['vendor'] == VENDOR]
+    locked = [item['device_id'] for item in sim.ledger() if item['seq'] > seq and item['vendor'] == VENDOR]
     assert len(locked) == len(set(locked))
     assert all(outcomes[device_id] in ('sent', 'unknown') for device_id in locked)
     assert sorted(d for d, o in outcomes.items() if o == 'sent') == sorted(d for d in locked if outcomes[d] == 'sent')
@@ -141,8 +133,8 @@ def test_a_signal_to_ansible_playbook_keeps_every_device_result(own_sim, tmp_pat
     assert set(locked) <= announced
     assert not [d for d, o in outcomes.items() if o == 'not_sent' and d in announced]
     time.sleep(0.5)
-    assert len([item for item in own_sim.ledger() if item['seq'] > seq and item['vendor'] == VENDOR]) == len(locked)
+    assert len([item for item in sim.ledger() if item['seq'] > seq and item['vendor'] == VENDOR]) == len(locked)
     # No secret of the simulator in the record or in ansible-playbook's output.
     text = open(results_file).read() + output
-    assert not [s for s in list(own_sim.secrets()) + list(own_sim.issued_tokens()) if s and s in text]
+    assert not [s for s in list(sim.secrets()) + list(sim.issued_tokens()) if s and s in text]
     assert oct(os.stat(results_file).st_mode & 0o777) == '0o600'

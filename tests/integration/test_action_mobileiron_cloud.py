@@ -12,20 +12,12 @@ from urllib.parse import parse_qs
 import pytest
 
 from conftest import run_playbook
-from mdmsim.control import Simulator
 
 VENDOR = 'mobileiron_cloud'
 
 
-@pytest.fixture(scope='module')
-def sim():
-    """A simulator of its own: these tests retire and wipe devices, which the shared one must not see."""
-    simulator = Simulator(devices=400, seed=23)
-    simulator.start()
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
+# A simulator of its own (conftest.py, sim): these tests retire and wipe devices, which the shared one must not see.
+OWN_SIMULATOR = dict(devices=400, seed=23)
 
 
 @pytest.fixture(scope='module')

@@ -12,7 +12,6 @@ import json
 import pytest
 
 from conftest import run_playbook
-from mdmsim.control import Simulator
 
 VENDOR = 'mobileiron_core'
 ACTION_TYPES = {
@@ -23,15 +22,8 @@ ACTION_TYPES = {
 }
 
 
-@pytest.fixture(scope='module')
-def sim():
-    """A simulator of its own: these tests retire and wipe devices, which the shared one must not see."""
-    simulator = Simulator(devices=1100, seed=21)
-    simulator.start()
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
+# A simulator of its own (conftest.py, sim): these tests retire and wipe devices, which the shared one must not see.
+OWN_SIMULATOR = dict(devices=1100, seed=21)
 
 
 class Picker:

@@ -12,20 +12,12 @@ __metaclass__ = type
 import pytest
 
 from conftest import run_playbook
-from mdmsim.control import Simulator
 
 HINT = 'Check username, password, app_id, app_version, platform_id and app_access_key'
 
 
-@pytest.fixture(scope='module')
-def sim():
-    """A small simulator of its own: its reply forms must not reach the other tests."""
-    simulator = Simulator(devices=60, seed=33)
-    simulator.start()
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
+# A small simulator of its own (conftest.py, sim): its reply forms must not reach the other tests.
+OWN_SIMULATOR = dict(devices=60, seed=33)
 
 
 @pytest.fixture(autouse=True)

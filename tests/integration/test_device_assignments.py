@@ -12,7 +12,6 @@ import json
 import pytest
 
 from conftest import run_playbook
-from mdmsim.control import Simulator
 
 # The simulator's catalogue (dialects/manageengine/assignments.py): every device starts with profile 12355
 # ("Corporate Wi-Fi") and app ...997 ("Company Portal").
@@ -23,15 +22,8 @@ NOTES_APP = '9007199254740999'
 RED_BALL = '9007199254740996'
 
 
-@pytest.fixture(scope='module')
-def sim():
-    """A simulator of its own: these tests change the profiles and apps of devices."""
-    simulator = Simulator(devices=60, seed=13)
-    simulator.start()
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
+# A simulator of its own (conftest.py, sim): these tests change the profiles and apps of devices.
+OWN_SIMULATOR = dict(devices=60, seed=13)
 
 
 def writes(sim):

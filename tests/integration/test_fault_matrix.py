@@ -33,6 +33,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_a
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import MdmError
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_account, mdm_device_action, mdm_label, mdm_user
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules import fakes
 
 from mdmsim.control import Simulator
 
@@ -83,17 +84,11 @@ READ_RECOVERS = ('stall', '429', '429-bare', '502', '503', '504', 'reset', 'rese
 MATRIX_DEVICES = 300
 
 
-class FakeModule:
-    """What the modules' run() functions read of AnsibleModule."""
+class FakeModule(fakes.FakeModule):
+    """The unit tests' fake AnsibleModule, with exactly the parameters given (action_params and user_params)."""
 
     def __init__(self, **params):
-        self.params = params
-        self.check_mode = False
-        self._diff = False
-        self.warnings = []
-
-    def warn(self, text):
-        self.warnings.append(text)
+        super(FakeModule, self).__init__(params)
 
 
 def action_params(**params):

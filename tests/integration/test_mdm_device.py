@@ -7,24 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import pytest
-
 from conftest import run_playbook
-from mdmsim.control import Simulator
 
 # "Delete devices": Core deletes only retired devices of these platforms.
 DELETABLE_PLATFORMS = ('iOS', 'macOS', 'Windows', 'Android')
-
-
-@pytest.fixture(scope='module')
-def sim():
-    """A simulator of its own: these tests delete and change devices, which the shared one must not see."""
-    simulator = Simulator(devices=200, seed=11)
-    simulator.start()
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
+# A simulator of its own (conftest.py, sim): these tests delete and change devices, which the shared one must not see.
+OWN_SIMULATOR = dict(devices=200, seed=11)
 
 
 def writes(sim, vendor):

@@ -17,7 +17,6 @@ import subprocess
 import pytest
 
 from conftest import BIN, ansible_env, assert_no_secrets, run_playbook
-from mdmsim.control import Simulator
 from mdmsim.fleet import Fleet
 from recording_session import FLAVOURS, session_vars
 
@@ -27,14 +26,8 @@ from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.replay imp
 FLEET = dict(devices=40, seed=43)
 
 
-@pytest.fixture(scope='module')
-def sim():
-    simulator = Simulator(**FLEET)
-    simulator.start()
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
+# A simulator of its own (conftest.py, sim).
+OWN_SIMULATOR = FLEET
 
 
 @pytest.fixture(scope='module')

@@ -12,7 +12,6 @@ import json
 import pytest
 
 from conftest import run_playbook
-from mdmsim.control import Simulator
 
 VENDOR = 'mobileiron_cloud'
 # The choreography of the reference is 15 s / 15 s / 90 s; the tests make it short.
@@ -21,15 +20,8 @@ PASSWORD = 'Us3r-Secret-Pa55!'
 DIFF = {'ANSIBLE_DIFF_ALWAYS': '1'}
 
 
-@pytest.fixture(scope='module')
-def sim():
-    """A simulator of its own: these tests create, change and delete users, which the shared one must not see."""
-    simulator = Simulator(devices=150, seed=13)
-    simulator.start()
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
+# A simulator of its own (conftest.py, sim): these tests create, change and delete users, which the shared one must not see.
+OWN_SIMULATOR = dict(devices=150, seed=13)
 
 
 def writes(sim):

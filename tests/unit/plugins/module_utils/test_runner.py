@@ -10,33 +10,14 @@ import pytest
 
 from ansible_collections.fleetops.mdm.plugins.module_utils import runner
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules import fakes
 
 OPTIONS = dict(vendor='mobileiron_core', url='https://core.example.com', username='apiadmin', password='Corr3ct-Horse!')
 
 
-class Exited(Exception):
-    pass
-
-
-class FakeModule:
-    def __init__(self, diff=False):
-        self.params = dict(OPTIONS)
-        self._diff = diff
-        self.no_log_values = set()
-        self.outcome = None
-
-    def fail_json(self, **kwargs):
-        self.outcome = dict(kwargs, failed=True)
-        raise Exited()
-
-    def exit_json(self, **kwargs):
-        self.outcome = kwargs
-        raise Exited()
-
-
 def outcome_of(run, diff=False):
-    module = FakeModule(diff=diff)
-    with pytest.raises(Exited):
+    module = fakes.FakeModule(OPTIONS, diff=diff)
+    with pytest.raises(fakes.ModuleExit):
         runner.run_module(module, run)
     return module
 

@@ -16,8 +16,6 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from ansible.module_utils import basic
-
 from ansible_collections.fleetops.mdm.plugins.module_utils import runner
 from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter, check_connection_options
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
@@ -31,6 +29,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.options import module
 from ansible_collections.fleetops.mdm.plugins.module_utils.transport import Transport
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import Expect, ScriptedSession
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules import fakes
 
 USER = 'api-admin'
 # Characters that each encoding spells differently: quote, apostrophe, slash, plus, space, non-ASCII.
@@ -137,22 +136,7 @@ def test_url_credentials_and_secret_params_are_no_log_values_of_the_runner():
 
 def _run_module_main(argument_spec, args, capsys):
     """Build an MdmModule from raw arguments the way AnsiballZ does; returns its JSON output."""
-    try:
-        from ansible.module_utils.testing import patch_module_args
-        context = patch_module_args(args)
-    except ImportError:  # ansible-core before 2.19
-        import contextlib
-        from ansible.module_utils.common.text.converters import to_bytes
-
-        @contextlib.contextmanager
-        def context_old():
-            basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
-            try:
-                yield
-            finally:
-                basic._ANSIBLE_ARGS = None
-        context = context_old()
-    with context:
+    with fakes.module_args(args):
         with pytest.raises(SystemExit):
             runner.MdmModule(argument_spec=argument_spec, supports_check_mode=True)
     return capsys.readouterr().out
@@ -196,33 +180,9 @@ def test_manageengine_api_key_and_oauth_together_are_refused():
 
 # -- one prefix form, naming the vendor -----------------------------------------------------------------------------
 
-class Exited(Exception):
-    pass
-
-
-class FakeModule:
-    def __init__(self, **params):
-        self.params = dict(CORE, **params)
-        self._diff = False
-        self.no_log_values = set()
-        self.warnings = []
-        self.outcome = None
-
-    def warn(self, text):
-        self.warnings.append(text)
-
-    def fail_json(self, **kwargs):
-        self.outcome = dict(kwargs, failed=True)
-        raise Exited()
-
-    def exit_json(self, **kwargs):
-        self.outcome = kwargs
-        raise Exited()
-
-
 def _outcome(run, **params):
-    module = FakeModule(**params)
-    with pytest.raises(Exited):
+    module = fakes.FakeModule(dict(CORE, **params))
+    with pytest.raises(fakes.ModuleExit):
         runner.run_module(module, run)
     return module
 

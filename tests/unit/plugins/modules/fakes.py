@@ -8,7 +8,8 @@ the adapter that ``runner.run_module`` built with ``client.build_adapter``. The 
 places, so they know no vendor:
 
 - ``FakeModule.of(mdm_label, labels=[...])`` is the module: its parameters are the module's own argument-spec
-  defaults (read from its ``main()``, so they cannot drift from the real ones) updated with what the test gives.
+  defaults (read from its ``main()``, so they cannot drift from the real ones) updated with what the test gives;
+  ``FakeModule.for_module(mdm_label)`` is the same as a class, for a test file's helpers.
 - ``run_main(mdm_label, args)`` runs the real ``main()``: ansible-core checks the argument spec, ``runner`` checks the
   connection options and builds the real adapter, the module's ``run()`` checks its options; the adapter talks to a
   session that answers nothing (``ScriptedSession([])``), so the result also says whether any request was attempted.
@@ -30,20 +31,20 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_a
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import ScriptedSession
 
 
-class ModuleFailed(Exception):
-    """fail_json was called; ``args[0]`` (and ``result``) holds its keyword arguments."""
+class ModuleExit(Exception):
+    """fail_json or exit_json was called; ``args[0]`` and ``result`` hold its keyword arguments as given."""
 
     def __init__(self, result):
-        super(ModuleFailed, self).__init__(result)
+        super(ModuleExit, self).__init__(result)
         self.result = result
 
 
-class ModuleExited(Exception):
-    """exit_json was called; ``result`` holds its keyword arguments."""
+class ModuleFailed(ModuleExit):
+    """fail_json was called."""
 
-    def __init__(self, result):
-        super(ModuleExited, self).__init__(result)
-        self.result = result
+
+class ModuleExited(ModuleExit):
+    """exit_json was called."""
 
 
 class _SpecCaptured(Exception):
@@ -75,30 +76,50 @@ def defaults_of(module):
 
 
 class FakeModule:
-    """What a module's run() uses of AnsibleModule; fail_json and exit_json raise ModuleFailed / ModuleExited."""
+    """What a module's run() (and runner.run_module) uses of AnsibleModule.
 
-    def __init__(self, params=None, check_mode=False, diff=False):
+    fail_json and exit_json raise ModuleFailed / ModuleExited and keep the task result in ``outcome`` (``failed: true``
+    added on failure, as AnsibleModule does)."""
+
+    def __init__(self, params=None, check_mode=False, diff=False, no_log=False):
         self.params = dict(params or {})
         self.check_mode = check_mode
         self._diff = diff
-        self.no_log = False
+        self.no_log = no_log
         self.no_log_values = set()
         self.warnings = []
+        self.outcome = None
 
     @classmethod
-    def of(cls, module, check_mode=False, diff=False, **params):
+    def of(cls, module, check_mode=False, diff=False, no_log=False, **params):
         """A fake of ``module`` (e.g. mdm_label): its real defaults, updated with ``params``."""
         values = defaults_of(module)
         values.update(params)
-        return cls(values, check_mode=check_mode, diff=diff)
+        return cls(values, check_mode=check_mode, diff=diff, no_log=no_log)
+
+    @classmethod
+    def for_module(cls, module, **fixed):
+        """A FakeModule class of ``module`` whose instances take the module's options as keywords: the real defaults,
+        then ``fixed`` (what a test file holds the same in all its tests), then what the test gives."""
+        defaults = defaults_of(module)
+        defaults.update(fixed)
+
+        class Bound(cls):
+            def __init__(self, check_mode=False, diff=False, no_log=False, **params):
+                super(Bound, self).__init__(dict(defaults, **params), check_mode=check_mode, diff=diff, no_log=no_log)
+
+        Bound.__name__ = Bound.__qualname__ = 'FakeModule[%s]' % module.__name__.rsplit('.', 1)[-1]
+        return Bound
 
     def warn(self, text):
         self.warnings.append(text)
 
     def fail_json(self, **kwargs):
-        raise ModuleFailed(dict(kwargs, failed=True))
+        self.outcome = dict(kwargs, failed=True)
+        raise ModuleFailed(kwargs)
 
     def exit_json(self, **kwargs):
+        self.outcome = kwargs
         raise ModuleExited(kwargs)
 
 

@@ -18,6 +18,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     TransportError,
 )
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_account, mdm_account_info
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules import fakes
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import Expect, build
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.vendors.test_maas360 import BILLING, OPTIONS, TOKEN, auth
@@ -30,16 +31,7 @@ FORM = {'Service': 'MDM', 'billingId': BILLING, 'accountType': 'Trial', 'account
         'adminEmailAddress': 'it-admin@example.com'}
 
 
-class FakeModule:
-    def __init__(self, check_mode=False, **params):
-        self.params = dict(name='Example Corp', account_type='Trial', admin_email='it-admin@example.com', service='MDM',
-                           state='present', on_taken='assume_existing')
-        self.params.update(params)
-        self.check_mode = check_mode
-        self.warnings = []
-
-    def warn(self, text):
-        self.warnings.append(text)
+FakeModule = fakes.FakeModule.for_module(mdm_account, name='Example Corp', account_type='Trial', admin_email='it-admin@example.com')
 
 
 def check(reply, name='Example Corp', **kwargs):

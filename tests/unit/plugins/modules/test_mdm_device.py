@@ -15,6 +15,7 @@ import requests
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, NotSupportedError
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_device
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules import fakes
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import Expect, build
 
@@ -31,19 +32,10 @@ DEVICE = '9007199254741000'
 OTHER = '9007199254741001'
 
 
-class Failed(Exception):
-    pass
+Failed = fakes.ModuleFailed
 
 
-class FakeModule:
-    def __init__(self, check_mode=False, **params):
-        self.params = dict(devices=None, state='present', details=None)
-        self.params.update(params)
-        self.check_mode = check_mode
-        self.no_log_values = set()
-
-    def fail_json(self, **kwargs):
-        raise Failed(kwargs)
+FakeModule = fakes.FakeModule.for_module(mdm_device)
 
 
 def run_device(options, script, **params):

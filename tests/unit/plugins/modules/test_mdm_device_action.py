@@ -14,6 +14,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import Invalid
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import device_matches, validate_neutral_filters
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_device_action
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules import fakes
 
 DEVICES = [
     dict(mdm_device_id='d1', mdm_platform='ios', mdm_status='active', mdm_user='ann', mdm_labels=['Kiosk']),
@@ -76,19 +77,8 @@ class Recorder:
         return self.followed
 
 
-class FakeModule:
-    def __init__(self, check_mode=False, **params):
-        self.params = dict(action=None, vendor_action=None, devices=None, filters=None, vendor_filters=None, label=None,
-                           label_pattern=None, query=None, all_devices=False, text=None, subject=None, message_type=None,
-                           params={}, max_devices=None, wait=False, wait_timeout=300, wait_interval=5,
-                           fail_on_partial=True, concurrency=4, results_file=None, journal=False,
-                           journal_path=None, journal_window=24, resend=False)
-        self.params.update(params)
-        self.check_mode = check_mode
-        self.warnings = []
-
-    def warn(self, text):
-        self.warnings.append(text)
+# The journal is the subject of test_mdm_device_action_journal.py: off here.
+FakeModule = fakes.FakeModule.for_module(mdm_device_action, journal=False)
 
 
 def run(adapter=None, check_mode=False, **params):

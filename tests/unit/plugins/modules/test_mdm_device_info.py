@@ -7,13 +7,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_device_info
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules import fakes
 
 
-class FakeModule:
-    def __init__(self, **params):
-        self.params = dict(device_id=None, filters=None, vendor_filters=None, include_raw=False, page_size=None, concurrency=4,
-                           fetch_labels=False)
-        self.params.update(params)
+FakeModule = fakes.FakeModule.for_module(mdm_device_info)
 
 
 class FakeAdapter:

@@ -12,19 +12,10 @@ import pytest
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.facts import GatherPlan
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_device_info
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules import fakes
 
 
-class FakeModule:
-    def __init__(self, no_log=False, check_mode=False, **params):
-        self.params = dict(device_id=None, filters=None, vendor_filters=None, include_raw=False, page_size=None, concurrency=4,
-                           fetch_labels=False, gather=None, gather_params=None, gather_firmware_password=False)
-        self.params.update(params)
-        self.no_log = no_log
-        self.check_mode = check_mode
-        self.warnings = []
-
-    def warn(self, text):
-        self.warnings.append(text)
+FakeModule = fakes.FakeModule.for_module(mdm_device_info)
 
 
 class FakeAdapter:

@@ -14,6 +14,7 @@ import pytest
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, NotSupportedError
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_label, mdm_label_info
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules import fakes
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import Expect, build
 
@@ -26,19 +27,12 @@ LABELS = [{'id': 10, 'name': 'Sales', 'deviceCount': 2}, {'id': 11, 'name': 'Kio
           {'id': 12, 'name': 'EMEA', 'deviceCount': 1}]
 
 
-class Failed(Exception):
-    pass
+Failed = fakes.ModuleFailed
 
 
-class FakeModule:
-    def __init__(self, check_mode=False, **params):
-        self.params = dict(labels=None, devices=None, state='present', purge=False, concurrency=1, name=None, members=False)
-        self.params.update(params)
-        self.check_mode = check_mode
-        self.no_log_values = set()
-
-    def fail_json(self, **kwargs):
-        raise Failed(kwargs)
+# One request at a time: the scripted conversation is in order.
+FakeModule = fakes.FakeModule.for_module(mdm_label, concurrency=1)
+LabelInfoModule = fakes.FakeModule.for_module(mdm_label_info, concurrency=1)
 
 
 def uuid(number):
@@ -260,7 +254,7 @@ def test_manageengine_refuses_ids_that_are_not_numbers():
 # -- mdm_label_info ---------------------------------------------------------------------------------------------------------
 def test_label_info_counts_without_members_and_glob_filter():
     adapter, session, _sleeps = build(CORE, [summary()])
-    changed, result, diff = mdm_label_info.run(FakeModule(name='s*'), adapter)
+    changed, result, diff = mdm_label_info.run(LabelInfoModule(name='s*'), adapter)
     session.assert_done()
     assert changed is False and diff is None
     assert result == {'labels': [{'id': '10', 'name': 'Sales', 'device_count': 2}]}
@@ -268,7 +262,7 @@ def test_label_info_counts_without_members_and_glob_filter():
 
 def test_label_info_members_only_of_the_matching_labels():
     adapter, session, _sleeps = build(CORE, [summary(), label_devices(12, [4])])
-    _changed, result, _diff = mdm_label_info.run(FakeModule(name='EMEA', members=True), adapter)
+    _changed, result, _diff = mdm_label_info.run(LabelInfoModule(name='EMEA', members=True), adapter)
     session.assert_done()
     assert result == {'labels': [{'id': '12', 'name': 'EMEA', 'device_count': 1, 'members': [uuid(4)]}]}
 
@@ -276,7 +270,7 @@ def test_label_info_members_only_of_the_matching_labels():
 def test_label_info_is_not_supported_by_mobileiron_cloud():
     adapter, _session, _sleeps = build(dict(vendor='mobileiron_cloud', url='https://cloud.example.com', username='u', password='p'), [])
     with pytest.raises(NotSupportedError) as err:
-        mdm_label_info.run(FakeModule(), adapter)
+        mdm_label_info.run(LabelInfoModule(), adapter)
     assert 'MobileIron Cloud' in str(err.value)
 
 

@@ -12,6 +12,7 @@ import pytest
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, NotSupportedError
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_registration_policy, mdm_user
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules import fakes
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import Expect, build
 
@@ -23,19 +24,8 @@ RECORD = {
     'lastName': 'Doe', 'enabled': True, 'passwordNeverExpire': False, 'gdprProfileId': None, 'managedAppleId': None,
     'edipi': None, 'androidWorkDeviceAccountEnabled': False, 'inviteState': 'Completed', 'deviceCount': 1,
 }
-DEFAULTS = dict(uid=UID, state='present', email=None, first_name=None, last_name=None, display_name=None, enabled=None,
-                password_never_expires=None, gdpr_profile_id=None, managed_apple_id=None, edipi=None, source='local',
-                user_password=None, update_password='on_create', send_invite=False, invite=False, device_ownership=None,
-                ldap_import=False, ldap_server=None, ldap_wait=15.0, ldap_poll_interval=15.0, ldap_timeout=90.0,
-                custom_attributes=None, force_overwrite=False, enrollment_url=False, token_lifetime=604800000,
-                registration_pin=False)
-
-
-class FakeModule:
-    def __init__(self, params, check_mode=False):
-        self.params = params
-        self.check_mode = check_mode
-        self.no_log_values = set()
+FakeModule = fakes.FakeModule.for_module(mdm_user, uid=UID)
+PolicyModule = fakes.FakeModule.for_module(mdm_registration_policy)
 
 
 def lookup(record):
@@ -46,7 +36,7 @@ def lookup(record):
 def run_user(options, script, check_mode=False, **params):
     adapter, session, _sleeps = build(options, script)
     try:
-        return mdm_user.run(FakeModule(dict(DEFAULTS, **params), check_mode), adapter)
+        return mdm_user.run(FakeModule(check_mode=check_mode, **params), adapter)
     finally:
         session.assert_done()
 
@@ -110,10 +100,10 @@ def test_registration_policy_writes_the_whole_record_only_when_it_differs():
                  json=dict(policy, registrationAuthMode='PIN', pinLength=6), reply={'errors': None, 'result': 1})
     params = dict(mode='pin', pin_length=6, pin_type=None, pin_lifetime=None, pin_reset_by_user=None)
     adapter, session, _sleeps = build(CLOUD, [read, put])
-    changed, result, diff = mdm_registration_policy.run(FakeModule(params), adapter)
+    changed, result, diff = mdm_registration_policy.run(PolicyModule(**params), adapter)
     session.assert_done()
     assert changed is True and result['policy']['mode'] == 'pin' and diff['before']['pin_length'] == 4
     adapter, session, _sleeps = build(CLOUD, [Expect('GET', '/api/v1/userpolicy', reply={
         'errors': None, 'result': dict(policy, registrationAuthMode='PIN', pinLength=6)})])
-    assert mdm_registration_policy.run(FakeModule(params), adapter)[0] is False
+    assert mdm_registration_policy.run(PolicyModule(**params), adapter)[0] is False
     session.assert_done()

@@ -15,6 +15,7 @@ import pytest
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_device_action, mdm_label
 
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules import fakes
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import Expect, build
 
 CORE = dict(vendor='mobileiron_core', url='https://core.example.com', username='apiadmin', password='Corr3ct-Horse!')
@@ -101,18 +102,8 @@ def test_manageengine_listing_counts_a_number_and_its_text_once():
     session.assert_done()
 
 
-class FakeModule:
-    def __init__(self, check_mode=False, **params):
-        self.params = dict(action=None, vendor_action=None, devices=None, filters=None, vendor_filters=None, label=None,
-                           query=None, all_devices=False, text=None, subject=None, message_type=None, params={},
-                           max_devices=1, wait=False, wait_timeout=300, wait_interval=5, fail_on_partial=True,
-                           concurrency=1, labels=None, state='present', purge=False)
-        self.params.update(params)
-        self.check_mode = check_mode
-        self.warnings = []
-
-    def warn(self, text):
-        self.warnings.append(text)
+ActionModule = fakes.FakeModule.for_module(mdm_device_action, max_devices=1, concurrency=1)
+LabelModule = fakes.FakeModule.for_module(mdm_label, concurrency=1)
 
 
 def test_max_devices_counts_one_device_written_three_ways_once():
@@ -121,7 +112,7 @@ def test_max_devices_counts_one_device_written_three_ways_once():
         Expect('GET', '/api/v1/mdm/devices/123', headers=ME_HEADERS,
                reply={'device_id': 123, 'platform_type': 'android', 'is_removed': False}),
     ])
-    module = FakeModule(check_mode=True, action='wipe', devices=['123', '0123', ' 123 '], max_devices=1)
+    module = ActionModule(check_mode=True, action='wipe', devices=['123', '0123', ' 123 '], max_devices=1)
     _changed, report, _diff = mdm_device_action.run(module, adapter)
     assert report['devices'] == ['123']
     assert [item['outcome'] for item in report['results']] == ['would_send']
@@ -130,7 +121,7 @@ def test_max_devices_counts_one_device_written_three_ways_once():
 
 def test_max_devices_still_counts_two_devices_as_two():
     adapter, session, _sleeps = build(ME, [])
-    module = FakeModule(action='wipe', devices=['123', '0124'], max_devices=1)
+    module = ActionModule(action='wipe', devices=['123', '0124'], max_devices=1)
     with pytest.raises(InvalidInputError) as info:
         mdm_device_action.run(module, adapter)
     assert info.value.option == 'max_devices'
@@ -145,7 +136,7 @@ def test_label_write_of_a_member_written_in_upper_case_changes_nothing():
                      query={'adminDeviceSpaceId': '1', 'labelId': '10', 'fields': 'common.uuid', 'limit': '200', 'offset': '0'},
                      reply={'results': [{'common.uuid': UUID}], 'totalCount': 1, 'resultCount': 1})
     adapter, session, _sleeps = build(CORE, [summary, members])
-    module = FakeModule(labels=['Sales'], devices=[UUID.upper(), ' %s' % UUID])
+    module = LabelModule(labels=['Sales'], devices=[UUID.upper(), ' %s' % UUID])
     changed, report, _diff = mdm_label.run(module, adapter)
     assert changed is False
     assert report['labels'][0]['added'] == [] and report['requests'] == 0
@@ -167,7 +158,7 @@ def test_manageengine_group_members_compare_with_ids_given_two_ways():
     members = Expect('GET', '/api/v1/mdm/groups/7/members', headers=ME_HEADERS,
                      reply={'member_ids': [123], 'metadata': {'total_record_count': 1}})
     adapter, session, _sleeps = build(ME, [groups, members])
-    module = FakeModule(labels=['Kiosk'], devices=['0123'])
+    module = LabelModule(labels=['Kiosk'], devices=['0123'])
     changed, report, _diff = mdm_label.run(module, adapter)
     assert changed is False and report['requests'] == 0
     session.assert_done()
