@@ -113,21 +113,12 @@ def test_bad_items_fail_before_any_write(sim, tmp_path):
     # A name the device does not have cannot be associated: no documented catalogue to look it up in.
     run = run_playbook(tmp_path, 'device_assign.yml', conn, extra=dict(devices=[device], profiles=[{'id': VPN}, {'name': 'Nope'}]))
     assert run.result['failed'] is True and 'profiles[1].name' in run.result['msg'] and 'give its id' in run.result['msg']
-    run = run_playbook(tmp_path, 'device_assign.yml', conn, extra=dict(devices=[device], apps=[{'id': 'abc'}]))
-    assert run.result['failed'] is True and 'apps[0].id' in run.result['msg']
-    run = run_playbook(tmp_path, 'device_assign.yml', conn,
-                       extra=dict(devices=[device], apps=[{'id': PORTAL, 'state': 'absent', 'silent_install': True}]))
-    assert run.result['failed'] is True and 'state=present only' in run.result['msg']
     assert writes(sim) == []
     assert sim.manageengine_assignments(device)['profiles'] == [WIFI]
 
 
-def test_other_vendors_fail_before_any_request(sim, tmp_path):
-    sim.clear_log()
-    for vendor, device in (('maas360', 'a2e13f1d'), ('mobileiron_core', 'a57dcd91-f9a4-428e-bd47-3dd96bb7e1f9'), ('mobileiron_cloud', '42')):
-        run = run_playbook(tmp_path, 'device_assign.yml', sim.params(vendor), extra=dict(devices=[device], profiles=[{'id': VPN}]))
-        assert run.result['failed'] is True and run.result['error_type'] == 'not_supported', run.output[-2000:]
-    assert sim.log() == []
+# Items decided from the options alone (a malformed id, an option for state=present only) and the other vendors are
+# refused before any request: unit tests (tests/unit/plugins/modules/test_bad_inputs.py, test_guards_refuse_before_any_request).
 
 
 def test_unknown_device_is_a_failure_and_nothing_is_sent(sim, tmp_path):

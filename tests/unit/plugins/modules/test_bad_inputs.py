@@ -228,6 +228,13 @@ GUARDS = [
     ('mdm_user', 'mobileiron_cloud', dict(uid='x@example.com', update_password='always'), ['option user_password'], None),
     ('mdm_user', 'mobileiron_core', dict(uid='a@b.c'), ['not supported by MobileIron Core'], 'not_supported'),
     ('mdm_user_info', 'manageengine', dict(), ['not supported by ManageEngine MDM'], 'not_supported'),
+    ('mdm_device', 'manageengine', dict(devices=ME[:1], apps=[{'id': 'abc'}]), ['apps[0].id'], None),
+    ('mdm_device', 'manageengine', dict(devices=ME[:1], apps=[{'id': '9007199254740997', 'state': 'absent', 'silent_install': True}]),
+     ['state=present only'], None),
+    ('mdm_device', 'maas360', dict(devices=['a2e13f1d'], profiles=[{'id': '12356'}]), [], 'not_supported'),
+    ('mdm_device', 'mobileiron_core', dict(devices=['a57dcd91-f9a4-428e-bd47-3dd96bb7e1f9'], profiles=[{'id': '12356'}]), [],
+     'not_supported'),
+    ('mdm_device', 'mobileiron_cloud', dict(devices=['42'], profiles=[{'id': '12356'}]), [], 'not_supported'),
 ]
 
 
