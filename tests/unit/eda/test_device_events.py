@@ -255,17 +255,35 @@ def test_main_reports_a_compliance_change_and_saves_the_state(sim, tmp_path):
     assert stat.S_IMODE(os.stat(state_file).st_mode) == 0o600
 
 
-def test_failed_polls_back_off_and_report_errors_without_secrets(sim):
-    sim.set_faults(VENDOR, rate=1.0, kinds=['503'], skip_auth=False)
-    args = dict(connection_args(sim), interval=1, jitter=0, stale_days=0, max_retries=0, backoff_initial=1, backoff_max=2)
-    errors = run_source(args, lambda events: len(events) >= 3)
-    assert [event['mdm_event']['type'] for event in errors] == ['error'] * 3
-    assert [event['mdm_event']['consecutive_failures'] for event in errors] == [1, 2, 3]
-    # Doubled from backoff_initial, never above backoff_max.
-    assert [event['mdm_event']['retry_in'] for event in errors] == [1, 2, 2]
+def test_failed_polls_back_off_report_errors_without_secrets_and_change_nothing(sim, tmp_path):
+    state_file = tmp_path / 'state.json'
+    args = dict(connection_args(sim), interval=1, jitter=0, stale_days=0, max_retries=0, backoff_initial=1, backoff_max=1.5,
+                state_file=str(state_file))
+    device_id = core_ids(sim)[9]
+    compliant = dict((record['common.uuid'], record['common.compliant']) for record in sim.devices(VENDOR))[device_id]
+    phase = []
+
+    def until(events):
+        if not phase and state_file.exists():  # the baseline is in: the server fails from now on
+            sim.set_faults(VENDOR, rate=1.0, kinds=['503'], skip_auth=False)
+            phase.append('failing')
+        elif phase == ['failing'] and len(events) >= 2:  # back, with one change made while it failed
+            sim.update_device(VENDOR, device_id, compliant=not compliant)
+            sim.clear_faults()
+            phase.append('back')
+        return len(events) >= 3
+
+    events = run_source(args, until, timeout=30)
+    errors, after = events[:2], events[2:]
+    assert [event['mdm_event']['type'] for event in errors] == ['error'] * 2
+    assert [event['mdm_event']['consecutive_failures'] for event in errors] == [1, 2]
+    # Doubled from backoff_initial (1, then 2), never above backoff_max (1.5).
+    assert [event['mdm_event']['retry_in'] for event in errors] == [1, 1.5]
     assert all('503' in event['mdm_event']['error'] for event in errors)
     text = json.dumps(errors)
     assert not [secret for secret in sim.secrets() if secret in text]
+    # The failed polls changed nothing: the first good one compares with the baseline and reports just the change.
+    assert kinds(after) == [('compliance_changed', device_id)]
 
 
 def test_a_refused_login_is_reported_without_the_password(sim):
