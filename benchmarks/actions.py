@@ -93,7 +93,7 @@ def main():
             vendor = VENDOR_OF.get(flavour, flavour)
             conn = sim.params(flavour)
             ids = [str(record[ID_FIELD[vendor]]) for record in sim.devices(vendor)][:args.devices]
-            batch = build_adapter(conn).action_catalogue()['lock'].batch
+            batch = build_adapter(conn).capabilities['actions'].action_catalogue()['lock'].batch
             minimum = AUTH_REQUESTS[flavour] + int(math.ceil(len(ids) / float(batch)))
 
             before = locks(sim, vendor)

@@ -24,7 +24,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     NORMALISED_FIELDS,
     OWNERSHIPS,
     PLATFORMS,

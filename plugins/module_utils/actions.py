@@ -4,24 +4,25 @@
 """Device commands (``mdm_device_action``): how a vendor describes a command it documents,
 what a per-device result looks like, and the checks every vendor shares.
 
-The contract between the module and a vendor adapter (see VendorAdapter in vendors/base.py):
+The contract between the module and a vendor's ``actions`` capability (the DeviceActions of vendors/capabilities.py,
+handed the vendor's session; ``actions`` below is ``vendors.registry.require(adapter, 'actions')``):
 
-1. ``adapter.action_catalogue()`` -> ``{name: ActionSpec}``: every command the vendor
+1. ``actions.action_catalogue()`` -> ``{name: ActionSpec}``: every command the vendor
    documents, under the vendor-neutral names it maps (module option ``action``) and under
    its own names (option ``vendor_action``).
-2. ``adapter.check_action(spec, params)`` -> the parameters as the vendor sends them, or
+2. ``actions.check_action(spec, params)`` -> the parameters as the vendor sends them, or
    InvalidInputError naming ``params.<key>`` (or the top-level option) and what is allowed.
-3. ``adapter.check_device_ids(ids)`` -> the ids as the vendor writes them, or
+3. ``actions.check_device_ids(ids)`` -> the ids as the vendor writes them, or
    InvalidInputError for a malformed id.  No request is sent by steps 1-3.
-4. ``adapter.action_targets(spec, ids)`` -> ``{id: normalised device}`` for the ids that
+4. ``actions.action_targets(spec, ids)`` -> ``{id: normalised device}`` for the ids that
    exist, read only when ``spec.needs_targets`` (a platform restriction or statuses that
-   mean "already done"); ``adapter.precheck_action(spec, devices)`` -> ``{id: result}`` for
+   mean "already done"); ``actions.precheck_action(spec, devices)`` -> ``{id: result}`` for
    the devices that must not be commanded (not_applicable, skipped).
-5. ``adapter.send_action(spec, params, ids, concurrency)`` -> one result per id, in order.
+5. ``actions.send_action(spec, params, ids, concurrency)`` -> one result per id, in order.
    It never raises for a failed batch or device: a refused request is ``failed``; a
    request that may have reached the server without an answer (TransportError with
    ``maybe_sent``) is ``unknown``, with advice to verify, and is never sent again.
-6. ``adapter.wait_actions(spec, results, timeout, interval)`` follows ``sent`` results to
+6. ``actions.wait_actions(spec, results, timeout, interval)`` follows ``sent`` results to
    ``completed`` / ``failed`` where the vendor lets one, until ``timeout`` seconds passed.
 """
 

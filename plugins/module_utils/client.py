@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, fleetops.mdm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Build a vendor adapter from the connection options, after checking them.
+"""Build a vendor session (the "adapter") from the connection options, after checking them.
 
 Every check here runs before any request is sent, and every message names the
 option and what is allowed.
@@ -20,18 +20,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.options import (
     VENDORS,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.transport import Transport
-# Static imports: AnsiballZ ships only the module_utils a module imports by name.
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360 import MaaS360Adapter
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine import ManageEngineAdapter
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud import MobileIronCloudAdapter
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core import MobileIronCoreAdapter
-
-ADAPTERS = {
-    'maas360': MaaS360Adapter,
-    'manageengine': ManageEngineAdapter,
-    'mobileiron_core': MobileIronCoreAdapter,
-    'mobileiron_cloud': MobileIronCloudAdapter,
-}
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import compose
 
 
 def _env_name(option):
@@ -131,7 +120,10 @@ def _check_vendor_options(vendor, options):
 
 
 def build_adapter(options, session=None, login_cache=None, **transport_kwargs):
-    """The vendor adapter for these connection options (nothing is sent yet: auth is lazy).
+    """The vendor's session for these connection options, its capabilities composed (nothing is sent yet: auth is
+    lazy).  Its ``list_devices()`` is the neutral entry point that lists every device, normalised (the inventory
+    plugin, mdm_device_info and the event source use it); every other capability is reached through
+    ``vendors.registry.require(adapter, capability)``, which refuses what the vendor cannot do before any request.
 
     ``login_cache``: the play's login cache (module_utils/login_cache.py), or None to log in by itself."""
     options = check_connection_options(options)
@@ -152,6 +144,6 @@ def build_adapter(options, session=None, login_cache=None, **transport_kwargs):
     )
     if options.get('accounts_url'):
         transport.warn_if_plain_http(options['accounts_url'], 'accounts_url')
-    adapter = ADAPTERS[vendor](options, transport)
+    adapter = compose(vendor, options, transport)
     adapter.login_cache = login_cache
     return adapter

@@ -4,23 +4,24 @@
 """The profiles and apps of devices, declaratively (mdm_device ``profiles`` / ``apps``): check the wanted items,
 read what each device has, plan only the difference, send it, and report it.
 
-The vendor calls are those of vendors/manageengine_assignments.py (the only vendor that documents them).
+The vendor calls are those of the vendor's ``assignments`` capability (vendors/registry.py says which vendors have
+one); everything here is neutral.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine_assignments import (
-    APP_OPTIONS,
-    assignments_adapter,
-    check_numeric_id,
-)
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError, vendor_display_name
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
+
+# The install options of an app item (mdm_device option apps), the same names the vendor capability sends.
+APP_OPTIONS = ('silent_install', 'notify_user_via_email', 'invite_user', 'do_not_uninstall')
 
 
-def check_items(kind, items):
-    """The ``profiles`` / ``apps`` items, checked before any request: each names one id or one name, at most once."""
+def check_items(kind, items, check_id):
+    """The ``profiles`` / ``apps`` items, checked before any request: each names one id or one name, at most once.
+    ``check_id(value, option)`` is the vendor's check of an id (the assignments capability's check_item_id)."""
     checked, seen = [], set()
     for index, item in enumerate(items or []):
         where = '%s[%d]' % (kind, index)
@@ -29,7 +30,7 @@ def check_items(kind, items):
             raise InvalidInputError('give either id or name', option=where)
         ref = dict(state=item.get('state') or 'present', where=where, id=None, name=None)
         if item.get('id') is not None:
-            ref['id'] = check_numeric_id(item['id'], where + '.id')
+            ref['id'] = check_id(item['id'], where + '.id')
             key = ('id', ref['id'])
         else:
             ref['name'] = str(item['name']).strip()
@@ -44,13 +45,13 @@ def check_items(kind, items):
             release = item.get('release_label_id')
             if ref['state'] == 'absent' and (release is not None or any(value is not None for value in options.values())):
                 raise InvalidInputError('release_label_id and the install options apply to state=present only', option=where)
-            ref['release_label_id'] = check_numeric_id(release, where + '.release_label_id') if release is not None else None
+            ref['release_label_id'] = check_id(release, where + '.release_label_id') if release is not None else None
             ref['options'] = options
         checked.append(ref)
     return checked
 
 
-def plan_items(kind, wanted, current, device_id):
+def plan_items(kind, wanted, current, device_id, vendor):
     """``(items to associate, ids to dissociate)`` for one device, from the wanted items and its current ones."""
     current_ids = set(record['id'] for record in current)
     states, add = {}, []
@@ -65,8 +66,9 @@ def plan_items(kind, wanted, current, device_id):
             if not matches:
                 if ref['state'] == 'present':
                     raise InvalidInputError(
-                        '%r is not among the %s of device %s, and ManageEngine MDM documents no list of %s to find it in: '
-                        'give its id to associate it' % (ref['name'], kind, device_id, kind), option=ref['where'] + '.name')
+                        '%r is not among the %s of device %s, and %s documents no list of %s to find it in: '
+                        'give its id to associate it' % (ref['name'], kind, device_id, vendor_display_name(vendor), kind),
+                        option=ref['where'] + '.name')
                 continue
             target = matches[0]
         if states.setdefault(target, ref['state']) != ref['state']:
@@ -79,9 +81,10 @@ def plan_items(kind, wanted, current, device_id):
 
 def plan_assignments(params, adapter, devices):
     """Read the profiles and apps of every device and plan what to send; raises before any write on bad input."""
-    adapter = assignments_adapter(adapter)
-    devices = adapter.check_label_writes(devices, option='devices')
-    wanted = dict((kind, check_items(kind, params.get(kind))) for kind in ('profiles', 'apps') if params.get(kind))
+    adapter = require(adapter, 'assignments')
+    devices = adapter.check_device_ids(devices, option='devices')
+    wanted = dict((kind, check_items(kind, params.get(kind), adapter.check_item_id)) for kind in ('profiles', 'apps')
+                  if params.get(kind))
     readers = dict(profiles=adapter.device_profiles, apps=adapter.device_apps)
     plans, missing = {}, []
     for device_id in devices:
@@ -92,7 +95,7 @@ def plan_assignments(params, adapter, devices):
                 missing.append(device_id)
                 plan = None
                 break
-            add, remove = plan_items(kind, items, current, device_id)
+            add, remove = plan_items(kind, items, current, device_id, adapter.name)
             before = sorted(set(record['id'] for record in current), key=int)
             after = sorted((set(before) - set(remove)) | set(ref['id'] for ref in add), key=int)
             plan[kind] = dict(add=add, remove=remove, before=before, after=after)

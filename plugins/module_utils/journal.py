@@ -332,11 +332,11 @@ def _held_message(spec, entry, window_hours):
                 ', command id %s' % entry['command_id'] if entry.get('command_id') else '', window_hours))
 
 
-def journal_verdicts(journal, adapter, spec, ids, resend, check_mode):
+def journal_verdicts(journal, actions, spec, ids, resend, check_mode):
     """``{device_id: result}`` for the devices the journal stops (read only: check mode uses it as it is).
 
     With ``resend``, a device whose entry is unsure (``unknown``, or ``sending`` left by a run that never wrote the
-    outcome) is first looked up on the server where the vendor documents a way (``adapter.verify_command``): a
+    outcome) is first looked up on the server where the vendor documents a way (``actions.verify_command`` of the vendor's device commands): a
     command the server has is not sent again.  Where the vendor has none, the status prechecks of the command
     (MobileIron Core and Cloud: retired, wiped, or on their way) are what stands between the device and a resend."""
     if journal is None:
@@ -347,7 +347,7 @@ def journal_verdicts(journal, adapter, spec, ids, resend, check_mode):
         if not resend:
             verdicts[device_id] = _skipped(device_id, spec, entry, _held_message(spec, entry, window_hours))
             continue
-        verify = getattr(adapter, 'verify_command', None)
+        verify = getattr(actions, 'verify_command', None)
         if entry.get('state') not in UNSURE_STATES or verify is None:
             continue
         try:

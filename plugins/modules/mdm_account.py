@@ -149,12 +149,13 @@ account:
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_accounts import FIELDS, accounts_adapter
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360.accounts import FIELDS
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 
 def run(module, adapter):
     params = module.params
-    adapter = accounts_adapter(adapter)
+    adapter = require(adapter, 'accounts')
     form = adapter.customer_account_form(params['name'], params['account_type'], params['admin_email'], params['service'])
     name = form[FIELDS['name']]
     wanted = dict(name=name, account_type=form[FIELDS['account_type']], service=form[FIELDS['service']],

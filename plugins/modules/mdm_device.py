@@ -249,13 +249,13 @@ failures:
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 from ansible_collections.fleetops.mdm.plugins.module_utils.device_assignments import (
     merge_assignments,
     plan_assignments,
     send_assignments,
 )
 
-RETIRED = 'RETIRED'
 
 
 def check_options(params):
@@ -276,11 +276,12 @@ def same(current, wanted):
 
 
 def update(module, adapter, devices):
-    devices, details = adapter.check_device_updates(devices, module.params['details'], option='details')
+    updates = require(adapter, 'device_updates')
+    devices, details = updates.check_device_updates(devices, module.params['details'], option='details')
     report, failures, plans = [], [], []
     before, after = {}, {}
     for device_id in devices:
-        current = adapter.device_details(device_id, sorted(details))
+        current = updates.device_details(device_id, sorted(details))
         if current is None:
             failures.append(dict(device_id=device_id, reason='no such device'))
             report.append(dict(device_id=device_id, changed=False, fields=[], status=None))
@@ -296,7 +297,7 @@ def update(module, adapter, devices):
         for device_id, changes in plans:
             sent += 1
             try:
-                adapter.update_device_details(device_id, changes)
+                updates.update_device_details(device_id, changes)
             except MdmError as exc:
                 failures.append(dict(device_id=device_id, reason=str(exc)))
                 for item in report:
@@ -307,11 +308,12 @@ def update(module, adapter, devices):
 
 def delete(module, adapter, devices):
     # The vendor check first: a vendor that cannot delete says so whatever else is wrong.
-    devices = adapter.check_device_deletes(devices, option='devices')
+    deletes = require(adapter, 'device_deletes')
+    devices = deletes.check_device_deletes(devices, option='devices')
     if module.params['details'] is not None:
         raise InvalidInputError('applies to state=present only', option='details')
-    statuses = adapter.device_statuses(devices)
-    refused = [device_id for device_id in devices if device_id in statuses and statuses[device_id] != RETIRED]
+    statuses = deletes.device_statuses(devices)
+    refused = [device_id for device_id in devices if device_id in statuses and not deletes.deletable(statuses[device_id])]
     if refused:
         raise InvalidInputError('only retired devices can be deleted; not retired: %s' % ', '.join(
             '%s (%s)' % (device_id, statuses[device_id] or 'no status') for device_id in refused), option='devices')
@@ -320,7 +322,7 @@ def delete(module, adapter, devices):
               for device_id in devices]
     sent, failures = 0, []
     if doomed and not module.check_mode:
-        sent, deleted, failures = adapter.delete_devices(doomed)
+        sent, deleted, failures = deletes.delete_devices(doomed)
         for item in report:
             item['changed'] = item['device_id'] in deleted
     diff = (dict((d, statuses[d]) for d in doomed), {}) if doomed else None

@@ -409,13 +409,12 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModu
 from ansible_collections.fleetops.mdm.plugins.module_utils.send_control import SendControl, WaitInterrupted
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import check_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import VENDORS, require
 
 SELECTORS = ('filters', 'vendor_filters', 'label', 'label_pattern', 'query', 'all_devices')
 # Module option -> the parameter key the adapters declare (ActionSpec.params) -> what the user reads in a message.
 MESSAGE_OPTIONS = (('text', 'message', 'message'), ('subject', 'subject', 'subject'),
                    ('message_type', 'message_type', 'message type'))
-# The vendor search parameter that O(query) stands for.
-QUERY_FILTER = {'mobileiron_core': 'query', 'mobileiron_cloud': 'fq'}
 CHANGING = ('sent', 'completed', 'unknown', 'would_send')
 # The default max_devices of a command that is not destructive and whose devices a selector chose (DOCUMENTATION says
 # why this number).
@@ -463,11 +462,11 @@ def command_params(spec, params):
     return merged
 
 
-def check_command(adapter, spec, params):
-    """adapter.check_action(), with an error about a message option named after the option the user wrote."""
+def check_command(actions, spec, params):
+    """actions.check_action(), with an error about a message option named after the option the user wrote."""
     merged = command_params(spec, params)
     try:
-        return adapter.check_action(spec, merged, option='params')
+        return actions.check_action(spec, merged, option='params')
     except InvalidInputError as exc:
         for option, key, _words in MESSAGE_OPTIONS:
             if params[option] is not None and exc.option == 'params.%s' % key:
@@ -536,7 +535,7 @@ def literal_pattern(text):
     return ''.join('[%s]' % char if char in '*?[' else char for char in text)
 
 
-def selection(params, vendor):
+def selection(params, adapter):
     """(filters, vendor_filters, exact label or None) for list_devices from the selector options."""
     filters = dict(params['filters'] or {})
     vendor_filters = dict(params['vendor_filters'] or {})
@@ -556,10 +555,12 @@ def selection(params, vendor):
     elif params.get('label_pattern') is not None:
         filters['label'] = params.get('label_pattern')
     if params['query'] is not None:
-        key = QUERY_FILTER.get(vendor)
+        # The vendor search parameter that O(query) stands for, as the vendor's session declares it.
+        key = adapter.query_filter
         if key is None:
-            raise InvalidInputError('query is a MobileIron Core or MobileIron Cloud search; for %s choose the devices '
-                                    'with filters or vendor_filters' % vendor_display_name(vendor), option='query')
+            searchable = [vendor_display_name(name) for name in VENDORS if VENDORS[name].session.query_filter]
+            raise InvalidInputError('query is a %s search; for %s choose the devices with filters or vendor_filters' % (
+                ' or '.join(searchable), vendor_display_name(adapter.name)), option='query')
         if key in vendor_filters:
             raise InvalidInputError('the search is given both as the option query and in vendor_filters.%s' % key,
                                     option='vendor_filters.%s' % key)
@@ -580,11 +581,11 @@ def resolve(module, adapter, spec):
     """(ids in order, {id: normalised device} where the listing already read them)."""
     params = module.params
     if params['devices'] is not None:
-        ids = normalised_ids(adapter, adapter.check_device_ids(params['devices'], option='devices'))
+        ids = normalised_ids(adapter, require(adapter, 'actions').check_device_ids(params['devices'], option='devices'))
         if not ids:
             raise InvalidInputError('give one or more device ids', option='devices')
         return ids, None
-    filters, vendor_filters, exact_label = selection(params, adapter.name)
+    filters, vendor_filters, exact_label = selection(params, adapter)
     found = adapter.list_devices(filters=filters, vendor_filters=vendor_filters, concurrency=params['concurrency'])
     # Before any write: a selection from an inconsistent listing may miss devices or hold gone ones (session.py).
     warning = check_listing(getattr(found, 'report', None), params.get('allow_inconsistent_listing'),
@@ -634,11 +635,12 @@ def send(module, adapter, spec, command, pending):
     last line of the record."""
     params = module.params
     control = SendControl(params.get('results_file'), command=spec.name)
-    adapter.send_control = control
+    actions = require(adapter, 'actions')
+    actions.send_control = control
     try:
         with control:
             try:
-                replies = adapter.send_action(spec, command, pending, concurrency=params['concurrency'])
+                replies = actions.send_action(spec, command, pending, concurrency=params['concurrency'])
             except Exception as exc:  # pylint: disable=broad-except
                 if not control.started:
                     raise  # nothing was sent: the error is the task's (a refused log-in, ...)
@@ -661,7 +663,7 @@ def send(module, adapter, spec, command, pending):
             control.close(summarise([got[device_id] for device_id in pending]))
             return got, control.signal_name
     finally:
-        adapter.send_control = None
+        actions.send_control = None
         control.close()
 
 
@@ -670,8 +672,8 @@ def follow(module, adapter, spec, control, sent):
     params = module.params
     control.waiting = True
     try:
-        followed = spec.waitable and adapter.wait_actions(spec, sent, params['wait_timeout'],
-                                                          interval=params['wait_interval'])
+        followed = spec.waitable and require(adapter, 'actions').wait_actions(spec, sent, params['wait_timeout'],
+                                                                              interval=params['wait_interval'])
     except WaitInterrupted:
         followed = True  # stopped following: the results stay as far as they were followed
     finally:
@@ -699,9 +701,10 @@ def command_diff(spec, results, devices, check_mode):
 def run(module, adapter):
     params = module.params
     check_options(params)
-    catalogue = adapter.action_catalogue()
+    actions = require(adapter, 'actions')
+    catalogue = actions.action_catalogue()
     spec = find_spec(catalogue, params, adapter.name)
-    command = check_command(adapter, spec, params)
+    command = check_command(actions, spec, params)
     ids, listed = resolve(module, adapter, spec)
     guard(spec, ids, params)
     want_diff = bool(getattr(module, '_diff', False))
@@ -712,15 +715,15 @@ def run(module, adapter):
     targets = listed
     # A dry run with --diff reads the devices given by id, to show whom the command would reach.
     if spec.needs_targets or (want_diff and module.check_mode and listed is None):
-        targets = listed if listed is not None else adapter.action_targets(spec, ids, concurrency=params['concurrency'])
+        targets = listed if listed is not None else actions.action_targets(spec, ids, concurrency=params['concurrency'])
     if spec.needs_targets:
         for device_id in ids:
             if device_id not in targets:
                 verdicts[device_id] = result(device_id, 'failed', 'no such device on the server: nothing was sent to it')
-        verdicts.update(adapter.precheck_action(spec, dict((i, targets[i]) for i in ids if i in targets)))
+        verdicts.update(actions.precheck_action(spec, dict((i, targets[i]) for i in ids if i in targets)))
     # Destructive commands: what the server shows comes first; of the rest, the devices with a recent command in the
     # journal are skipped (read only: check mode too).
-    verdicts.update(journal_verdicts(journal, adapter, spec, [i for i in ids if i not in verdicts],
+    verdicts.update(journal_verdicts(journal, actions, spec, [i for i in ids if i not in verdicts],
                                      params.get('resend'), module.check_mode))
     pending = [device_id for device_id in ids if device_id not in verdicts]
 

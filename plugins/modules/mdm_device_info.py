@@ -339,6 +339,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.options import module
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import listing_warning
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 
 def run(module, adapter):
@@ -347,7 +348,8 @@ def run(module, adapter):
     plan = None
     if params.get('gather') or params.get('gather_params') or params.get('gather_firmware_password'):
         # Checked before the first request: an unknown fact or parameter costs nothing.
-        plan = adapter.check_gather(params['gather'], params['gather_params'], params['gather_firmware_password'])
+        facts_of = require(adapter, 'facts')
+        plan = facts_of.check_gather(params['gather'], params['gather_params'], params['gather_firmware_password'])
         if plan.firmware_password and not module.no_log:
             raise InvalidInputError('firmware passwords are returned in the result: set no_log: true on the task',
                                     option='gather_firmware_password')
@@ -381,13 +383,13 @@ def run(module, adapter):
     if plan is not None:
         warnings = []
         if plan.per_device:
-            facts, device_warnings = adapter.gather_device_facts([device['mdm_device_id'] for device in devices], plan,
+            facts, device_warnings = facts_of.gather_device_facts([device['mdm_device_id'] for device in devices], plan,
                                                                  concurrency=params['concurrency'], check_mode=module.check_mode)
             warnings.extend(device_warnings)
             for device in devices:
                 device['mdm_facts'] = facts[device['mdm_device_id']]
         if plan.fleet_facts:
-            result['facts'], fleet_warnings = adapter.gather_fleet_facts(plan, check_mode=module.check_mode)
+            result['facts'], fleet_warnings = facts_of.gather_fleet_facts(plan, check_mode=module.check_mode)
             warnings.extend(fleet_warnings)
         for warning in warnings:
             module.warn(warning)

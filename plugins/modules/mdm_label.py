@@ -203,6 +203,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.options import module
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import check_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 
 def check_options(params):
@@ -233,7 +234,7 @@ def plan(current, devices, state, purge):
     return devices - current, (current - devices) if purge else set()
 
 
-def delete_labels(module, adapter, names, by_name):
+def delete_labels(module, lifecycle, names, by_name):
     """state=deleted: delete the labels that exist; one that holds devices only with force (checked before any write)."""
     existing = [name for name in names if name in by_name]
     holding = [(name, by_name[name].get('device_count') or len(by_name[name].get('members') or [])) for name in existing]
@@ -255,7 +256,7 @@ def delete_labels(module, adapter, names, by_name):
         if not module.check_mode:
             sent += 1
             try:
-                adapter.delete_label(label)
+                lifecycle.delete_label(label)
             except MdmError as exc:
                 failures.append(dict(label=name, device_id=None, action='delete', reason=str(exc)))
     return report, before, sent, failures
@@ -266,14 +267,12 @@ def run(module, adapter):
     names = check_options(params)
     state, create = params['state'], params.get('create')
     # The vendor must document the call before anything is read: "not supported" is known without a request.
-    if state == 'deleted':
-        adapter.check_label_lifecycle('delete')
-    if create:
-        adapter.check_label_lifecycle('create')
-    devices = set(adapter.check_label_writes(params['devices'] or [], option='devices'))
+    lifecycle = require(adapter, 'label_lifecycle') if state == 'deleted' or create else None
+    labels_of = require(adapter, 'label_writes')
+    devices = set(labels_of.check_label_writes(params['devices'] or [], option='devices'))
     wanted = set(names)
     mark = adapter.listing_reports.mark()
-    labels = adapter.list_labels(with_members=True, concurrency=params['concurrency'], select=lambda name: name in wanted)
+    labels = labels_of.list_labels(with_members=True, concurrency=params['concurrency'], select=lambda name: name in wanted)
     if params['purge']:
         # Purge removes every member not given: it must not act on a member listing that drifted (session.py).
         warning = check_listing(adapter.selection_report(mark), params.get('allow_inconsistent_listing'),
@@ -282,7 +281,7 @@ def run(module, adapter):
             module.warn(warning)
     by_name = dict((label['name'], label) for label in labels)
     if state == 'deleted':
-        report, before, sent, failures = delete_labels(module, adapter, names, by_name)
+        report, before, sent, failures = delete_labels(module, lifecycle, names, by_name)
         return finish(report, sent, failures, before, {})
     unknown = [name for name in names if name not in by_name]
     if unknown and not create:
@@ -300,7 +299,7 @@ def run(module, adapter):
             continue
         sent += 1
         try:
-            by_name[name] = adapter.create_label(name)
+            by_name[name] = lifecycle.create_label(name)
         except MdmError as exc:
             # Nothing can be added to a label that is not there: its devices are not tried.
             failures.append(dict(label=name, device_id=None, action='create', reason=str(exc)))
@@ -324,7 +323,7 @@ def run(module, adapter):
                 before[name] = sorted(current)
             after[name] = sorted(final)
     if (additions or removals) and not module.check_mode:
-        more, more_failures = adapter.change_label_members(by_name, additions, removals, concurrency=params['concurrency'])
+        more, more_failures = labels_of.change_label_members(by_name, additions, removals, concurrency=params['concurrency'])
         sent += more
         failures.extend(more_failures)
     return finish(report, sent, failures, before, after)

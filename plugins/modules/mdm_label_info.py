@@ -96,6 +96,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import Invalid
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 
 def name_matcher(pattern):
@@ -113,7 +114,7 @@ def run(module, adapter):
     params = module.params
     concurrency = check_concurrency(params['concurrency'])
     matches = name_matcher(params['name'])
-    found = adapter.list_labels(with_members=params['members'], concurrency=concurrency, select=matches)
+    found = require(adapter, 'labels').list_labels(with_members=params['members'], concurrency=concurrency, select=matches)
     labels = []
     for label in found:
         if matches is not None and not matches(label['name']):

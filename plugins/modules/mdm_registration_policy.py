@@ -103,8 +103,8 @@ policy:
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
-from ansible_collections.fleetops.mdm.plugins.module_utils.users import user_adapter
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import text_or_none
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import text_or_none
 
 # option -> the policy record's field
 SETTINGS = (('mode', 'registrationAuthMode'), ('pin_length', 'pinLength'), ('pin_type', 'pinType'),
@@ -137,7 +137,7 @@ def describe(record):
 
 
 def run(module, adapter):
-    policies = user_adapter(adapter, 'the device registration policy')
+    policies = require(adapter, 'registration_policy')
     wanted = wanted_settings(module.params)
     record = policies.registration_policy()
     changes = dict((field, value) for field, value in wanted.items() if record.get(field) != value)

@@ -360,8 +360,9 @@ registration_pin:
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import REDACTED, InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
-from ansible_collections.fleetops.mdm.plugins.module_utils.users import check_uid, user_adapter
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud_users import form_value, normalise_user
+from ansible_collections.fleetops.mdm.plugins.module_utils.users import check_uid
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud.users import form_value, normalise_user
 
 # Option -> the vendor's account field (the fields of "Update User Account").
 FIELD_OPTIONS = (
@@ -532,7 +533,7 @@ def present(module, users, uid, wanted, attributes):
 
 
 def run(module, adapter):
-    users = user_adapter(adapter)
+    users = require(adapter, 'users')
     uid = check_uid(module.params['uid'])
     wanted, attributes = check_options(module.params)
     if module.params['user_password']:

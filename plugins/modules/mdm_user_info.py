@@ -97,22 +97,20 @@ users:
 '''
 
 
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
-from ansible_collections.fleetops.mdm.plugins.module_utils.users import check_uid, user_adapter
+from ansible_collections.fleetops.mdm.plugins.module_utils.users import check_uid
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 
 def run(module, adapter):
     params = module.params
-    users = user_adapter(adapter, 'listing users', search_only=True)
+    users = require(adapter, 'user_search')
     concurrency = check_concurrency(params['concurrency'])
     page_size = params['page_size']
-    if page_size is not None and adapter.name == 'maas360' and page_size not in (25, 50, 100, 200, 250):
-        raise InvalidInputError('not a page size MaaS360 accepts', option='page_size', allowed=[25, 50, 100, 200, 250])
-    if page_size is not None and not 1 <= page_size <= users.user_page_size:
-        raise InvalidInputError('out of range', option='page_size', allowed=['1 to %d' % users.user_page_size])
+    if page_size is not None:
+        users.check_user_page_size(page_size, option='page_size')
     if params['uid'] is not None:
         record = users.find_user(check_uid(params['uid']))
         records = [record] if record is not None else []

@@ -1,9 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, fleetops.mdm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the vendors' fact mixins share (mdm_device_info option ``gather``).
+"""The device facts capability: what the vendors' fact classes share (mdm_device_info option ``gather``).
 
-A vendor mixin declares its facts in ``FACTS`` (name -> Fact) and its ``gather_params`` keys in
+A vendor's facts class (a DeviceFacts handed the vendor's session) declares its facts in ``FACTS`` (name -> Fact) and its ``gather_params`` keys in
 ``GATHER_PARAMS``, and implements ``fetch_device_fact()`` / ``fetch_fleet_fact()``.  Everything is
 checked before any request: an unknown fact or parameter names the vendor's allowed values.
 """
@@ -19,6 +19,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     vendor_display_name,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import Capability
 
 DEVICE = 'device'
 FLEET = 'fleet'
@@ -47,7 +48,7 @@ class GatherPlan:
         return bool(self.device_facts) or self.firmware_password
 
 
-class GatherMixin:
+class DeviceFacts(Capability):
     """The generic part of gathering: validation, fan-out over devices and facts, bounded concurrency."""
 
     FACTS = {}
@@ -65,7 +66,7 @@ class GatherMixin:
             if text not in names:
                 names.append(text)
         if firmware_password and not self.FIRMWARE_PASSWORD:
-            raise NotSupportedError('reading a firmware password (gather_firmware_password)', self.name)
+            raise NotSupportedError('reading a firmware password (gather_firmware_password)', self.session.name)
         params = self.check_gather_params(params or {}, names, 'gather_params')
         device_facts = [name for name in names if self.FACTS[name].scope == DEVICE]
         fleet_facts = [name for name in names if self.FACTS[name].scope == FLEET]
@@ -81,7 +82,7 @@ class GatherMixin:
         return dict(params)
 
     def _display(self):
-        return vendor_display_name(self.name)
+        return vendor_display_name(self.session.name)
 
     def gather_device_facts(self, device_ids, plan, concurrency=4, check_mode=False):
         """``{device id: {fact: value}}``: one request (or one paged series) per device and fact, ``concurrency`` at a
@@ -102,7 +103,7 @@ class GatherMixin:
                 return self.fetch_device_fact(device_id, name, plan.params)
             except NotFoundError:
                 return None
-        values = self.map_concurrently(run, jobs, concurrency)
+        values = self.session.map_concurrently(run, jobs, concurrency)
         facts = dict((device_id, dict((name, None) for name in names)) for device_id in device_ids)
         for (device_id, name), value in zip(jobs, values):
             facts[device_id][name] = value
@@ -121,10 +122,10 @@ class GatherMixin:
         return facts, warnings
 
     def fetch_device_fact(self, device_id, name, params):
-        raise NotSupportedError('the device fact %s' % name, self.name)
+        raise NotSupportedError('the device fact %s' % name, self.session.name)
 
     def fetch_fleet_fact(self, name, params):
-        raise NotSupportedError('the fleet fact %s' % name, self.name)
+        raise NotSupportedError('the fleet fact %s' % name, self.session.name)
 
 
 def int_param(params, key, option, minimum=None, maximum=None, default=None):

@@ -136,4 +136,4 @@ def test_every_simulated_device_id_has_the_shape_the_adapter_accepts(sim):
     from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
     adapter = build_adapter(dict(sim.params('maas360'), vendor='maas360'))
     ids = [record['maas360DeviceID'] for record in sim.devices('maas360')]
-    assert adapter.check_device_ids(ids) == ids
+    assert adapter.capabilities['actions'].check_device_ids(ids) == ids

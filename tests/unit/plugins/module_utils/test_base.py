@@ -11,8 +11,7 @@ import threading
 import pytest
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
-    VendorAdapter,
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     device_matches,
     iso_from_epoch_ms,
     iso_from_text,
@@ -20,6 +19,8 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     platform_of,
     validate_neutral_filters,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import list_pages
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
 
 
 def fake_pages(total, page_size, grow_after=None, grown_total=None):
@@ -38,26 +39,32 @@ def fake_pages(total, page_size, grow_after=None, grown_total=None):
     return fetch, calls
 
 
+def index_pages(fetch, page_size, concurrency):
+    """A listing addressed by index whose items are their own ids, ``fetch(start) -> (items, total)``, through the
+    one paging engine."""
+    return list_pages(lambda start, _size: fetch(start), None, page_size, concurrency=concurrency)
+
+
 @pytest.mark.parametrize('total,page_size,concurrency', [(0, 10, 4), (5, 10, 4), (10, 10, 4), (11, 10, 1), (1234, 200, 4), (1000, 100, 8)])
-def test_fetch_index_pages_is_complete_and_ordered(total, page_size, concurrency):
+def test_index_pages_are_complete_and_ordered(total, page_size, concurrency):
     fetch, calls = fake_pages(total, page_size)
-    items = list(VendorAdapter.fetch_index_pages(fetch, page_size, concurrency))
+    items = list(index_pages(fetch, page_size, concurrency))
     assert items == list(range(total))
     # Pages after the first overlap the previous one by a row (session.py): ceil((n - 1) / (P - 1)) requests.
     expected_requests = max(1, -(-(total - 1) // (page_size - 1)))
     assert len(calls) == expected_requests
 
 
-def test_fetch_index_pages_follows_a_growing_total():
+def test_index_pages_follow_a_growing_total():
     fetch, _calls = fake_pages(25, 10, grow_after=1, grown_total=37)
-    items = list(VendorAdapter.fetch_index_pages(fetch, 10, 2))
+    items = list(index_pages(fetch, 10, 2))
     assert items == list(range(37))
 
 
-def test_fetch_index_pages_without_total_stops_on_short_page():
+def test_index_pages_without_total_stop_on_short_page():
     def fetch(start):
         return list(range(start, min(start + 10, 23))), None
-    assert list(VendorAdapter.fetch_index_pages(fetch, 10, 4)) == list(range(23))
+    assert list(index_pages(fetch, 10, 4)) == list(range(23))
 
 
 @pytest.mark.parametrize('value,platform', [('iOS', 'ios'), ('Android', 'android'), ('Mac OS X', 'macos'), ('macOS', 'macos'),
@@ -110,7 +117,7 @@ class FakeTransport:
         pass
 
 
-class LabelledAdapter(VendorAdapter):
+class LabelledAdapter(VendorSession):
     """Three devices; the vendor reports labels only through label_memberships()."""
 
     name = 'mobileiron_core'
@@ -160,7 +167,7 @@ def test_a_label_filter_fetches_labels_and_applies_after_them():
 
 def test_labels_unsupported_by_default():
     class NoLabels(LabelledAdapter):
-        label_memberships = VendorAdapter.label_memberships
+        label_memberships = VendorSession.label_memberships
 
     with pytest.raises(Exception) as caught:
         NoLabels().list_devices(labels=True)

@@ -153,7 +153,7 @@ def test_removals_before_the_offset_never_lose_a_device_present_all_along():
 
 
 def test_the_old_planning_would_have_lost_those_devices():
-    """The same removals through a single planned pass (what fetch_index_pages did) lose devices: the test above
+    """The same removals through a single planned pass (what the removed fetch_index_pages did) lose devices: the test above
     guards against a real failure."""
     server = Server(1000)
     server.remove_at(30)

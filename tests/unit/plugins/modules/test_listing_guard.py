@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import ActionSpec, default_precheck, result
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import InconsistentListingError, Page, list_pages
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorAdapter
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_device_action, mdm_device_info, mdm_label
 
 
@@ -34,12 +34,17 @@ def steady_fetch(rows):
 
 
 class Fleet:
-    """Just enough of an adapter: the real paging engine and report collection of VendorAdapter over a scripted
+    """Just enough of an adapter: the real paging engine and report collection of VendorSession over a scripted
     listing, and a recorder of writes."""
     name = 'mobileiron_core'
-    listing_reports = VendorAdapter.listing_reports
-    list_pages = VendorAdapter.list_pages
-    selection_report = VendorAdapter.selection_report
+    listing_reports = VendorSession.listing_reports
+    list_pages = VendorSession.list_pages
+    selection_report = VendorSession.selection_report
+
+    @property
+    def capabilities(self):
+        """The session plays every capability these modules ask the registry for."""
+        return dict.fromkeys(('devices', 'actions', 'labels', 'label_writes'), self)
 
     def __init__(self, fetch):
         self.fetch = fetch
@@ -176,7 +181,7 @@ def test_list_pages_keeps_every_report_of_an_adapter():
     assert all(item['detail'].startswith('b: ') for item in combined.drift)
 
 
-def test_old_api_of_fetch_index_pages_still_works_through_the_engine():
-    items = VendorAdapter.fetch_index_pages(lambda start: (list(range(start, min(start + 10, 23))), 23), 10, 2)
+def test_a_listing_of_items_that_are_their_own_ids_works_through_the_engine():
+    items = list_pages(lambda start, _size: (list(range(start, min(start + 10, 23))), 23), None, 10, concurrency=2)
     assert list(items) == list(range(23)) and items.report.consistent
     assert list_pages(steady_fetch(0), None, 10).report.listed == 0

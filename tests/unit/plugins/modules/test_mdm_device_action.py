@@ -12,7 +12,7 @@ import pytest
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import ActionSpec, ParamSpec, check_params, default_precheck, result
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import device_matches, validate_neutral_filters
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import device_matches, validate_neutral_filters
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_device_action
 from ansible_collections.fleetops.mdm.tests.unit.plugins.modules import fakes
 
@@ -24,8 +24,18 @@ DEVICES = [
 
 
 class Recorder:
-    """The adapter contract with an in-memory fleet; every call is recorded."""
+    """The session and device-command contracts with an in-memory fleet; every call is recorded."""
     name = 'mobileiron_core'
+    query_filter = 'query'
+
+    @property
+    def capabilities(self):
+        """One object plays the session and its device commands (vendors/registry.require finds it here)."""
+        return {'devices': self, 'actions': self}
+
+    @property
+    def session(self):
+        return self
 
     def __init__(self, replies=None, followed=True):
         self.calls = []
@@ -200,6 +210,7 @@ def test_bad_input_fails_before_any_write(params, option):
 def test_query_is_mobileiron_only():
     adapter = Recorder()
     adapter.name = 'maas360'
+    adapter.query_filter = None
     with pytest.raises(InvalidInputError) as info:
         run(adapter, action='lock', query='x')
     assert info.value.option == 'query'

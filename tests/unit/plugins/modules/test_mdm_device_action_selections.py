@@ -19,7 +19,9 @@ import pytest
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import ActionSpec, ParamSpec, check_params, result
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorAdapter, device_matches, validate_neutral_filters
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import device_matches, validate_neutral_filters
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DeviceActions
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_device_action
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import build
@@ -36,11 +38,11 @@ from ansible_collections.fleetops.mdm.tests.unit.plugins.modules.test_mdm_device
 
 class Fleet(Recorder):
     """A Recorder with ``count`` more devices (a fleet bigger than the selector default), labels BYOD and byod; it
-    sends through VendorAdapter.send_each as every adapter does."""
+    sends through DeviceActions.send_each as every vendor's device commands do."""
 
     send_control = None
-    send_each = VendorAdapter.send_each
-    map_concurrently = staticmethod(VendorAdapter.map_concurrently)
+    send_each = DeviceActions.send_each
+    map_concurrently = staticmethod(VendorSession.map_concurrently)
     transport = type('Transport', (), {'secrets': ('s3cret-token',)})()
 
     def __init__(self, count=150, normalise=None, **kwargs):
@@ -208,8 +210,8 @@ def test_an_exception_for_one_device_is_that_devices_unknown_and_the_others_keep
     script = [auth(), action('lockDevice', ids[0]), action('lockDevice', ids[1], raise_exc=ValueError('garbled frame')),
               action('lockDevice', ids[2])]
     adapter, session, _sleeps = build(OPTIONS, script)
-    spec = adapter.action_catalogue()['lock']
-    results = adapter.send_action(spec, {}, ids, concurrency=1)
+    spec = adapter.capabilities['actions'].action_catalogue()['lock']
+    results = adapter.capabilities['actions'].send_action(spec, {}, ids, concurrency=1)
     assert [item['outcome'] for item in results] == ['sent', 'unknown', 'sent']
     assert 'garbled frame' in results[1]['message'] and 'verify' in results[1]['message']
     assert len(session.calls) == 4

@@ -19,7 +19,11 @@ FakeModule = fakes.FakeModule.for_module(mdm_device_info)
 
 
 class FakeAdapter:
+    """A session whose device facts capability is itself."""
+    name = 'manageengine'
+
     def __init__(self, device_facts=(), fleet_facts=()):
+        self.capabilities = {'devices': self, 'facts': self}
         self.calls = []
         self.device_facts = list(device_facts)
         self.fleet_facts = list(fleet_facts)

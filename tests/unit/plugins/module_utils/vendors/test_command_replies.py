@@ -40,7 +40,7 @@ def core_wakeup(uuids, answer, **kwargs):
     adapter, session, _sleeps = build(CORE, [Expect('PUT', '/api/v2/devices/wakeup', query={'adminDeviceSpaceId': '1'},
                                                     headers=CORE_HEADERS, json={'deviceUuids': uuids}, reply=answer,
                                                     **kwargs)])
-    results = adapter.send_action(adapter.action_catalogue()['wakeup'], {}, uuids)
+    results = adapter.capabilities['actions'].send_action(adapter.capabilities['actions'].action_catalogue()['wakeup'], {}, uuids)
     session.assert_done()
     return [(r['outcome'], r['message']) for r in results]
 
@@ -94,7 +94,7 @@ CLOUD_HEADERS = {'Authorization': 'Basic ' + base64.b64encode(('admin@example.co
 def test_cloud_result_one_is_done_and_zero_is_a_failure(answer, outcome, words):
     adapter, session, _sleeps = build(CLOUD, [Expect('PUT', '/api/v1/device/lock', headers=CLOUD_HEADERS,
                                                      form={'ids': '1,2'}, reply=answer)])
-    results = adapter.send_action(adapter.action_catalogue()['lock'], {}, ['1', '2'])
+    results = adapter.capabilities['actions'].send_action(adapter.capabilities['actions'].action_catalogue()['lock'], {}, ['1', '2'])
     session.assert_done()
     assert [r['outcome'] for r in results] == [outcome, outcome]
     if words:

@@ -46,13 +46,13 @@ def adapter_of(options):
 def test_every_form_of_one_device_normalises_to_one_id(options, forms, canonical):
     adapter = adapter_of(options)
     assert [adapter.normalise_device_id(form) for form in forms] == [canonical] * len(forms)
-    assert adapter.check_device_ids(forms) == [canonical]
+    assert adapter.capabilities['actions'].check_device_ids(forms) == [canonical]
 
 
 def test_maas360_keeps_the_case_of_its_ids():
     # maas360DeviceID mixes cases and nothing documents that the server folds them: two cases stay two ids.
     adapter = adapter_of(MAAS)
-    assert adapter.check_device_ids(['ApplF17KLK9FF4K0', 'applf17klk9ff4k0']) == ['ApplF17KLK9FF4K0', 'applf17klk9ff4k0']
+    assert adapter.capabilities['actions'].check_device_ids(['ApplF17KLK9FF4K0', 'applf17klk9ff4k0']) == ['ApplF17KLK9FF4K0', 'applf17klk9ff4k0']
 
 
 @pytest.mark.parametrize('options', [CORE, CLOUD, ME, MAAS], ids=['core', 'cloud', 'manageengine', 'maas360'])
@@ -68,7 +68,7 @@ def test_no_id_is_none_and_never_raises(options):
 @pytest.mark.parametrize('options', [CORE, CLOUD, ME], ids=['core', 'cloud', 'manageengine'])
 def test_check_device_ids_still_refuses_what_is_not_an_id(options):
     with pytest.raises(InvalidInputError) as info:
-        adapter_of(options).check_device_ids(['not-an-id'])
+        adapter_of(options).capabilities['actions'].check_device_ids(['not-an-id'])
     assert info.value.option == 'devices'
 
 
@@ -76,7 +76,7 @@ def test_a_float_that_lost_digits_is_not_taken_for_an_id():
     # 2**53 + 1 read as a float is 2**53: normalising must not invent the wrong device's id.
     adapter = adapter_of(ME)
     with pytest.raises(InvalidInputError):
-        adapter.check_device_ids([float(9007199254740993)])
+        adapter.capabilities['actions'].check_device_ids([float(9007199254740993)])
 
 
 def test_core_listing_counts_a_uuid_written_in_two_cases_once():

@@ -14,6 +14,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     NotSupportedError,
 )
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import Expect, build
 
 API_KEY = 'D92D4A7E-0B1C-4E5F-8A9B-API-KEY-VALUE'
@@ -43,8 +44,8 @@ def test_manageengine_command_history_follows_every_skip_token():
                query={'skip-token': 'MjozOjE6MTU0Mjk1NDkxMzkxOA=='}),
         me_get('commandhistory', page([{'command_id': 5}]), query={'skip-token': 'second'}),
     ])
-    plan = adapter.check_gather(['command_history'])
-    facts, warnings = adapter.gather_device_facts([DEVICE], plan, concurrency=1)
+    plan = adapter.capabilities['facts'].check_gather(['command_history'])
+    facts, warnings = adapter.capabilities['facts'].gather_device_facts([DEVICE], plan, concurrency=1)
     session.assert_done()
     assert warnings == []
     history = facts[DEVICE]['command_history']
@@ -58,7 +59,7 @@ def test_manageengine_command_history_stops_on_a_repeated_token():
         me_get('commandhistory', page([{'command_id': 1}], 'same')),
         me_get('commandhistory', page([{'command_id': 2}], 'same'), query={'skip-token': 'same'}),
     ])
-    facts, _warnings = adapter.gather_device_facts([DEVICE], adapter.check_gather(['command_history']), concurrency=1)
+    facts, _warnings = adapter.capabilities['facts'].gather_device_facts([DEVICE], adapter.capabilities['facts'].check_gather(['command_history']), concurrency=1)
     session.assert_done()
     assert len(facts[DEVICE]['command_history']['commands']) == 2
 
@@ -74,9 +75,9 @@ def test_manageengine_location_request_posts_once_then_polls_the_batch():
                query={'export_batch_id': '900234566788909'}),
     ])
     pauses = []
-    adapter.fact_sleep = pauses.append
-    plan = adapter.check_gather(['location_request'], {'no_of_days': 3, 'from': 1522066653883})
-    facts, warnings = adapter.gather_device_facts([DEVICE], plan)
+    adapter.capabilities['facts'].fact_sleep = pauses.append
+    plan = adapter.capabilities['facts'].check_gather(['location_request'], {'no_of_days': 3, 'from': 1522066653883})
+    facts, warnings = adapter.capabilities['facts'].gather_device_facts([DEVICE], plan)
     session.assert_done()
     assert warnings == []
     assert facts[DEVICE]['location_request'] == {'export_batch_id': '900234566788909', 'status': 'COMPLETED',
@@ -93,8 +94,8 @@ def test_manageengine_location_request_gives_up_after_wait_timeout():
         me_get('locations_with_address', pending, query={'export_batch_id': '7'}),
     ])
     pauses = []
-    adapter.fact_sleep = pauses.append
-    facts, _warnings = adapter.gather_device_facts([DEVICE], adapter.check_gather(['location_request'], {'wait_timeout': 2}))
+    adapter.capabilities['facts'].fact_sleep = pauses.append
+    facts, _warnings = adapter.capabilities['facts'].gather_device_facts([DEVICE], adapter.capabilities['facts'].check_gather(['location_request'], {'wait_timeout': 2}))
     session.assert_done()
     assert pauses == [1.0, 1.0]
     assert facts[DEVICE]['location_request'] == {'export_batch_id': '7', 'status': 'SCHEDULED', 'locations': None}
@@ -102,8 +103,8 @@ def test_manageengine_location_request_gives_up_after_wait_timeout():
 
 def test_manageengine_location_request_is_a_write_skipped_in_check_mode():
     adapter, session, _sleeps = build(ME, [me_get('polltime', {'next_poll_time': 1542869208225})])
-    plan = adapter.check_gather(['location_request', 'poll_time'])
-    facts, warnings = adapter.gather_device_facts([DEVICE], plan, check_mode=True)
+    plan = adapter.capabilities['facts'].check_gather(['location_request', 'poll_time'])
+    facts, warnings = adapter.capabilities['facts'].gather_device_facts([DEVICE], plan, check_mode=True)
     session.assert_done()
     assert facts[DEVICE] == {'location_request': None, 'poll_time': {'next_poll_time': 1542869208225}}
     assert warnings and 'location_request' in warnings[0]
@@ -114,8 +115,8 @@ def test_manageengine_not_found_fact_is_none_and_firmware_password_only_on_reque
         me_get('filevault', {'error_code': 'COM0008', 'error_description': 'not found'}, status=404),
         me_get('firmware/password', {'firmware_password': 'SampleFirmwarePassword@123', 'resource_id': 1}),
     ])
-    plan = adapter.check_gather(['filevault'], firmware_password=True)
-    facts, _warnings = adapter.gather_device_facts([DEVICE], plan, concurrency=1)
+    plan = adapter.capabilities['facts'].check_gather(['filevault'], firmware_password=True)
+    facts, _warnings = adapter.capabilities['facts'].gather_device_facts([DEVICE], plan, concurrency=1)
     session.assert_done()
     assert facts[DEVICE] == {'filevault': None,
                              'firmware_password': {'firmware_password': 'SampleFirmwarePassword@123', 'resource_id': 1}}
@@ -127,7 +128,7 @@ def test_manageengine_every_fact_path():
              'profiles': 'profiles', 'configuration_profiles': 'configurationprofiles', 'apps': 'apps', 'poll_time': 'polltime',
              'actions': 'actions', 'recent_command': 'actions/recent_command', 'scan_status': 'scan', 'privacy': 'privacy'}
     adapter, session, _sleeps = build(ME, [me_get(tail, {'fact': name}) for name, tail in paths.items()], ordered=False)
-    facts, _warnings = adapter.gather_device_facts([DEVICE], adapter.check_gather(sorted(paths)), concurrency=4)
+    facts, _warnings = adapter.capabilities['facts'].gather_device_facts([DEVICE], adapter.capabilities['facts'].check_gather(sorted(paths)), concurrency=4)
     session.assert_done()
     assert facts[DEVICE] == dict((name, {'fact': name}) for name in paths)
 
@@ -141,7 +142,7 @@ def test_manageengine_every_fact_path():
 def test_manageengine_bad_gather_fails_before_any_request(gather, params, fragment):
     adapter, session, _sleeps = build(ME, [])
     with pytest.raises(InvalidInputError) as err:
-        adapter.check_gather(gather, params)
+        adapter.capabilities['facts'].check_gather(gather, params)
     assert fragment in str(err.value)
     assert session.calls == []
 
@@ -149,8 +150,8 @@ def test_manageengine_bad_gather_fails_before_any_request(gather, params, fragme
 def test_unknown_fact_names_the_vendors_allowed_values():
     adapter, _session, _sleeps = build(ME, [])
     with pytest.raises(InvalidInputError) as err:
-        adapter.check_gather(['nope'])
-    assert err.value.allowed == sorted(adapter.FACTS)
+        adapter.capabilities['facts'].check_gather(['nope'])
+    assert err.value.allowed == sorted(adapter.capabilities['facts'].FACTS)
     assert 'command_history' in err.value.allowed and 'location_request' in err.value.allowed
 
 
@@ -162,7 +163,7 @@ def test_unknown_fact_names_the_vendors_allowed_values():
 def test_other_vendors_do_not_support_gather(options):
     adapter, session, _sleeps = build(options, [])
     with pytest.raises(NotSupportedError):
-        adapter.check_gather(['summary'])
+        require(adapter, 'facts').check_gather(['summary'])
     assert session.calls == []
 
 
@@ -178,9 +179,9 @@ def test_core_device_facts_paths():
         core('GET', '/api/v2/devices/%s/appcompliance' % UUID, {'adminDeviceSpaceId': '1'}, {'results': {'deviceUuid': UUID}}),
         core('GET', '/api/v2/devices/%s/rulecompliance' % UUID, {'adminDeviceSpaceId': '1'}, {'results': [], 'totalCount': 0}),
     ])
-    plan = adapter.check_gather(['details', 'sim_details', 'app_compliance', 'rule_compliance'])
+    plan = adapter.capabilities['facts'].check_gather(['details', 'sim_details', 'app_compliance', 'rule_compliance'])
     assert plan.fleet_facts == []
-    facts, _warnings = adapter.gather_device_facts([UUID], plan, concurrency=1)
+    facts, _warnings = adapter.capabilities['facts'].gather_device_facts([UUID], plan, concurrency=1)
     session.assert_done()
     assert facts[UUID]['app_compliance'] == {'results': {'deviceUuid': UUID}}
 
@@ -194,8 +195,8 @@ def test_core_export_pages_5000_rows_a_post_and_reads_the_csv():
         core('POST', '/api/v2/devices', dict(base, offset='0'), first, content_type='text/csv', headers={'Accept': 'text/csv'}),
         core('POST', '/api/v2/devices', dict(base, offset='5000'), second, content_type='text/csv'),
     ])
-    plan = adapter.check_gather(['csv_export'], {'fieldGroups': 'basic,user', 'labelId': 12})
-    facts, _warnings = adapter.gather_fleet_facts(plan)
+    plan = adapter.capabilities['facts'].check_gather(['csv_export'], {'fieldGroups': 'basic,user', 'labelId': 12})
+    facts, _warnings = adapter.capabilities['facts'].gather_fleet_facts(plan)
     session.assert_done()
     export = facts['csv_export']
     assert export['columns'] == ['common.uuid', 'user.user_id']
@@ -213,9 +214,9 @@ def test_core_activesync_report_count_query_test_and_search_fields():
         core('GET', '/api/v2/devices/query_test', {'adminDeviceSpaceId': '1', 'query': query}, {'valid': True, 'token': '', 'position': -1}),
         core('GET', '/api/v2/activesync/devicereport', {'daysIdle': '7', 'state': 'q'}, csv_body, content_type='text/csv'),
     ])
-    plan = adapter.check_gather(['search_fields', 'count', 'query_test', 'activesync_report'],
+    plan = adapter.capabilities['facts'].check_gather(['search_fields', 'count', 'query_test', 'activesync_report'],
                                 {'query': query, 'daysIdle': 7, 'state': 'Quarantined'})
-    facts, warnings = adapter.gather_fleet_facts(plan, check_mode=True)
+    facts, warnings = adapter.capabilities['facts'].gather_fleet_facts(plan, check_mode=True)
     session.assert_done()
     assert warnings == []
     assert facts['count'] == {'totalCount': 117}
@@ -238,7 +239,7 @@ def test_core_activesync_report_count_query_test_and_search_fields():
 def test_core_bad_gather_params_fail_before_any_request(params, fragment):
     adapter, session, _sleeps = build(CORE, [])
     with pytest.raises(InvalidInputError) as err:
-        adapter.check_gather(['count'], params)
+        adapter.capabilities['facts'].check_gather(['count'], params)
     assert fragment in str(err.value)
     assert session.calls == []
 
@@ -246,5 +247,5 @@ def test_core_bad_gather_params_fail_before_any_request(params, fragment):
 def test_core_firmware_password_is_not_supported():
     adapter, session, _sleeps = build(CORE, [])
     with pytest.raises(NotSupportedError):
-        adapter.check_gather(['details'], firmware_password=True)
+        adapter.capabilities['facts'].check_gather(['details'], firmware_password=True)
     assert session.calls == []

@@ -16,7 +16,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     InvalidInputError,
     MdmError,
 )
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors import maas360
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360 import session as maas360
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import Expect, build
 

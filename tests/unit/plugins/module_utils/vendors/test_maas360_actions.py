@@ -64,19 +64,19 @@ class FakeClock:
 
 def with_clock(adapter):
     clock = FakeClock()
-    adapter.action_clock = clock.clock
-    adapter.action_sleep = clock.sleep
+    adapter.capabilities['actions'].action_clock = clock.clock
+    adapter.capabilities['actions'].action_sleep = clock.sleep
     return clock
 
 
 def spec_of(adapter, name):
-    return adapter.action_catalogue()[name]
+    return adapter.capabilities['actions'].action_catalogue()[name]
 
 
 # -- the catalogue --------------------------------------------------------------------------------------------
 def test_catalogue_maps_every_documented_verb_once():
     adapter, _session, _sleeps = build(OPTIONS, [])
-    catalogue = adapter.action_catalogue()
+    catalogue = adapter.capabilities['actions'].action_catalogue()
     verbs = dict((spec.name, spec.vendor_name) for spec in catalogue.values())
     assert verbs == {
         'lock': 'lockDevice', 'wipe': 'wipeDevice', 'selective_wipe': 'selectiveWipeDevice',
@@ -98,10 +98,10 @@ def test_wipe_already_wiped_is_skipped_and_selective_wipe_of_a_retired_device_to
     adapter, _session, _sleeps = build(OPTIONS, [])
     devices = {ANDROID: {'mdm_platform': 'android', 'mdm_status': 'wiped'},
                APPLE: {'mdm_platform': 'ios', 'mdm_status': 'active'}}
-    verdicts = adapter.precheck_action(spec_of(adapter, 'wipe'), devices)
+    verdicts = adapter.capabilities['actions'].precheck_action(spec_of(adapter, 'wipe'), devices)
     assert list(verdicts) == [ANDROID] and verdicts[ANDROID]['outcome'] == 'skipped'
     devices[APPLE]['mdm_status'] = 'retired'
-    assert sorted(adapter.precheck_action(spec_of(adapter, 'selective_wipe'), devices)) == [ANDROID, APPLE]
+    assert sorted(adapter.capabilities['actions'].precheck_action(spec_of(adapter, 'selective_wipe'), devices)) == [ANDROID, APPLE]
     assert default_precheck(spec_of(adapter, 'lock'), devices) == {}
 
 
@@ -111,14 +111,14 @@ def test_wipe_already_wiped_is_skipped_and_selective_wipe_of_a_retired_device_to
 def test_malformed_device_ids_are_refused_without_a_request(bad):
     adapter, session, _sleeps = build(OPTIONS, [])
     with pytest.raises(InvalidInputError) as caught:
-        adapter.check_device_ids([APPLE, bad])
+        adapter.capabilities['actions'].check_device_ids([APPLE, bad])
     assert caught.value.option == 'devices'
     assert session.calls == []
 
 
 def test_device_ids_are_stripped():
     adapter, _session, _sleeps = build(OPTIONS, [])
-    assert adapter.check_device_ids([' %s ' % APPLE, ANDROID]) == [APPLE, ANDROID]
+    assert adapter.capabilities['actions'].check_device_ids([' %s ' % APPLE, ANDROID]) == [APPLE, ANDROID]
 
 
 @pytest.mark.parametrize('name, params, option, words', [
@@ -132,7 +132,7 @@ def test_device_ids_are_stripped():
 def test_bad_parameters_name_the_option(name, params, option, words):
     adapter, session, _sleeps = build(OPTIONS, [])
     with pytest.raises(InvalidInputError) as caught:
-        adapter.check_action(spec_of(adapter, name), params)
+        adapter.capabilities['actions'].check_action(spec_of(adapter, name), params)
     assert caught.value.option == option
     assert words in str(caught.value)
     assert session.calls == []
@@ -142,7 +142,7 @@ def test_bad_parameters_name_the_option(name, params, option, words):
 def test_lock_sends_one_form_post_per_device_in_order():
     second = {'actionResponse': {'maas360DeviceID': APPLE, 'actionStatus': 0, 'description': ACCEPTED, 'actionID': 128294550}}
     adapter, session, _sleeps = build(OPTIONS, [auth(), action('lockDevice', ANDROID), action('lockDevice', APPLE, reply=second)])
-    results = adapter.send_action(spec_of(adapter, 'lock'), {}, [ANDROID, APPLE], concurrency=1)
+    results = adapter.capabilities['actions'].send_action(spec_of(adapter, 'lock'), {}, [ANDROID, APPLE], concurrency=1)
     assert results == [
         {'device_id': ANDROID, 'outcome': 'sent', 'message': ACCEPTED, 'command_id': '128294549', 'data': None},
         {'device_id': APPLE, 'outcome': 'sent', 'message': ACCEPTED, 'command_id': '128294550', 'data': None},
@@ -159,7 +159,7 @@ def test_many_devices_concurrently_keep_their_order():
         expect.form = None
         script.append(expect)
     adapter, session, _sleeps = build(OPTIONS, script, ordered=False)
-    results = adapter.send_action(spec_of(adapter, 'reset_passcode'), {}, ids, concurrency=4)
+    results = adapter.capabilities['actions'].send_action(spec_of(adapter, 'reset_passcode'), {}, ids, concurrency=4)
     assert [item['device_id'] for item in results] == ids
     assert all(item['outcome'] == 'sent' for item in results)
     posted = sorted(call['body'] for call in session.calls if call['method'] == 'POST' and 'resetDevicePasscode' in call['path'])
@@ -171,16 +171,16 @@ def test_wipe_sends_the_notify_fields_as_maas360_writes_them():
     adapter, session, _sleeps = build(OPTIONS, [auth(), action('wipeDevice', APPLE, form={
         'notifyMe': 'Yes', 'notifyUser': 'No', 'notifyOthers': 'sec@example.com,it@example.com'})])
     spec = spec_of(adapter, 'wipe')
-    params = adapter.check_action(spec, {'notifyMe': 'yes', 'notifyUser': False,
+    params = adapter.capabilities['actions'].check_action(spec, {'notifyMe': 'yes', 'notifyUser': False,
                                          'notifyOthers': ['sec@example.com', 'it@example.com']})
-    assert adapter.send_action(spec, params, [APPLE])[0]['outcome'] == 'sent'
+    assert adapter.capabilities['actions'].send_action(spec, params, [APPLE])[0]['outcome'] == 'sent'
     session.assert_done()
 
 
 def test_wipe_without_notify_options_sends_only_the_device():
     adapter, session, _sleeps = build(OPTIONS, [auth(), action('wipeDevice', APPLE)])
     spec = spec_of(adapter, 'wipe')
-    assert adapter.send_action(spec, adapter.check_action(spec, {}), [APPLE])[0]['outcome'] == 'sent'
+    assert adapter.capabilities['actions'].send_action(spec, adapter.capabilities['actions'].check_action(spec, {}), [APPLE])[0]['outcome'] == 'sent'
     session.assert_done()
 
 
@@ -188,8 +188,8 @@ def test_send_message_maps_subject_to_message_title():
     adapter, session, _sleeps = build(OPTIONS, [auth(), action('sendMessage', ANDROID, form={
         'messageTitle': 'Säkerhet & IT', 'message': 'Please call the help desk: +1 555 0100'})])
     spec = spec_of(adapter, 'send_message')
-    params = adapter.check_action(spec, {'subject': 'Säkerhet & IT', 'message': 'Please call the help desk: +1 555 0100'})
-    assert adapter.send_action(spec, params, [ANDROID])[0]['outcome'] == 'sent'
+    params = adapter.capabilities['actions'].check_action(spec, {'subject': 'Säkerhet & IT', 'message': 'Please call the help desk: +1 555 0100'})
+    assert adapter.capabilities['actions'].send_action(spec, params, [ANDROID])[0]['outcome'] == 'sent'
     session.assert_done()
 
 
@@ -200,7 +200,7 @@ def test_send_message_maps_subject_to_message_title():
 ])
 def test_every_other_verb_posts_to_its_own_path(name, verb):
     adapter, session, _sleeps = build(OPTIONS, [auth(), action(verb, APPLE)])
-    assert adapter.send_action(spec_of(adapter, name), {}, [APPLE])[0]['outcome'] == 'sent'
+    assert adapter.capabilities['actions'].send_action(spec_of(adapter, name), {}, [APPLE])[0]['outcome'] == 'sent'
     session.assert_done()
 
 
@@ -208,7 +208,7 @@ def test_a_refused_action_is_failed_with_the_vendor_description():
     refused = {'actionResponse': {'maas360DeviceID': APPLE, 'actionStatus': 1,
                                   'description': 'Action not supported for this device'}}
     adapter, session, _sleeps = build(OPTIONS, [auth(), action('lockDevice', ANDROID), action('lockDevice', APPLE, reply=refused)])
-    results = adapter.send_action(spec_of(adapter, 'lock'), {}, [ANDROID, APPLE], concurrency=1)
+    results = adapter.capabilities['actions'].send_action(spec_of(adapter, 'lock'), {}, [ANDROID, APPLE], concurrency=1)
     assert [item['outcome'] for item in results] == ['sent', 'failed']
     assert results[1]['message'] == 'Action not supported for this device'
     session.assert_done()
@@ -219,17 +219,17 @@ def test_locate_completes_with_the_position():
                                   'latitude': 25.005112, 'longitude': 121.541535, 'locatedTime': '2019-05-13 17:45:12.0'}}
     adapter, session, _sleeps = build(OPTIONS, [auth(), action('locateDevice', ANDROID, reply=located)])
     spec = spec_of(adapter, 'locate')
-    results = adapter.send_action(spec, {}, [ANDROID])
+    results = adapter.capabilities['actions'].send_action(spec, {}, [ANDROID])
     assert results[0]['outcome'] == 'completed'
     assert results[0]['data'] == {'latitude': 25.005112, 'longitude': 121.541535, 'locatedTime': '2019-05-13 17:45:12.0'}
-    assert adapter.wait_actions(spec, results, 30) is False
+    assert adapter.capabilities['actions'].wait_actions(spec, results, 30) is False
     session.assert_done()
 
 
 def test_locate_without_a_position_is_only_sent():
     adapter, session, _sleeps = build(OPTIONS, [auth(), action('locateDevice', ANDROID, reply={
         'actionResponse': {'maas360DeviceID': ANDROID, 'actionStatus': 0, 'description': 'Location request sent'}})])
-    results = adapter.send_action(spec_of(adapter, 'locate'), {}, [ANDROID])
+    results = adapter.capabilities['actions'].send_action(spec_of(adapter, 'locate'), {}, [ANDROID])
     assert results[0]['outcome'] == 'sent' and results[0]['data'] is None
     session.assert_done()
 
@@ -238,7 +238,7 @@ def test_xml_action_reply_is_read():
     xml = ('<?xml version="1.0" encoding="UTF-8"?><actionResponse><maas360DeviceID>%s</maas360DeviceID>'
            '<actionStatus>0</actionStatus><description>%s</description><actionID>77</actionID></actionResponse>' % (APPLE, ACCEPTED))
     adapter, session, _sleeps = build(OPTIONS, [auth(), action('lockDevice', APPLE, reply=xml, content_type='application/xml')])
-    assert adapter.send_action(spec_of(adapter, 'lock'), {}, [APPLE])[0]['command_id'] == '77'
+    assert adapter.capabilities['actions'].send_action(spec_of(adapter, 'lock'), {}, [APPLE])[0]['command_id'] == '77'
     session.assert_done()
 
 
@@ -248,7 +248,7 @@ def test_xml_action_reply_is_read():
 ])
 def test_no_answer_after_sending_is_unknown_and_never_sent_again(exc):
     adapter, session, sleeps = build(OPTIONS, [auth(), action('wipeDevice', APPLE, raise_exc=exc), action('wipeDevice', ANDROID)])
-    results = adapter.send_action(spec_of(adapter, 'wipe'), {}, [APPLE, ANDROID], concurrency=1)
+    results = adapter.capabilities['actions'].send_action(spec_of(adapter, 'wipe'), {}, [APPLE, ANDROID], concurrency=1)
     assert results[0]['outcome'] == 'unknown' and UNKNOWN_ADVICE in results[0]['message']
     assert results[1]['outcome'] == 'sent'
     assert [call['path'].split('/')[4] for call in session.calls[1:]] == ['wipeDevice', 'wipeDevice']
@@ -261,7 +261,7 @@ def test_no_answer_after_sending_is_unknown_and_never_sent_again(exc):
 def test_http_errors_of_a_command_are_not_retried(status, outcome):
     adapter, session, sleeps = build(OPTIONS, [auth(), with_reply(action('lockDevice', APPLE, reply={
         'errorCode': status, 'errorDesc': 'refused with %d' % status}), status=status)])
-    results = adapter.send_action(spec_of(adapter, 'lock'), {}, [APPLE])
+    results = adapter.capabilities['actions'].send_action(spec_of(adapter, 'lock'), {}, [APPLE])
     assert results[0]['outcome'] == outcome
     assert ('refused with %d' % status) in results[0]['message']
     assert sleeps == []
@@ -270,7 +270,7 @@ def test_http_errors_of_a_command_are_not_retried(status, outcome):
 
 def test_an_unreadable_reply_is_unknown():
     adapter, session, _sleeps = build(OPTIONS, [auth(), action('lockDevice', APPLE, reply={'something': 'else'})])
-    result = adapter.send_action(spec_of(adapter, 'lock'), {}, [APPLE])[0]
+    result = adapter.capabilities['actions'].send_action(spec_of(adapter, 'lock'), {}, [APPLE])[0]
     assert result['outcome'] == 'unknown' and 'actionResponse' in result['message']
     session.assert_done()
 
@@ -279,7 +279,7 @@ def test_429_is_retried_after_the_wait_the_server_asks_for():
     limited = with_reply(action('lockDevice', APPLE, reply={'errorCode': 429, 'errorDesc': 'Too many requests'}), status=429,
                          reply_headers={'Retry-After': '3'})
     adapter, session, sleeps = build(OPTIONS, [auth(), limited, action('lockDevice', APPLE)])
-    assert adapter.send_action(spec_of(adapter, 'lock'), {}, [APPLE])[0]['outcome'] == 'sent'
+    assert adapter.capabilities['actions'].send_action(spec_of(adapter, 'lock'), {}, [APPLE])[0]['outcome'] == 'sent'
     assert sleeps == [3.0]
     session.assert_done()
 
@@ -288,7 +288,7 @@ def test_429_asking_for_too_long_a_wait_is_failed_not_unknown():
     limited = with_reply(action('lockDevice', APPLE, reply={'errorCode': 429, 'errorDesc': 'Too many requests'}), status=429,
                          reply_headers={'Retry-After': '3600'})
     adapter, session, sleeps = build(OPTIONS, [auth(), limited])
-    result = adapter.send_action(spec_of(adapter, 'lock'), {}, [APPLE])[0]
+    result = adapter.capabilities['actions'].send_action(spec_of(adapter, 'lock'), {}, [APPLE])[0]
     assert result['outcome'] == 'failed' and 'rate limited' in result['message']
     assert sleeps == []
     session.assert_done()
@@ -297,7 +297,7 @@ def test_429_asking_for_too_long_a_wait_is_failed_not_unknown():
 def test_an_expired_token_is_renewed_once_and_the_refused_command_sent_again():
     expired = with_reply(action('lockDevice', APPLE, reply={'errorCode': 401, 'errorDesc': 'Unauthorized'}), status=401)
     adapter, session, _sleeps = build(OPTIONS, [auth(), expired, auth(token=TOKEN2), action('lockDevice', APPLE, token=TOKEN2)])
-    assert adapter.send_action(spec_of(adapter, 'lock'), {}, [APPLE])[0]['outcome'] == 'sent'
+    assert adapter.capabilities['actions'].send_action(spec_of(adapter, 'lock'), {}, [APPLE])[0]['outcome'] == 'sent'
     session.assert_done()
 
 
@@ -305,7 +305,7 @@ def test_wrong_credentials_fail_once_before_any_command():
     refused = {'authResponse': {'errorCode': 1, 'errorDesc': 'Authentication failed'}}
     adapter, session, _sleeps = build(OPTIONS, [auth(reply=refused)])
     with pytest.raises(AuthenticationError):
-        adapter.send_action(spec_of(adapter, 'lock'), {}, [APPLE, ANDROID])
+        adapter.capabilities['actions'].send_action(spec_of(adapter, 'lock'), {}, [APPLE, ANDROID])
     session.assert_done()
     assert len(session.calls) == 1
 
@@ -325,7 +325,7 @@ def test_wait_polls_until_completed_or_failed():
     results = [sent(APPLE, 11), sent(ANDROID, 12), {'device_id': 'ApplX0000001', 'outcome': 'failed', 'message': 'no',
                                                     'command_id': None, 'data': None}]
     adapter.auth_headers()
-    assert adapter.wait_actions(spec_of(adapter, 'lock'), results, timeout=60, interval=5) is True
+    assert adapter.capabilities['actions'].wait_actions(spec_of(adapter, 'lock'), results, timeout=60, interval=5) is True
     assert [(item['outcome'], item['message']) for item in results] == [
         ('completed', 'done on the device'), ('failed', 'device rejected the command'), ('failed', 'no')]
     assert clock.sleeps == [5.0]
@@ -336,7 +336,7 @@ def test_wait_gives_up_at_the_timeout_and_leaves_sent():
     adapter, session, _sleeps = build(OPTIONS, [auth()] + [status(11, 'Pending')] * 4)
     clock = with_clock(adapter)
     results = [sent(APPLE, 11)]
-    assert adapter.wait_actions(spec_of(adapter, 'wakeup'), results, timeout=8, interval=3) is True
+    assert adapter.capabilities['actions'].wait_actions(spec_of(adapter, 'wakeup'), results, timeout=8, interval=3) is True
     assert results[0]['outcome'] == 'sent' and 'not finished after 8 s' in results[0]['message']
     assert clock.sleeps == [3.0, 3.0, 2.0]
     session.assert_done()
@@ -346,7 +346,7 @@ def test_wait_reads_the_status_under_the_action_response_envelope_too():
     adapter, session, _sleeps = build(OPTIONS, [auth(), status(11, 'Executed', envelope='actionResponse')])
     with_clock(adapter)
     results = [sent(APPLE, 11)]
-    adapter.wait_actions(spec_of(adapter, 'hide'), results, timeout=10, interval=1)
+    adapter.capabilities['actions'].wait_actions(spec_of(adapter, 'hide'), results, timeout=10, interval=1)
     assert results[0]['outcome'] == 'completed'
     session.assert_done()
 
@@ -355,7 +355,7 @@ def test_wait_stops_following_an_action_the_server_does_not_know():
     adapter, session, _sleeps = build(OPTIONS, [auth(), with_reply(status(11, 'x'), status=404)])
     clock = with_clock(adapter)
     results = [sent(APPLE, 11)]
-    adapter.wait_actions(spec_of(adapter, 'lock'), results, timeout=60, interval=5)
+    adapter.capabilities['actions'].wait_actions(spec_of(adapter, 'lock'), results, timeout=60, interval=5)
     assert results[0]['outcome'] == 'sent' and 'could not be followed' in results[0]['message']
     assert clock.sleeps == []
     session.assert_done()
@@ -365,7 +365,7 @@ def test_wait_keeps_trying_after_an_unreadable_status_and_says_so_at_the_timeout
     adapter, session, _sleeps = build(OPTIONS, [auth(), status(11, 'Teleporting'), status(11, 'Teleporting')])
     with_clock(adapter)
     results = [sent(APPLE, 11)]
-    adapter.wait_actions(spec_of(adapter, 'lock'), results, timeout=4, interval=4)
+    adapter.capabilities['actions'].wait_actions(spec_of(adapter, 'lock'), results, timeout=4, interval=4)
     assert results[0]['outcome'] == 'sent'
     assert 'last check failed' in results[0]['message'] and 'Teleporting' in results[0]['message'].title()
     session.assert_done()
@@ -375,6 +375,6 @@ def test_wait_without_an_action_id_leaves_the_result_and_sends_nothing():
     adapter, session, _sleeps = build(OPTIONS, [])
     with_clock(adapter)
     results = [dict(sent(APPLE, 11), command_id=None)]
-    assert adapter.wait_actions(spec_of(adapter, 'lock'), results, timeout=10) is True
+    assert adapter.capabilities['actions'].wait_actions(spec_of(adapter, 'lock'), results, timeout=10) is True
     assert results[0]['outcome'] == 'sent' and 'no actionID' in results[0]['message']
     assert session.calls == []

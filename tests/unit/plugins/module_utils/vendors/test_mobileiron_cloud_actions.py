@@ -41,7 +41,7 @@ def adapter_for(script, **options):
 
 def test_catalogue_names_the_documented_verbs():
     adapter, _session = adapter_for([])
-    catalogue = adapter.action_catalogue()
+    catalogue = adapter.capabilities['actions'].action_catalogue()
     assert sorted(catalogue) == ['lock', 'retire', 'send_message', 'unlock', 'wakeup', 'wipe']
     assert [catalogue[name].vendor_name for name in ('wakeup', 'send_message')] == ['forceCheckin', 'message']
     assert all(spec.batch == 100 and spec.neutral for spec in catalogue.values())
@@ -57,21 +57,21 @@ def test_catalogue_names_the_documented_verbs():
 def test_bad_parameters_fail_before_any_request(name, params, option):
     adapter, session = adapter_for([])
     with pytest.raises(InvalidInputError) as caught:
-        adapter.check_action(adapter.action_catalogue()[name], params)
+        adapter.capabilities['actions'].check_action(adapter.capabilities['actions'].action_catalogue()[name], params)
     assert caught.value.option == option and session.calls == []
 
 
 def test_device_ids_are_numbers_each_once():
     adapter, session = adapter_for([])
-    assert adapter.check_device_ids(['1000001', ' 1000002 ', '1000001']) == ['1000001', '1000002']
+    assert adapter.capabilities['actions'].check_device_ids(['1000001', ' 1000002 ', '1000001']) == ['1000001', '1000002']
     with pytest.raises(InvalidInputError) as caught:
-        adapter.check_device_ids(['1000001', 'a57dcd91'])
+        adapter.capabilities['actions'].check_device_ids(['1000001', 'a57dcd91'])
     assert caught.value.option == 'devices' and session.calls == []
 
 
 def test_lock_sends_ids_only_without_a_partition_lookup():
     adapter, session = adapter_for([put('lock', {'ids': '1,2,3'})])
-    results = adapter.send_action(adapter.action_catalogue()['lock'], {}, ['1', '2', '3'])
+    results = adapter.capabilities['actions'].send_action(adapter.capabilities['actions'].action_catalogue()['lock'], {}, ['1', '2', '3'])
     assert [(r['device_id'], r['outcome']) for r in results] == [('1', 'sent'), ('2', 'sent'), ('3', 'sent')]
     session.assert_done()
 
@@ -79,8 +79,8 @@ def test_lock_sends_ids_only_without_a_partition_lookup():
 def test_lock_with_a_message_and_a_configured_partition():
     adapter, session = adapter_for([put('lock', {'ids': '7', 'dmPartitionId': '23001', 'message': 'Lost phone'})],
                                    partition_id='23001')
-    spec = adapter.action_catalogue()['lock']
-    assert adapter.send_action(spec, adapter.check_action(spec, {'message': 'Lost phone'}), ['7'])[0]['outcome'] == 'sent'
+    spec = adapter.capabilities['actions'].action_catalogue()['lock']
+    assert adapter.capabilities['actions'].send_action(spec, adapter.capabilities['actions'].check_action(spec, {'message': 'Lost phone'}), ['7'])[0]['outcome'] == 'sent'
     session.assert_done()
 
 
@@ -89,7 +89,7 @@ def test_wakeup_is_force_checkin_in_batches_of_100():
     adapter, session = adapter_for([put('forceCheckin', {'ids': ','.join(ids[:100])}),
                                     put('forceCheckin', {'ids': ','.join(ids[100:200])}),
                                     put('forceCheckin', {'ids': ','.join(ids[200:])})])
-    results = adapter.send_action(adapter.action_catalogue()['wakeup'], {}, ids, concurrency=1)
+    results = adapter.capabilities['actions'].send_action(adapter.capabilities['actions'].action_catalogue()['wakeup'], {}, ids, concurrency=1)
     assert [r['device_id'] for r in results] == ids and set(r['outcome'] for r in results) == {'sent'}
     session.assert_done()
 
@@ -101,8 +101,8 @@ def test_wakeup_is_force_checkin_in_batches_of_100():
 ])
 def test_message_names_the_partition_and_the_channel(params, form):
     adapter, session = adapter_for([PARTITIONS, put('message', dict(form, dmPartitionId='23000', deviceIds='1,2'))])
-    spec = adapter.action_catalogue()['send_message']
-    results = adapter.send_action(spec, adapter.check_action(spec, params), ['1', '2'])
+    spec = adapter.capabilities['actions'].action_catalogue()['send_message']
+    results = adapter.capabilities['actions'].send_action(spec, adapter.capabilities['actions'].check_action(spec, params), ['1', '2'])
     assert [r['outcome'] for r in results] == ['sent', 'sent']
     session.assert_done()
 
@@ -120,7 +120,7 @@ def test_a_failed_call_is_never_sent_again(failure, outcome, words):
     failure = dict(failure)
     # The script holds one request: a second attempt would fail the test.
     adapter, session = adapter_for([put('wipe', {'ids': '1,2'}, failure.pop('answer', None), **failure)])
-    results = adapter.send_action(adapter.action_catalogue()['wipe'], {}, ['1', '2'])
+    results = adapter.capabilities['actions'].send_action(adapter.capabilities['actions'].action_catalogue()['wipe'], {}, ['1', '2'])
     assert [r['outcome'] for r in results] == [outcome, outcome]
     assert words in results[0]['message']
     session.assert_done()

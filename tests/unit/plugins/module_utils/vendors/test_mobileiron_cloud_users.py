@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud_users import VendorRefusal, normalise_user
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud.users import VendorRefusal, normalise_user
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import Expect, build
 
@@ -39,8 +39,8 @@ def test_find_user_uses_the_documented_fq_and_matches_the_uid_exactly():
                reply=envelope({'totalCount': 2, 'searchResults': [other, RECORD]})),
         Expect('GET', '/api/v1/account', query={'fq': 'UID=nobody@example.com'}, reply=envelope({'totalCount': 0, 'searchResults': []})),
     ])
-    assert adapter.find_user('John.Doe@example.com')['id'] == 10022
-    assert adapter.find_user('nobody@example.com') is None
+    assert adapter.capabilities['user_search'].find_user('John.Doe@example.com')['id'] == 10022
+    assert adapter.capabilities['user_search'].find_user('nobody@example.com') is None
     assert '/api/v1/account?fq=UID%3DJohn.Doe%40example.com' in session.calls[0]['url']
     session.assert_done()
 
@@ -54,7 +54,7 @@ def test_update_sends_the_whole_record_merged_with_the_changes():
             'managedAppleId': '', 'edipi': '1234567899', 'password': 'N3w-pass', 'confirmPassword': 'N3w-pass'},
             reply=envelope(1)),
     ])
-    adapter.update_user(RECORD, {'displayName': 'J. Doe'}, password='N3w-pass')
+    adapter.capabilities['users'].update_user(RECORD, {'displayName': 'J. Doe'}, password='N3w-pass')
     session.assert_done()
 
 
@@ -63,7 +63,7 @@ def test_update_refuses_a_record_that_lacks_a_field_the_call_would_clear():
     record = dict(RECORD)
     del record['edipi']
     with pytest.raises(InvalidInputError) as info:
-        adapter.update_user(record, {'displayName': 'J. Doe'})
+        adapter.capabilities['users'].update_user(record, {'displayName': 'J. Doe'})
     assert 'edipi' in str(info.value)
     assert session.calls == []
 
@@ -75,8 +75,8 @@ def test_delete_blockers_report_the_vendor_reasons():
         Expect('GET', '/api/v1/account', query={'checkDeleteViability': 'true', 'ids': '10023'},
                reply=envelope({'searchResults': [], 'totalCount': 0, 'offset': 0, 'limit': 0})),
     ])
-    assert adapter.delete_blockers(10022) == ['ACCOUNT_HAS_DEVICES: has 2 devices']
-    assert adapter.delete_blockers(10023) == []
+    assert adapter.capabilities['users'].delete_blockers(10022) == ['ACCOUNT_HAS_DEVICES: has 2 devices']
+    assert adapter.capabilities['users'].delete_blockers(10023) == []
     session.assert_done()
 
 
@@ -93,7 +93,7 @@ def test_ldap_import_follows_the_choreography_and_reports_failure():
                       'errorMessage': 'The LDAP user x@example.com not found to import.'}),
     ])
     waits = []
-    outcome = adapter.ldap_import('x@example.com', server='ldap-2k', send_invite=True, ownership='EMPLOYEE',
+    outcome = adapter.capabilities['users'].ldap_import('x@example.com', server='ldap-2k', send_invite=True, ownership='EMPLOYEE',
                                   sleep=waits.append, clock=lambda: next(clock))
     assert outcome == dict(request_id='7', status='FAILED', error_code='LDAP_USER_IMPORT-106',
                            error_message='The LDAP user x@example.com not found to import.', checks=2)
@@ -110,7 +110,7 @@ def test_ldap_import_stops_at_the_timeout():
     in_progress = {'requestId': 1, 'status': 'IN_PROGRESS', 'errorCode': '', 'errorMessage': ''}
     adapter, session, _sleeps = build(OPTIONS, [Expect('POST', '/api/v1/ldap/import/user', reply=envelope(1))] + [
         Expect('GET', '/api/v1/ldap/import/user/status', reply=in_progress) for _unused in range(6)])
-    outcome = adapter.ldap_import('x@example.com', sleep=sleep, clock=lambda: now[0])
+    outcome = adapter.capabilities['users'].ldap_import('x@example.com', sleep=sleep, clock=lambda: now[0])
     # Checks at 15, 30, 45, 60, 75 and 90 seconds: "every fifteen seconds until ninety seconds have elapsed".
     assert outcome['status'] == 'IN_PROGRESS' and outcome['checks'] == 6 and now[0] == 90.0
     session.assert_done()
@@ -122,7 +122,7 @@ def test_a_refused_import_carries_the_vendor_code():
                reply=refusal('LDAP_USER_IMPORT-103', 'No LDAP server with name invalid-ldap found.')),
     ])
     with pytest.raises(VendorRefusal) as info:
-        adapter.ldap_import('x@example.com', server='invalid-ldap', sleep=lambda s: None)
+        adapter.capabilities['users'].ldap_import('x@example.com', server='invalid-ldap', sleep=lambda s: None)
     assert info.value.code == 'LDAP_USER_IMPORT-103'
     assert 'No LDAP server with name invalid-ldap found.' in str(info.value)
     assert info.value.to_dict()['error_code'] == 'LDAP_USER_IMPORT-103'
@@ -138,5 +138,5 @@ def test_normalised_users_never_carry_the_pin_or_password_history():
 def test_create_without_password_is_local_only():
     adapter, session, _sleeps = build(OPTIONS, [])
     with pytest.raises(InvalidInputError):
-        adapter.create_user('a@example.com', 'a@example.com', 'LDAP', False)
+        adapter.capabilities['users'].create_user('a@example.com', 'a@example.com', 'LDAP', False)
     assert session.calls == []

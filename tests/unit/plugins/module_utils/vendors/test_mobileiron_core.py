@@ -15,7 +15,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     BadResponseError,
     InvalidInputError,
 )
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core import DEVICE_FIELDS
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.session import DEVICE_FIELDS
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import Expect, build
 

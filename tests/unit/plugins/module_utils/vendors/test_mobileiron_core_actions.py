@@ -14,7 +14,7 @@ import requests
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import NEUTRAL_ACTIONS, UNKNOWN_ADVICE
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core import DEVICE_FIELDS
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.session import DEVICE_FIELDS
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import Expect, build
 
@@ -49,7 +49,7 @@ def adapter_for(script, ordered=True):
 
 def test_catalogue_has_every_documented_command():
     adapter, _session = adapter_for([])
-    catalogue = adapter.action_catalogue()
+    catalogue = adapter.capabilities['actions'].action_catalogue()
     neutral = sorted(name for name, spec in catalogue.items() if spec.neutral)
     assert neutral == ['check_compliance', 'lock', 'remote_session', 'retire', 'send_message', 'unlock', 'wakeup', 'wipe']
     assert all(name in NEUTRAL_ACTIONS for name in neutral)
@@ -78,24 +78,24 @@ def test_catalogue_has_every_documented_command():
 def test_bad_parameters_fail_before_any_request(name, params, option):
     adapter, session = adapter_for([])
     with pytest.raises(InvalidInputError) as caught:
-        adapter.check_action(adapter.action_catalogue()[name], params)
+        adapter.capabilities['actions'].check_action(adapter.capabilities['actions'].action_catalogue()[name], params)
     assert caught.value.option == option
     assert session.calls == []
 
 
 def test_device_ids_are_uuids_lower_case_each_once():
     adapter, session = adapter_for([])
-    assert adapter.check_device_ids([uuid(1).upper(), uuid(1), uuid(2)]) == [uuid(1), uuid(2)]
+    assert adapter.capabilities['actions'].check_device_ids([uuid(1).upper(), uuid(1), uuid(2)]) == [uuid(1), uuid(2)]
     with pytest.raises(InvalidInputError) as caught:
-        adapter.check_device_ids([uuid(1), '12345'])
+        adapter.capabilities['actions'].check_device_ids([uuid(1), '12345'])
     assert caught.value.option == 'devices' and session.calls == []
 
 
 def test_lock_maps_each_device_result():
     answer = reply('LOCK', {uuid(1): OK, uuid(2): 'Device not found'})
     adapter, session = adapter_for([put('lock', {'deviceUuids': [uuid(1), uuid(2)], 'note': 'Employee left company.'}, answer)])
-    spec = adapter.action_catalogue()['lock']
-    results = adapter.send_action(spec, adapter.check_action(spec, {'note': 'Employee left company.'}), [uuid(1), uuid(2)])
+    spec = adapter.capabilities['actions'].action_catalogue()['lock']
+    results = adapter.capabilities['actions'].send_action(spec, adapter.capabilities['actions'].check_action(spec, {'note': 'Employee left company.'}), [uuid(1), uuid(2)])
     assert [(r['device_id'], r['outcome']) for r in results] == [(uuid(1), 'sent'), (uuid(2), 'failed')]
     assert 'Device not found' in results[1]['message']
     session.assert_done()
@@ -107,7 +107,7 @@ def test_more_than_512_uuids_go_in_batches_each_sent_once():
         put('wakeup', {'deviceUuids': uuids[:512]}, reply('WAKEUP_DEVICE', dict((u, OK) for u in uuids[:512]))),
         put('wakeup', {'deviceUuids': uuids[512:]}, reply('WAKEUP_DEVICE', dict((u, OK) for u in uuids[512:]))),
     ])
-    results = adapter.send_action(adapter.action_catalogue()['wakeup'], {}, uuids, concurrency=1)
+    results = adapter.capabilities['actions'].send_action(adapter.capabilities['actions'].action_catalogue()['wakeup'], {}, uuids, concurrency=1)
     assert [r['device_id'] for r in results] == uuids and set(r['outcome'] for r in results) == {'sent'}
     session.assert_done()
 
@@ -118,10 +118,10 @@ def test_send_message_carries_mode_and_subject():
     answer = reply('SEND_MESSAGE', {uuid(1): OK}, results=[{'resultId': '114', 'resultMessage': None, 'records': [uuid(1)]}],
                    resultCount=1)
     adapter, session = adapter_for([put('sendmessage', body, answer)])
-    spec = adapter.action_catalogue()['send_message']
-    params = adapter.check_action(spec, {'message': 'Data roaming is expensive.', 'message_type': 'email',
+    spec = adapter.capabilities['actions'].action_catalogue()['send_message']
+    params = adapter.capabilities['actions'].check_action(spec, {'message': 'Data roaming is expensive.', 'message_type': 'email',
                                          'subject': 'About data roaming'})
-    results = adapter.send_action(spec, params, [uuid(1)])
+    results = adapter.capabilities['actions'].send_action(spec, params, [uuid(1)])
     assert results == [{'device_id': uuid(1), 'outcome': 'sent', 'message': None, 'command_id': '114', 'data': None}]
     session.assert_done()
 
@@ -131,10 +131,10 @@ def test_action_type_goes_to_the_action_endpoint():
             'additionalParameters': {'message': 'm', 'mode': 'sms', 'subject': 's', 'app': 'Motorola MC75'}}
     adapter, session = adapter_for([Expect('POST', '/api/v2/devices/action', query=dict(SPACE, actionType='SEND_MESSAGE'),
                                            headers=HEADERS, json=body, reply=reply('SEND_MESSAGE', {uuid(1): OK}))])
-    spec = adapter.action_catalogue()['SEND_MESSAGE']
-    params = adapter.check_action(spec, {'message': 'm', 'message_type': 'sms', 'subject': 's', 'note': 'sample note',
+    spec = adapter.capabilities['actions'].action_catalogue()['SEND_MESSAGE']
+    params = adapter.capabilities['actions'].check_action(spec, {'message': 'm', 'message_type': 'sms', 'subject': 's', 'note': 'sample note',
                                          'app': 'Motorola MC75'})
-    assert adapter.send_action(spec, params, [uuid(1)])[0]['outcome'] == 'sent'
+    assert adapter.capabilities['actions'].send_action(spec, params, [uuid(1)])[0]['outcome'] == 'sent'
     session.assert_done()
 
 
@@ -145,9 +145,9 @@ def test_check_compliance_of_selected_and_of_every_device():
             query=dict(SPACE, allDevices='false')),
         put('checkcompliance', {}, reply('CHECK_COMPLIANCE', {}, results=records), query=dict(SPACE, allDevices='true')),
     ])
-    spec = adapter.action_catalogue()['check_compliance']
-    assert adapter.send_action(spec, adapter.check_action(spec, {}), [uuid(1)])[0]['outcome'] == 'sent'
-    results = adapter.send_action(spec, adapter.check_action(spec, {'all_devices': True}), [uuid(1), uuid(2)])
+    spec = adapter.capabilities['actions'].action_catalogue()['check_compliance']
+    assert adapter.capabilities['actions'].send_action(spec, adapter.capabilities['actions'].check_action(spec, {}), [uuid(1)])[0]['outcome'] == 'sent'
+    results = adapter.capabilities['actions'].send_action(spec, adapter.capabilities['actions'].check_action(spec, {'all_devices': True}), [uuid(1), uuid(2)])
     assert [(r['outcome'], r['command_id']) for r in results] == [('sent', '7'), ('sent', '7')]
     session.assert_done()
 
@@ -163,7 +163,7 @@ def test_a_failed_request_is_never_sent_again(failure, outcome):
     # The script holds one request: a second attempt would fail the test.
     failure = dict(failure)
     adapter, session = adapter_for([put('retire', {'deviceUuids': [uuid(1), uuid(2)]}, failure.pop('reply', None), **failure)])
-    results = adapter.send_action(adapter.action_catalogue()['retire'], {}, [uuid(1), uuid(2)])
+    results = adapter.capabilities['actions'].send_action(adapter.capabilities['actions'].action_catalogue()['retire'], {}, [uuid(1), uuid(2)])
     assert [r['outcome'] for r in results] == [outcome, outcome]
     if outcome == 'unknown':
         assert UNKNOWN_ADVICE in results[0]['message']
@@ -181,10 +181,10 @@ def test_retire_skips_devices_already_retired_naming_the_core_status():
                {'common.uuid': uuid(2), 'common.platform': 'iOS', 'common.status': 'RETIRE_PENDING'},
                {'common.uuid': uuid(3), 'common.platform': 'iOS', 'common.status': 'WIPED'}]
     adapter, session = adapter_for([search_for([uuid(1), uuid(2), uuid(3), uuid(4)], records)])
-    spec = adapter.action_catalogue()['retire']
-    targets = adapter.action_targets(spec, [uuid(1), uuid(2), uuid(3), uuid(4)])
+    spec = adapter.capabilities['actions'].action_catalogue()['retire']
+    targets = adapter.capabilities['actions'].action_targets(spec, [uuid(1), uuid(2), uuid(3), uuid(4)])
     assert sorted(targets) == [uuid(1), uuid(2), uuid(3)]
-    verdicts = adapter.precheck_action(spec, targets)
+    verdicts = adapter.capabilities['actions'].precheck_action(spec, targets)
     assert sorted(verdicts) == [uuid(2), uuid(3)]
     assert verdicts[uuid(2)]['outcome'] == 'skipped' and 'RETIRE_PENDING' in verdicts[uuid(2)]['message']
     assert 'WIPED' in verdicts[uuid(3)]['message']
@@ -204,11 +204,11 @@ def test_remote_session_uses_the_platform_path_and_returns_the_links():
         Expect('POST', '/msa/v2/remote/create_teamviewer_session_android', headers=HEADERS,
                form={'adminDeviceSpaceId': '1', 'deviceUuid': uuid(1)}, reply=session_reply),
     ])
-    spec = adapter.action_catalogue()['remote_session']
-    targets = adapter.action_targets(spec, [uuid(1), uuid(2)])
-    verdicts = adapter.precheck_action(spec, targets)
+    spec = adapter.capabilities['actions'].action_catalogue()['remote_session']
+    targets = adapter.capabilities['actions'].action_targets(spec, [uuid(1), uuid(2)])
+    verdicts = adapter.capabilities['actions'].precheck_action(spec, targets)
     assert verdicts[uuid(2)]['outcome'] == 'not_applicable'
-    results = adapter.send_action(spec, {}, [uuid(1)])
+    results = adapter.capabilities['actions'].send_action(spec, {}, [uuid(1)])
     assert results[0]['outcome'] == 'completed' and results[0]['command_id'] == 's35-924-946'
     assert results[0]['data']['supporter_link'] == 'https://get.teamviewer.com/s35924946-9c0G78d8rMMZ'
     assert results[0]['data']['end_customer_link'] == 'https://get.teamviewer.com/s35924946'

@@ -14,7 +14,7 @@ import os
 
 import pytest
 
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     device_matches,
     imei_text,
     iso_timestamp,

@@ -42,8 +42,8 @@ def test_manageengine_finds_the_wipe_as_the_last_initiated_command():
         me_get(device, 'actions/recent_command', {'status_code': 1, 'command_name': 'EraseDevice',
                                                   'status_description': 'Command Initiated'}),
     ])
-    spec = adapter.action_catalogue()['wipe']
-    found, state, message, _command_id = adapter.verify_command(spec, device, entry())
+    spec = adapter.capabilities['actions'].action_catalogue()['wipe']
+    found, state, message, _command_id = adapter.capabilities['actions'].verify_command(spec, device, entry())
     session.assert_done()
     assert found and state == 'sent' and 'EraseDevice' in message
 
@@ -57,7 +57,7 @@ def test_manageengine_reads_the_history_since_the_journal_entry():
         me_get(device, 'actions/recent_command', {'status_code': 2, 'command_name': 'DeviceLock'}),
         me_get(device, 'commandhistory', history(old, other, new)),
     ])
-    found, state, _message, command_id = adapter.verify_command(adapter.action_catalogue()['wipe'], device, entry())
+    found, state, _message, command_id = adapter.capabilities['actions'].verify_command(adapter.capabilities['actions'].action_catalogue()['wipe'], device, entry())
     session.assert_done()
     assert found and state == 'completed' and command_id == '8'
 
@@ -69,7 +69,7 @@ def test_manageengine_older_wipes_do_not_count_and_a_missing_recent_command_is_n
         me_get(device, 'actions/recent_command', {'error_code': 'COM0008', 'error_description': 'No command'}, 404),
         me_get(device, 'commandhistory', history(old)),
     ])
-    found, state, message, _command_id = adapter.verify_command(adapter.action_catalogue()['wipe'], device, entry())
+    found, state, message, _command_id = adapter.capabilities['actions'].verify_command(adapter.capabilities['actions'].action_catalogue()['wipe'], device, entry())
     session.assert_done()
     assert not found and state is None and 'EraseDevice' in message
 
@@ -85,26 +85,26 @@ def test_manageengine_a_failing_lookup_raises():
         me_get(device, 'actions/recent_command', {'error': 'x'}, 500),
     ])
     with pytest.raises(ServerError):
-        adapter.verify_command(adapter.action_catalogue()['wipe'], device, entry())
+        adapter.capabilities['actions'].verify_command(adapter.capabilities['actions'].action_catalogue()['wipe'], device, entry())
 
 
 def test_maas360_checks_the_action_id_it_has():
     adapter, session, _sleeps = build(OPTIONS, [auth(), status(128294549, 'Pending')])
-    spec = adapter.action_catalogue()['wipe']
-    found, state, message, command_id = adapter.verify_command(spec, ANDROID, entry('128294549'))
+    spec = adapter.capabilities['actions'].action_catalogue()['wipe']
+    found, state, message, command_id = adapter.capabilities['actions'].verify_command(spec, ANDROID, entry('128294549'))
     session.assert_done()
     assert found and state == 'sent' and command_id == '128294549' and 'checkActionStatus' in message
 
 
 def test_maas360_a_failed_action_may_be_sent_again():
     adapter, session, _sleeps = build(OPTIONS, [auth(), status(5, 'Failed', 'device rejected it')])
-    found, _state, _message, _command_id = adapter.verify_command(adapter.action_catalogue()['wipe'], ANDROID, entry('5'))
+    found, _state, _message, _command_id = adapter.capabilities['actions'].verify_command(adapter.capabilities['actions'].action_catalogue()['wipe'], ANDROID, entry('5'))
     session.assert_done()
     assert not found
 
 
 def test_maas360_without_an_action_id_asks_nothing():
     adapter, session, _sleeps = build(OPTIONS, [])
-    found, _state, message, _command_id = adapter.verify_command(adapter.action_catalogue()['wipe'], ANDROID, entry())
+    found, _state, message, _command_id = adapter.capabilities['actions'].verify_command(adapter.capabilities['actions'].action_catalogue()['wipe'], ANDROID, entry())
     session.assert_done()
     assert not found and 'actionID' in message

@@ -21,6 +21,7 @@ import re
 import time
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import UNKNOWN_ADVICE, ActionSpec, ParamSpec, result
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DeviceActions
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     InvalidInputError,
@@ -111,8 +112,8 @@ def _text(value):
     return text or None
 
 
-class MaaS360ActionsMixin:
-    """Device commands of IBM MaaS360; mixed into MaaS360Adapter."""
+class MaaS360Actions(DeviceActions):
+    """Device commands of IBM MaaS360, over a MaaS360Session."""
 
     # Injectable for tests: the clock and the pause of wait_actions().
     action_clock = staticmethod(time.monotonic)
@@ -124,7 +125,7 @@ class MaaS360ActionsMixin:
     def check_device_ids(self, devices, option='devices'):
         ids = []
         for device in devices or []:
-            text = self.normalise_device_id(device)
+            text = self.session.normalise_device_id(device)
             if not text:
                 raise InvalidInputError('a device id must not be empty', option=option)
             if not DEVICE_ID_PATTERN.match(text):
@@ -149,7 +150,7 @@ class MaaS360ActionsMixin:
         if not devices:
             return []
         # Log in before the first command: wrong credentials fail the task once, not once per device.
-        self.auth_headers()
+        self.session.auth_headers()
 
         def send(device_id):
             return self.send_one_action(spec, params, device_id)
@@ -157,11 +158,11 @@ class MaaS360ActionsMixin:
 
     def send_one_action(self, spec, params, device_id):
         operation = '%s device %s' % (spec.vendor_name, device_id)
-        path = ACTION_PATH % (spec.vendor_name, self._billing_path)
+        path = ACTION_PATH % (spec.vendor_name, self.session._billing_path)
         try:
             # Never repeated by the transport after it may have reached the server (safe=False).
-            response = self.call('POST', path, operation, data=self.action_form(spec, params, device_id), safe=False)
-            data = self.read_reply(response, operation)
+            response = self.session.call('POST', path, operation, data=self.action_form(spec, params, device_id), safe=False)
+            data = self.session.read_reply(response, operation)
         except TransportError as exc:
             if exc.maybe_sent:
                 return result(device_id, 'unknown', '%s %s' % (exc.message, UNKNOWN_ADVICE))
@@ -221,16 +222,16 @@ class MaaS360ActionsMixin:
     def action_status(self, action_id):
         """(outcome or None while pending, description) of one accepted action, from checkActionStatus."""
         operation = '%s %s' % (CHECK_STATUS_VERB, action_id)
-        response = self.call('GET', ACTION_PATH % (CHECK_STATUS_VERB, self._billing_path), operation,
+        response = self.session.call('GET', ACTION_PATH % (CHECK_STATUS_VERB, self.session._billing_path), operation,
                              params={CHECK_STATUS_PARAM: action_id})
-        data = self.read_reply(response, operation)
+        data = self.session.read_reply(response, operation)
         node = None
         for envelope in CHECK_STATUS_ENVELOPES:
             if isinstance(data, dict) and isinstance(data.get(envelope), dict):
                 node = data[envelope]
                 break
         if node is None:
-            raise self.bad_response('the reply has no "%s"' % CHECK_STATUS_ENVELOPES[0], operation, response)
+            raise self.session.bad_response('the reply has no "%s"' % CHECK_STATUS_ENVELOPES[0], operation, response)
         status = (_text(node.get('actionStatus')) or _text(node.get('status')) or '').lower()
         description = _text(node.get('description'))
         if status in DONE_STATUSES:
@@ -239,7 +240,7 @@ class MaaS360ActionsMixin:
             return 'failed', description or 'the action %s' % status
         if status in PENDING_STATUSES:
             return None, description
-        raise self.bad_response('unknown action status %r' % status, operation, response)
+        raise self.session.bad_response('unknown action status %r' % status, operation, response)
 
     def wait_actions(self, spec, results, timeout, interval=5.0):
         if not spec.waitable:
@@ -251,7 +252,7 @@ class MaaS360ActionsMixin:
         deadline = self.action_clock() + max(0.0, float(timeout))
         last_error = {}
         while pending:
-            verdicts = self.map_concurrently(self._poll_action, pending, WAIT_CONCURRENCY)
+            verdicts = self.session.map_concurrently(self._poll_action, pending, WAIT_CONCURRENCY)
             still = []
             for item, (outcome, message, error) in zip(pending, verdicts):
                 if error is not None:

@@ -15,7 +15,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.facts import DEVICE, Fact, GatherMixin, int_param
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.facts import DEVICE, Fact, DeviceFacts, int_param
 
 DEVICES_PATH = '/api/v1/mdm/devices'
 
@@ -55,7 +55,9 @@ MAX_POLL_SECONDS = 10.0
 MAX_HISTORY_PAGES = 10000
 
 
-class ManageEngineFactsMixin(GatherMixin):
+class ManageEngineFacts(DeviceFacts):
+    """Device facts of ManageEngine MDM, over a ManageEngineSession."""
+
     FACTS = dict([(name, Fact(DEVICE)) for name in FACT_PATHS] + [
         ('command_history', Fact(DEVICE)),
         # A write: it asks the device for its location (scope MDMInventory.CREATE).  Never in check mode.
@@ -72,7 +74,7 @@ class ManageEngineFactsMixin(GatherMixin):
     fact_sleep = staticmethod(time.sleep)
 
     def check_gather_params(self, params, names, option):
-        params = super(ManageEngineFactsMixin, self).check_gather_params(params, names, option)
+        params = super(ManageEngineFacts, self).check_gather_params(params, names, option)
         clean = {
             'no_of_days': int_param(params, 'no_of_days', option, minimum=1, default=7),
             'from': int_param(params, 'from', option, minimum=0),
@@ -99,9 +101,9 @@ class ManageEngineFactsMixin(GatherMixin):
         return self._object(device_id, FACT_PATHS[name], 'read %s of device %s' % (name, device_id))
 
     def _object(self, device_id, tail, operation, params=None):
-        data = self.call_json('GET', self._device_path(device_id, tail), operation, params=params)
+        data = self.session.call_json('GET', self._device_path(device_id, tail), operation, params=params)
         if not isinstance(data, dict):
-            raise self.bad_response('the reply is not a JSON object', operation)
+            raise self.session.bad_response('the reply is not a JSON object', operation)
         return data
 
     def command_history(self, device_id):
@@ -115,7 +117,7 @@ class ManageEngineFactsMixin(GatherMixin):
             data = self._object(device_id, COMMAND_HISTORY_PATH, operation, params=params)
             page = data.get('commands') or []
             if not isinstance(page, list):
-                raise self.bad_response('the reply has no "commands" list', operation)
+                raise self.session.bad_response('the reply has no "commands" list', operation)
             commands.extend(page)
             if first is None:
                 first = data
@@ -140,9 +142,9 @@ class ManageEngineFactsMixin(GatherMixin):
         for key in ('from', 'to'):
             if params.get(key) is not None:
                 body[key] = params[key]
-        reply = self.parse_json(self.call('POST', path, operation, json_body=body, safe=False), operation)
+        reply = self.session.parse_json(self.session.call('POST', path, operation, json_body=body, safe=False), operation)
         if not isinstance(reply, dict) or reply.get('export_batch_id') in (None, ''):
-            raise self.bad_response('the reply has no export_batch_id', operation)
+            raise self.session.bad_response('the reply has no export_batch_id', operation)
         batch = str(reply['export_batch_id'])
         status = reply.get('status')
         wait = reply.get('wait')

@@ -20,17 +20,14 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     InvalidInputError,
     NotFoundError,
-    NotSupportedError,
 )
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
-    VendorAdapter,
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     bool_or_none,
     make_device,
     platform_of,
     text_or_none,
 )
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud_actions import MobileIronCloudActions
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud_users import MobileIronCloudUsersMixin
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
 
 DEVICES_PATH = '/api/v1/device'
 PARTITIONS_PATH = '/api/v1/tenant/partition/device'
@@ -57,7 +54,7 @@ OWNERSHIP_MAP = {'COMPANY': 'company', 'EMPLOYEE': 'employee'}
 PUSHED_FQ = '_pushed_fq'
 
 
-class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, VendorAdapter):
+class MobileIronCloudSession(VendorSession):
     name = 'mobileiron_cloud'
     max_page_size = MAX_ROWS
     vendor_filters = {
@@ -66,9 +63,10 @@ class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, 
     # Basic auth: a 401 means the credentials are wrong (or MFA forbids Basic auth), there is no token to renew.
     renewable_auth = False
     default_headers = {'Accept': 'application/json'}
+    query_filter = 'fq'
 
     def __init__(self, options, transport):
-        super(MobileIronCloudAdapter, self).__init__(options, transport)
+        super(MobileIronCloudSession, self).__init__(options, transport)
         self._partition_lock = threading.Lock()
         configured = options.get('partition_id')
         self._partition_id = str(configured).strip() if configured not in (None, '') else None
@@ -79,7 +77,7 @@ class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, 
 
     def call(self, method, path, operation, headers=None, safe=None, **kwargs):
         try:
-            return super(MobileIronCloudAdapter, self).call(method, path, operation, headers=headers, safe=safe, **kwargs)
+            return super(MobileIronCloudSession, self).call(method, path, operation, headers=headers, safe=safe, **kwargs)
         except AuthenticationError as exc:
             raise self.basic_auth_refused(exc, 'Check username and password; if multi-factor authentication is on for '
                                                'admin portal sign-in, MobileIron Cloud refuses Basic auth and only '
@@ -183,11 +181,6 @@ class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, 
             raise self.bad_response('the device reply has no "result" object', 'get device')
         return result
 
-    def list_labels(self, with_members=False, concurrency=4, select=None):
-        # The public API documents device groups only inside one device's record: no call lists the groups of the
-        # tenant or the members of a group.
-        raise NotSupportedError('listing device groups (no documented call lists them)', self.name)
-
     def label_memberships(self, device_ids, concurrency):
         """Device groups as labels.  Only the single-device reply carries them, so this is one request per device,
         ``concurrency`` at a time (no documented call lists the members of a device group)."""
@@ -202,7 +195,7 @@ class MobileIronCloudAdapter(MobileIronCloudActions, MobileIronCloudUsersMixin, 
 
     def normalise_device_id(self, device_id):
         # Device ids are numbers (JSON numbers in public records): "01000001", 1000001 and "1000001" are one device.
-        text = super(MobileIronCloudAdapter, self).normalise_device_id(device_id)
+        text = super(MobileIronCloudSession, self).normalise_device_id(device_id)
         return str(int(text)) if text and text.isdigit() else text
 
     def device_id_of(self, raw):

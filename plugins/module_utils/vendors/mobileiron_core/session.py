@@ -20,18 +20,15 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     InvalidInputError,
     MdmError,
-    NotSupportedError,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import Page
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
-    VendorAdapter,
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     bool_or_none,
     make_device,
     platform_of,
     text_or_none,
 )
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core_actions import MobileIronCoreActions
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core_facts import MobileIronCoreFactsMixin
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
 
 DEVICES_PATH = '/api/v2/devices'
 QUERY_TEST_PATH = '/api/v2/devices/query_test'
@@ -43,6 +40,8 @@ LABEL_ACTION_PATH = '/api/v2/devices/labels'
 LABEL_ACTION_TYPES = {'add': 'APPLY_LABEL_TO_DEVICES', 'remove': 'REMOVE_LABEL_FROM_DEVICES'}
 # NOTES.md: delete takes at most 512 UUIDs per call, and action batches are kept to 512 too.
 MAX_ACTION_UUIDS = 512
+# The common.status of a device "Delete devices" accepts (the reply of a delete lists only retired devices).
+RETIRED = 'RETIRED'
 
 # "Search for devices": limit at most 200, query at most 255 characters, 1 to 512 fields of at most 320 characters each.
 MAX_LIMIT = 200
@@ -123,7 +122,7 @@ def _uuid_queries(uuids):
     return queries
 
 
-class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, VendorAdapter):
+class MobileIronCoreSession(VendorSession):
     name = 'mobileiron_core'
     max_page_size = MAX_LIMIT
     vendor_filters = {
@@ -134,6 +133,7 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
     # Basic auth: a 401 means the username or password is wrong, there is no token to renew.
     renewable_auth = False
     default_headers = {'Accept': 'application/json'}
+    query_filter = 'query'
 
     @property
     def device_space_id(self):
@@ -145,7 +145,7 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
 
     def call(self, method, path, operation, headers=None, safe=None, **kwargs):
         try:
-            return super(MobileIronCoreAdapter, self).call(method, path, operation, headers=headers, safe=safe, **kwargs)
+            return super(MobileIronCoreSession, self).call(method, path, operation, headers=headers, safe=safe, **kwargs)
         except AuthenticationError as exc:
             raise self.basic_auth_refused(exc, 'Check username and password, and that this admin holds the API role in '
                                                'the device space')
@@ -352,13 +352,6 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
         return labels
 
     # -- label writes ------------------------------------------------------------------
-    def check_label_lifecycle(self, action):
-        """Not offered: the API v2 "Label Management" chapter documents one call, GET /api/v2/labels/label_summary
-        (https://help.ivanti.com/mi/help/en_us/CORE/11.x/api2/APIv2/APIv2Labels.htm), and none that creates or deletes
-        a label; labels are created in the Admin Portal."""
-        raise NotSupportedError('%s labels (the MobileIron Core API v2 documents no such call; create and delete labels in '
-                                'the Admin Portal)' % ('creating' if action == 'create' else 'deleting'), self.name)
-
     def check_label_writes(self, devices, option='devices'):
         uuids = []
         for device in devices:
@@ -430,6 +423,11 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
     def check_device_deletes(self, devices, option='devices'):
         return list(dict.fromkeys(self.check_label_writes(devices, option=option)))
 
+    @staticmethod
+    def deletable(status):
+        """May a device of this vendor status (device_statuses()) be deleted?  "Delete devices" takes retired ones."""
+        return status == RETIRED
+
     def device_statuses(self, devices):
         """common.status of each device, with as few searches as the 255-character query allows: the UUIDs of one
         search are joined with OR in the reference's advanced-search form."""
@@ -477,7 +475,7 @@ class MobileIronCoreAdapter(MobileIronCoreActions, MobileIronCoreFactsMixin, Ven
     def normalise_device_id(self, device_id):
         # Core reports device UUIDs in lower case (reference examples); a UUID is hexadecimal, so an upper-case
         # UUID names the same device.
-        text = super(MobileIronCoreAdapter, self).normalise_device_id(device_id)
+        text = super(MobileIronCoreSession, self).normalise_device_id(device_id)
         return text.lower() if text and UUID_RE.match(text) else text
 
     def device_id_of(self, raw):

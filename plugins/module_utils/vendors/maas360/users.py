@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, fleetops.mdm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""IBM MaaS360 user search (a mixin of the adapter): list users, all pages.
+"""IBM MaaS360 user search (the ``user_search`` capability, over a MaaS360Session): list users, all pages.
 
 Source: NOTES.md, ``GET /user-apis/user/1.0/search/{billingID}``.  Unverified beyond the path (public clients of the
 API: the MaaS360PS PowerShell module, an IBM sample application): ``includeAllUsers=1`` lists users with and without
@@ -14,8 +14,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, vendor_display_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import Page
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import text_or_none
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import Capability
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import text_or_none
 
 USER_SEARCH_PATH = '/user-apis/user/1.0/search/%s'
 ALL_USERS = {'includeAllUsers': 1}
@@ -23,25 +25,24 @@ USER_PAGE_SIZE = 250
 USER_PAGE_SIZES = (25, 50, 100, 200, 250)
 
 
-class MaaS360UsersMixin:
-    """User search of MaaS360; mixed into MaaS360Adapter.  MaaS360 documents no user write: only mdm_user_info uses it."""
+class MaaS360Users(Capability):
+    """User search of MaaS360, over a MaaS360Session.  MaaS360 documents no user write: only mdm_user_info uses it."""
 
-    supports_user_search = True
     user_page_size = USER_PAGE_SIZE
 
     def _user_page(self, page_size, start, size=None):
         """One page of the user search; ``size`` is the server's real page size that page numbers count in."""
         operation = 'list users'
         params = dict(ALL_USERS, pageSize=page_size, pageNumber=start // (size or page_size) + 1)
-        response = self.call('GET', USER_SEARCH_PATH % self._billing_path, operation, params=params)
-        data = self.read_reply(response, operation)
+        response = self.session.call('GET', USER_SEARCH_PATH % self.session._billing_path, operation, params=params)
+        data = self.session.read_reply(response, operation)
         if not isinstance(data, dict) or 'users' not in data:
-            raise self.bad_response('the reply has no "users" element', operation, response)
+            raise self.session.bad_response('the reply has no "users" element', operation, response)
         users = data['users']
         if users in (None, '', {}):
             return [], 0
         if not isinstance(users, dict):
-            raise self.bad_response('"users" is not an object', operation, response)
+            raise self.session.bad_response('"users" is not an object', operation, response)
         listed = users.get('user')
         if listed in (None, '', []):
             records = []
@@ -50,21 +51,28 @@ class MaaS360UsersMixin:
         elif isinstance(listed, list):
             records = [record for record in listed if isinstance(record, dict)]
         else:
-            raise self.bad_response('"users.user" is neither a list nor an object', operation, response)
+            raise self.session.bad_response('"users.user" is neither a list nor an object', operation, response)
         total = users.get('count')
         try:
             total = int(total) if total not in (None, '') else None
         except (TypeError, ValueError):
-            raise self.bad_response('"users.count" %r is not a number' % (total,), operation, response)
+            raise self.session.bad_response('"users.count" %r is not a number' % (total,), operation, response)
         echoed = str(users.get('pageSize') or '')
         return Page(records, total, page_size=int(echoed) if echoed.isdigit() else None)
+
+    def check_user_page_size(self, page_size, option='page_size'):
+        """A page size the user search takes (NOTES.md: one of USER_PAGE_SIZES); InvalidInputError otherwise."""
+        if page_size not in USER_PAGE_SIZES:
+            raise InvalidInputError('not a page size %s accepts' % vendor_display_name(self.name), option=option,
+                                    allowed=list(USER_PAGE_SIZES))
+        return page_size
 
     def list_users(self, query=None, page_size=None, concurrency=4):
         """Every user, all pages; ``query`` keeps those whose user name, e-mail or full name contains it (checked here:
         the search's own filter parameters are not documented)."""
         page_size = page_size or self.user_page_size
         if page_size not in (25, 50, 100, 200, 250):
-            page_size = self.check_page_size(page_size)
+            page_size = self.session.check_page_size(page_size)
         seen, users = set(), []
 
         def fetch(start, size):
@@ -72,7 +80,7 @@ class MaaS360UsersMixin:
 
         def key_of(raw):
             return raw.get('userIdentifier') or raw.get('emailAddress')
-        for raw in self.list_pages(fetch, page_size, concurrency, key=key_of, what='users', page_numbers=True):
+        for raw in self.session.list_pages(fetch, page_size, concurrency, key=key_of, what='users', page_numbers=True):
             key = key_of(raw)
             if key in seen:
                 continue
@@ -95,7 +103,7 @@ class MaaS360UsersMixin:
         user = dict.fromkeys(('first_name', 'last_name', 'enabled', 'source', 'password_never_expires', 'gdpr_profile_id',
                               'managed_apple_id', 'edipi', 'android_work_device_account_enabled', 'invite_state', 'locked',
                               'super_user', 'device_count', 'ldap_server_id', 'created_at', 'registration_pin_expires_at'))
-        user.update(vendor=self.name, id=text_or_none(raw.get('userIdentifier')),
+        user.update(vendor=self.session.name, id=text_or_none(raw.get('userIdentifier')),
                     uid=text_or_none(raw.get('userName') or raw.get('username')) or text_or_none(raw.get('emailAddress')),
                     email=text_or_none(raw.get('emailAddress')), display_name=text_or_none(raw.get('fullName')), groups=[])
         return user

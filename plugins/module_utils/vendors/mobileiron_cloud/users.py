@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, fleetops.mdm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""MobileIron Cloud user accounts, the device registration policy and LDAP import (a mixin of the adapter).
+"""MobileIron Cloud user accounts, the device registration policy and LDAP import (the ``users``, ``user_search``
+and ``registration_policy`` capabilities, over a MobileIronCloudSession).
 
 Source: the vendor reference ``mobileiron-cloud-users-api.txt``; each method names its section.  NOTES.md: the
 account update (``PUT /api/v1/account``) clears every field it does not carry, so update_user() always sends the
@@ -14,8 +15,9 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import Capability
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import iso_from_epoch_ms, text_or_none
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import iso_from_epoch_ms, text_or_none
 
 ACCOUNT_PATH = '/api/v1/account'
 ACCOUNTS_PATH = '/api/v1/accounts'
@@ -109,29 +111,27 @@ class VendorRefusal(MdmError):
         return result
 
 
-class MobileIronCloudUsersMixin:
-    """User calls of MobileIron Cloud; mixed into MobileIronCloudAdapter."""
+class MobileIronCloudUsers(Capability):
+    """User calls and the device registration policy of MobileIron Cloud, over a MobileIronCloudSession."""
 
-    supports_users = True
-    supports_user_search = True
     user_page_size = MAX_ROWS
 
     def normalise_user_record(self, raw):
-        return normalise_user(raw, self.name)
+        return normalise_user(raw, self.session.name)
 
     # -- the reply envelope --------------------------------------------------------------------------------------
     def _user_call(self, method, path, operation, **kwargs):
         """Send one user call and return ``result``.  A refusal (a 4xx or an error inside a 200 with the reference's
         ``errors.globalErrors`` envelope) raises VendorRefusal with the vendor's code and message."""
-        response = self.call(method, path, operation, ok=(200, 201, 202, 204, 400, 404, 409, 422), **kwargs)
-        data = self.parse_json(response, operation)
+        response = self.session.call(method, path, operation, ok=(200, 201, 202, 204, 400, 404, 409, 422), **kwargs)
+        data = self.session.parse_json(response, operation)
         errors = data.get('errors') if isinstance(data, dict) else None
         if response.status >= 400 or errors:
             found = _messages(errors) or [dict(code=None, message='HTTP %s without a message' % response.status)]
-            raise VendorRefusal(describe_messages(found), code=found[0]['code'], vendor=self.name, operation=operation,
-                                status=response.status, secrets=self.transport.secrets)
+            raise VendorRefusal(describe_messages(found), code=found[0]['code'], vendor=self.session.name, operation=operation,
+                                status=response.status, secrets=self.session.transport.secrets)
         if not isinstance(data, dict):
-            raise self.bad_response('the reply is not a JSON object', operation)
+            raise self.session.bad_response('the reply is not a JSON object', operation)
         return data
 
     # -- look-ups ------------------------------------------------------------------------------------------------
@@ -142,11 +142,17 @@ class MobileIronCloudUsersMixin:
         data = self._user_call('GET', ACCOUNT_PATH, operation, params={'fq': 'UID=%s' % uid})
         result = data.get('result')
         if not isinstance(result, dict) or not isinstance(result.get('searchResults'), list):
-            raise self.bad_response('the reply has no "result.searchResults" list', operation)
+            raise self.session.bad_response('the reply has no "result.searchResults" list', operation)
         for record in result['searchResults']:
             if isinstance(record, dict) and str(record.get('uid') or '').lower() == uid.lower():
                 return record
         return None
+
+    def check_user_page_size(self, page_size, option='page_size'):
+        """A page size of "Get All Accounts" (``rows``: 1 to MAX_ROWS); InvalidInputError otherwise."""
+        if not 1 <= page_size <= self.user_page_size:
+            raise InvalidInputError('out of range', option=option, allowed=['1 to %d' % self.user_page_size])
+        return page_size
 
     def list_users(self, query=None, page_size=None, concurrency=4):
         """Every account, all pages ("Get All Accounts": ``rows`` at most 500, ``start`` index, ``q`` text)."""
@@ -159,16 +165,16 @@ class MobileIronCloudUsersMixin:
                 params['q'] = query
             result = self._user_call('GET', ACCOUNT_PATH, operation, params=params).get('result')
             if not isinstance(result, dict) or not isinstance(result.get('searchResults'), list):
-                raise self.bad_response('the reply has no "result.searchResults" list', operation)
+                raise self.session.bad_response('the reply has no "result.searchResults" list', operation)
             total = result.get('totalCount')
             try:
                 total = int(total) if total is not None else None
             except (TypeError, ValueError):
-                raise self.bad_response('totalCount %r is not a number' % (total,), operation)
+                raise self.session.bad_response('totalCount %r is not a number' % (total,), operation)
             return [item for item in result['searchResults'] if isinstance(item, dict)], total
 
         seen, users = set(), []
-        for raw in self.list_pages(fetch, page_size, concurrency, key=lambda raw: raw.get('id'), what='users'):
+        for raw in self.session.list_pages(fetch, page_size, concurrency, key=lambda raw: raw.get('id'), what='users'):
             # Accounts added or removed while paging can shift one onto the next page: never list one twice.
             if raw.get('id') in seen:
                 continue
@@ -198,7 +204,7 @@ class MobileIronCloudUsersMixin:
             form['confirmPassword'] = password
             record = self._user_call('POST', ACCOUNT_PATH, 'create user', params=params, data=form).get('result')
         if not isinstance(record, dict) or record.get('id') is None:
-            raise self.bad_response('the reply carries no account record with an id', 'create user')
+            raise self.session.bad_response('the reply carries no account record with an id', 'create user')
         return record
 
     def missing_update_fields(self, record):
@@ -220,7 +226,7 @@ class MobileIronCloudUsersMixin:
             # Sending the update would clear them, and we cannot know their values: refuse rather than lose data.
             raise InvalidInputError('the account record read from MobileIron Cloud does not carry %s, which an update '
                                     'clears; refusing to update user %s' % (', '.join(missing), record.get('uid')),
-                                    vendor=self.name, operation='update user')
+                                    vendor=self.session.name, operation='update user')
         form = self.merged_update(record, changes)
         if password is not None:
             form['password'] = password
@@ -234,7 +240,7 @@ class MobileIronCloudUsersMixin:
         result = data.get('result')
         items = result.get('searchResults') if isinstance(result, dict) else None
         if not isinstance(items, list):
-            raise self.bad_response('the reply has no "result.searchResults" list', operation)
+            raise self.session.bad_response('the reply has no "result.searchResults" list', operation)
         reasons = []
         for item in items:
             if isinstance(item, dict):
@@ -263,7 +269,7 @@ class MobileIronCloudUsersMixin:
                                  json_body={'accountIds': [int(account_id)], 'tokenLifetime': token_lifetime}).get('result')
         url = result.get(str(account_id)) if isinstance(result, dict) else None
         if not url:
-            raise self.bad_response('the reply has no enrollment URL for account %s' % account_id, operation)
+            raise self.session.bad_response('the reply has no enrollment URL for account %s' % account_id, operation)
         return url
 
     def registration_pin(self, account_id):
@@ -275,7 +281,7 @@ class MobileIronCloudUsersMixin:
             if str(item.get('accountId')) == str(account_id) and item.get('pin') not in (None, ''):
                 return dict(pin=str(item['pin']), expires_at=iso_from_epoch_ms(item.get('expiresAt')),
                             used=bool(item.get('used')))
-        raise self.bad_response('the reply has no PIN for account %s' % account_id, operation)
+        raise self.session.bad_response('the reply has no PIN for account %s' % account_id, operation)
 
     def set_custom_attributes(self, account_id, attributes, force_overwrite):
         """"Apply a Custom Attribute to a User": ``PATCH /api/v1/account/customattributes`` (JSON)."""
@@ -302,7 +308,7 @@ class MobileIronCloudUsersMixin:
         data = self._user_call('POST', LDAP_IMPORT_PATH, 'import LDAP user', params=params)
         request_id = data.get('result')
         if request_id in (None, ''):
-            raise self.bad_response('the import reply carries no request id', 'import LDAP user')
+            raise self.session.bad_response('the import reply carries no request id', 'import LDAP user')
         started = clock()
         sleep(wait)
         checks = 0
@@ -323,7 +329,7 @@ class MobileIronCloudUsersMixin:
         body = data.get('result') if isinstance(data.get('result'), dict) else data
         status = text_or_none(body.get('status'))
         if status not in ('COMPLETED', 'IN_PROGRESS', 'FAILED'):
-            raise self.bad_response('unknown import status %r' % (status,), operation)
+            raise self.session.bad_response('unknown import status %r' % (status,), operation)
         return dict(request_id=text_or_none(body.get('requestId')) or text_or_none(request_id), status=status,
                     error_code=text_or_none(body.get('errorCode')), error_message=text_or_none(body.get('errorMessage')))
 
@@ -334,7 +340,7 @@ class MobileIronCloudUsersMixin:
         operation = 'read registration policy'
         result = self._user_call('GET', USER_POLICY_PATH, operation, params={'policyType': REGISTRATION_POLICY_TYPE}).get('result')
         if not isinstance(result, dict):
-            raise self.bad_response('the reply has no policy record', operation)
+            raise self.session.bad_response('the reply has no policy record', operation)
         return result
 
     def put_registration_policy(self, record):

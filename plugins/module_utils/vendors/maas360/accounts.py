@@ -21,8 +21,9 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError, NotSupportedError
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import text_or_none
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import Capability
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import text_or_none
 
 AVAILABILITY_PATH = '/account-provisioning/account/1.0/checkAccountNameAvailability/%s'
 CREATE_PATH = '/account-provisioning/account/1.0/createCustomerAccount/%s'
@@ -48,12 +49,6 @@ FORM_HEADERS = {'Content-Type': 'application/x-www-form-urlencoded'}
 EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 
 
-def accounts_adapter(adapter):
-    """The adapter when its vendor can provision customer accounts; NotSupportedError (before any request) otherwise."""
-    if not isinstance(adapter, MaaS360AccountsMixin):
-        raise NotSupportedError('customer account provisioning (mdm_account, mdm_account_info)', adapter.name)
-    return adapter
-
 
 def check_account_name(name, option='name'):
     text = str(name).strip() if name is not None else ''
@@ -62,7 +57,7 @@ def check_account_name(name, option='name'):
     return text
 
 
-class MaaS360AccountsMixin(object):
+class MaaS360Accounts(Capability):
     """Customer accounts of a MaaS360 partner: the name availability check and the account creation."""
 
     def customer_account_form(self, name, account_type, admin_email, service=DEFAULT_SERVICE):
@@ -76,11 +71,11 @@ class MaaS360AccountsMixin(object):
         service = str(service).strip() if service is not None else ''
         if not service:
             raise InvalidInputError('a service must not be empty (the reference uses MDM)', option='service')
-        if not self.billing_id:
+        if not self.session.billing_id:
             raise InvalidInputError('the partner billing id is needed', option='billing_id')
         return {
             FIELDS['service']: service,
-            FIELDS['billing_id']: self.billing_id,
+            FIELDS['billing_id']: self.session.billing_id,
             FIELDS['account_type']: account_type,
             FIELDS['name']: name,
             FIELDS['admin_email']: email,
@@ -88,14 +83,14 @@ class MaaS360AccountsMixin(object):
 
     def account_reply(self, response, operation):
         """``(errorCode as text or None, errorDesc or None, the other fields)`` of an account-provisioning reply."""
-        data = self.read_reply(response, operation)
+        data = self.session.read_reply(response, operation)
         if not isinstance(data, dict):
-            raise self.bad_response('the reply is not an object', operation, response)
+            raise self.session.bad_response('the reply is not an object', operation, response)
         # A reply wrapped in one named element (as the XML form always is, and the authentication reply is in JSON).
         if 'errorCode' not in data and len(data) == 1 and isinstance(list(data.values())[0], dict):
             data = list(data.values())[0]
         if 'errorCode' not in data:
-            raise self.bad_response('the reply has no errorCode', operation, response)
+            raise self.session.bad_response('the reply has no errorCode', operation, response)
         code = text_or_none(data.get('errorCode'))
         rest = dict((key, value) for key, value in data.items() if key not in ('errorCode', 'errorDesc'))
         return code, text_or_none(data.get('errorDesc')), rest
@@ -105,7 +100,7 @@ class MaaS360AccountsMixin(object):
         repeat after a lost reply (and it is sent in check mode)."""
         name = check_account_name(name)
         operation = 'check the availability of account name %r' % name
-        response = self.call('POST', AVAILABILITY_PATH % self._billing_path, operation, headers=FORM_HEADERS,
+        response = self.session.call('POST', AVAILABILITY_PATH % self.session._billing_path, operation, headers=FORM_HEADERS,
                              data={FIELDS['name']: name}, safe=True)
         code, description, _rest = self.account_reply(response, operation)
         if code == OK_CODE:
@@ -115,16 +110,16 @@ class MaaS360AccountsMixin(object):
         if description and any(hint in description.lower() for hint in TAKEN_HINTS):
             return False, description
         raise MdmError('the server answered errorCode %s (%s): cannot tell whether the name is free' % (
-            code, description or 'no description'), vendor=self.name, operation=operation, status=response.status,
-            secrets=self.transport.secrets)
+            code, description or 'no description'), vendor=self.session.name, operation=operation, status=response.status,
+            secrets=self.session.transport.secrets)
 
     def create_customer_account(self, form):
         """Send createCustomerAccount once (never again after a lost reply); returns the reply's fields beyond
         errorCode / errorDesc.  An errorCode other than 0 raises MdmError with the server's errorDesc."""
         operation = 'create customer account %r' % form[FIELDS['name']]
-        response = self.call('POST', CREATE_PATH % self._billing_path, operation, headers=FORM_HEADERS, data=dict(form), safe=False)
+        response = self.session.call('POST', CREATE_PATH % self.session._billing_path, operation, headers=FORM_HEADERS, data=dict(form), safe=False)
         code, description, rest = self.account_reply(response, operation)
         if code != OK_CODE:
             raise MdmError('the server refused the account: %s (errorCode %s)' % (description or 'no reason given', code),
-                           vendor=self.name, operation=operation, status=response.status, secrets=self.transport.secrets)
+                           vendor=self.session.name, operation=operation, status=response.status, secrets=self.session.transport.secrets)
         return rest

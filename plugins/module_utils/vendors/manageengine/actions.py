@@ -34,6 +34,8 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
     default_precheck,
     result,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DeviceActions
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine.facts import ManageEngineFacts
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     BadResponseError,
     InvalidInputError,
@@ -41,7 +43,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     NotFoundError,
     TransportError,
 )
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import text_or_none
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import text_or_none
 
 DEVICE_ACTION_PATH = '/api/v1/mdm/devices/%s/actions/%s'
 KNOX_ACTION_PATH = '/api/v1/mdm/devices/%s/knox_actions/%s'
@@ -200,8 +202,8 @@ def _catalogue():
     return catalogue
 
 
-class ManageEngineActionsMixin:
-    """Device commands of ManageEngine MDM; mixed into ManageEngineAdapter (needs call, call_json, map_concurrently)."""
+class ManageEngineActions(DeviceActions):
+    """Device commands of ManageEngine MDM, over a ManageEngineSession (call, call_json, map_concurrently)."""
 
     def action_catalogue(self):
         return _catalogue()
@@ -210,7 +212,7 @@ class ManageEngineActionsMixin:
         clean = check_params(spec, params, option=option)
         for key in SECRET_PARAMS:
             if clean.get(key):
-                self.transport.add_secret(clean[key])
+                self.session.transport.add_secret(clean[key])
         for value in clean.get('groups') or []:
             if not NUMBER.match(value):
                 raise InvalidInputError('%r is not a ManageEngine MDM group id (a number)' % (value,), option='%s.groups' % option)
@@ -219,7 +221,7 @@ class ManageEngineActionsMixin:
     def check_device_ids(self, devices, option='devices'):
         ids = []
         for device in devices or []:
-            text = self.normalise_device_id(device) or ''
+            text = self.session.normalise_device_id(device) or ''
             if not NUMBER.match(text):
                 raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device,), option=option)
             ids.append(text)
@@ -228,8 +230,8 @@ class ManageEngineActionsMixin:
     def action_targets(self, spec, devices, concurrency=4):
         # The raw record too: Knox actions look at its knox_details.
         def fetch(device_id):
-            return self.get_device(device_id, include_raw=spec.extra.get('kind') == 'knox')
-        found = self.map_concurrently(fetch, devices, concurrency)
+            return self.session.get_device(device_id, include_raw=spec.extra.get('kind') == 'knox')
+        found = self.session.map_concurrently(fetch, devices, concurrency)
         return dict((device_id, device) for device_id, device in zip(devices, found) if device is not None)
 
     def precheck_action(self, spec, devices):
@@ -240,7 +242,7 @@ class ManageEngineActionsMixin:
         # whose records lack it: their details are read here (reads only, nothing is sent).
         left = [device_id for device_id in devices if device_id not in verdicts]
         missing = [device_id for device_id in left if not isinstance(devices[device_id].get('mdm_raw'), dict)]
-        details = dict(zip(missing, self.map_concurrently(self.get_device_record, missing, 4)))
+        details = dict(zip(missing, self.session.map_concurrently(self.session.get_device_record, missing, 4)))
         for device_id in left:
             raw = devices[device_id].get('mdm_raw') if device_id not in details else details[device_id]
             if not isinstance(raw, dict) or not isinstance(raw.get('knox_details'), dict):
@@ -276,7 +278,7 @@ class ManageEngineActionsMixin:
         operation = '%s on device %s' % (spec.name, device_id)
         try:
             # Never re-sent once it may have reached the server (safe=False; transport.py).
-            self.call('POST', path, operation, json_body=body, safe=False)
+            self.session.call('POST', path, operation, json_body=body, safe=False)
         except TransportError as exc:
             if exc.maybe_sent:
                 return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
@@ -294,7 +296,7 @@ class ManageEngineActionsMixin:
     def _remove_one(self, action, device_id):
         operation = 'remove the pending %s of device %s' % (action, device_id)
         try:
-            self.call('DELETE', REMOVE_ACTION_PATH % (device_id, action), operation, safe=False)
+            self.session.call('DELETE', REMOVE_ACTION_PATH % (device_id, action), operation, safe=False)
         except TransportError as exc:
             if exc.maybe_sent:
                 return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
@@ -328,7 +330,7 @@ class ManageEngineActionsMixin:
             body['groups'] = groups
         operation = '%s (%s) on %d device(s)' % (spec.name, command, len(batch))
         try:
-            data = self.call_json('POST', BULK_ACTION_PATH % command, operation, json_body=body, safe=False)
+            data = self.session.call_json('POST', BULK_ACTION_PATH % command, operation, json_body=body, safe=False)
             verdicts = self._bulk_verdicts(data, spec, operation)
         except TransportError as exc:
             outcome, message = ('unknown', '%s; %s' % (exc, UNKNOWN_ADVICE)) if exc.maybe_sent else ('failed', str(exc))
@@ -349,7 +351,7 @@ class ManageEngineActionsMixin:
 
     def _bulk_verdicts(self, data, spec, operation):
         if not isinstance(data, dict):
-            raise self.bad_response('the bulk command reply is not a JSON object', operation)
+            raise self.session.bad_response('the bulk command reply is not a JSON object', operation)
         verdicts = {}
         for key, outcome in (('success_list', 'sent'), ('na_list', 'not_applicable')):
             items = data.get(key) or []
@@ -379,7 +381,7 @@ class ManageEngineActionsMixin:
         if command is None:
             return False, None, 'no command name to look for', None
         try:
-            recent = self.call_json('GET', RECENT_COMMAND_PATH % device_id, 'get the recent command of device %s' % device_id)
+            recent = self.session.call_json('GET', RECENT_COMMAND_PATH % device_id, 'get the recent command of device %s' % device_id)
         except NotFoundError:
             recent = None
         if isinstance(recent, dict) and text_or_none(recent.get('command_name')) == command:
@@ -387,7 +389,8 @@ class ManageEngineActionsMixin:
             return True, 'completed' if done else 'sent', 'its last initiated command is %s, %s' % (
                 command, text_or_none(recent.get('status_description')) or 'status %s' % recent.get('status_code')), None
         since_ms = (float(entry.get('started_ts') or 0) - CLOCK_SKEW) * 1000
-        history = self.command_history(device_id)
+        # The command history is a device fact of ManageEngine: read it through that capability, over the same session.
+        history = ManageEngineFacts(self.session).command_history(device_id)
         for item in history.get('commands') or []:
             if not isinstance(item, dict) or text_or_none(item.get('command_name')) != command:
                 continue
@@ -425,7 +428,7 @@ class ManageEngineActionsMixin:
     def _poll(self, item, command):
         device_id = item['device_id']
         try:
-            data = self.call_json('GET', RECENT_COMMAND_PATH % device_id, 'get the recent command of device %s' % device_id)
+            data = self.session.call_json('GET', RECENT_COMMAND_PATH % device_id, 'get the recent command of device %s' % device_id)
         except MdmError as exc:
             item['message'] = 'could not read the command status: %s' % exc
             return

@@ -27,8 +27,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     ServerError,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import Page
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
-    VendorAdapter,
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     bool_or_none,
     iso_timestamp,
     make_device,
@@ -36,9 +35,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     text_filters,
     text_or_none,
 )
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine_actions import ManageEngineActionsMixin
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine_assignments import ManageEngineAssignmentsMixin
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine_facts import ManageEngineFactsMixin
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
 
 DEVICES_PATH = '/api/v1/mdm/devices'
 # NOTES.md: GET /api/v1/mdm/groups; manageengine.com "Get Group list" (groups: group_id, name, group_type) and
@@ -118,7 +115,7 @@ def member_id(item):
     return str(item)
 
 
-class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin, ManageEngineFactsMixin, VendorAdapter):
+class ManageEngineSession(VendorSession):
     name = 'manageengine'
     max_page_size = MAX_LIMIT
     # manageengine.com lists "Accept: application/json" as a mandatory request header.
@@ -134,7 +131,7 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
     }
 
     def __init__(self, options, transport):
-        super(ManageEngineAdapter, self).__init__(options, transport)
+        super(ManageEngineSession, self).__init__(options, transport)
         self.cloud = all(options.get(name) not in (None, '') for name in ('client_id', 'client_secret', 'refresh_token', 'accounts_url'))
         # Cloud access tokens expire and are renewed once on a 401; an on-premises key that gets a 401 is wrong.
         self.renewable_auth = self.cloud
@@ -202,7 +199,7 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
     def call(self, method, path, operation, headers=None, safe=None, **kwargs):
         """An authenticated request; a write whose 2xx reply carries an error object fails instead of passing."""
         try:
-            response = super(ManageEngineAdapter, self).call(method, path, operation, headers=headers, safe=safe, **kwargs)
+            response = super(ManageEngineSession, self).call(method, path, operation, headers=headers, safe=safe, **kwargs)
         except AuthenticationError as exc:
             if exc.status != 401 or self.cloud:
                 raise
@@ -354,11 +351,8 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
                     failures.append(dict(label=name, device_id=member, action='remove', reason=str(exc)))
         return sent, failures
 
-    def check_label_lifecycle(self, action):
-        """ManageEngine MDM documents both: creating and deleting a group (see DEVICE_GROUP_TYPE)."""
-        return None
-
     def create_label(self, name):
+        """"Create a Group": an empty device group (see DEVICE_GROUP_TYPE); its list_labels() record."""
         operation = 'create group %s' % name
         # Never re-sent after a lost reply (safe=False): a second POST would fail on the name already in use.
         data = self.call_json('POST', GROUPS_PATH, operation, json_body={'name': name, 'group_type': DEVICE_GROUP_TYPE},
@@ -369,6 +363,7 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
         return {'id': str(group_id), 'name': name, 'device_count': 0, 'members': []}
 
     def delete_label(self, label):
+        """"Delete a group" (its list_labels() record); its devices stay enrolled."""
         self.call('DELETE', '%s/%s' % (GROUPS_PATH, label['id']), 'delete group %s' % label['name'], safe=False)
 
     # -- device details writes -----------------------------------------------------------------
@@ -415,7 +410,7 @@ class ManageEngineAdapter(ManageEngineActionsMixin, ManageEngineAssignmentsMixin
     def normalise_device_id(self, device_id):
         # Device ids are 64-bit numbers (JSON numbers in the reference): "0123", 123 and "123" are one device.
         # int() of the digits keeps every digit (never through float).
-        text = super(ManageEngineAdapter, self).normalise_device_id(device_id)
+        text = super(ManageEngineSession, self).normalise_device_id(device_id)
         return str(int(text)) if text and DEVICE_ID.match(text) else text
 
     def device_id_of(self, raw):

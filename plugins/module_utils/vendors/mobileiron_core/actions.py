@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, fleetops.mdm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""MobileIron Core device commands (mdm_device_action), a mixin of MobileIronCoreAdapter.
+"""MobileIron Core device commands (mdm_device_action), the ``actions`` capability over a MobileIronCoreSession.
 
 Sources: the vendor reference ``mobileiron-core-v2-devices-api.txt``, sections "Act on a device",
 "Wake up a device", "Send message", "Wipe devices", "Lock devices", "Unock devices", "Retire devices",
@@ -21,6 +21,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
     ParamSpec,
     result,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DeviceActions
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     BadResponseError,
     InvalidInputError,
@@ -109,9 +110,9 @@ def _catalogue():
     return catalogue
 
 
-class MobileIronCoreActions:
-    """Device commands of MobileIron Core; mixed into MobileIronCoreAdapter (which provides call_json, device_space_id,
-    check_label_writes, normalise, map_concurrently)."""
+class MobileIronCoreActions(DeviceActions):
+    """Device commands of MobileIron Core, over a MobileIronCoreSession (call_json, device_space_id, check_label_writes,
+    normalise, map_concurrently)."""
 
     def action_catalogue(self):
         return _catalogue()
@@ -128,27 +129,27 @@ class MobileIronCoreActions:
 
     def check_device_ids(self, devices, option='devices'):
         # Device UUIDs, lower case as Core reports them; each once.
-        return list(dict.fromkeys(self.check_label_writes(devices, option=option)))
+        return list(dict.fromkeys(self.session.check_label_writes(devices, option=option)))
 
     # -- targets -------------------------------------------------------------------------------------------
     def action_targets(self, spec, devices, concurrency=4):
         """The normalised devices (raw record kept for its exact status), read with as few searches as the 255-character
         query allows (several UUIDs OR'ed in the reference's advanced-search form)."""
-        from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core import (
+        from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.session import (
             DEVICE_FIELDS, DEVICES_PATH, MAX_LIMIT, _uuid_queries)
         wanted = set(devices)
 
         def search(query):
-            params = {'adminDeviceSpaceId': self.device_space_id, 'fields': ','.join(DEVICE_FIELDS), 'query': query,
+            params = {'adminDeviceSpaceId': self.session.device_space_id, 'fields': ','.join(DEVICE_FIELDS), 'query': query,
                       'limit': MAX_LIMIT, 'offset': 0}
-            data = self.call_json('GET', DEVICES_PATH, 'read the devices to command', params=params)
-            return self._results_and_total(data, 'read the devices to command')[0]
+            data = self.session.call_json('GET', DEVICES_PATH, 'read the devices to command', params=params)
+            return self.session._results_and_total(data, 'read the devices to command')[0]
         found = {}
-        for records in self.map_concurrently(search, _uuid_queries(list(devices)), concurrency):
+        for records in self.session.map_concurrently(search, _uuid_queries(list(devices)), concurrency):
             for record in records:
                 uuid = str(record.get('common.uuid') or '').lower()
                 if uuid in wanted:
-                    found[uuid] = self.normalise(record, include_raw=True)
+                    found[uuid] = self.session.normalise(record, include_raw=True)
         return found
 
     def _remember_targets(self, found):
@@ -182,7 +183,7 @@ class MobileIronCoreActions:
 
     def _request(self, spec, params, uuids, all_devices=False):
         """(method, path, query, body) of one batch."""
-        query = {'adminDeviceSpaceId': self.device_space_id}
+        query = {'adminDeviceSpaceId': self.session.device_space_id}
         body = {'deviceUuids': uuids}
         if params.get('note'):
             body['note'] = params['note']
@@ -209,7 +210,7 @@ class MobileIronCoreActions:
         operation = '%s %d device(s)' % (spec.name, len(uuids)) if not all_devices else '%s every device' % spec.name
         try:
             # Never re-sent after a lost reply (safe=False): the transport retries only what the server cannot have seen.
-            data = self.call_json(method, path, operation, params=query, json_body=body, safe=False)
+            data = self.session.call_json(method, path, operation, params=query, json_body=body, safe=False)
         except MdmError as exc:
             return [unreached(uuid, exc) for uuid in uuids]
         return read_action_reply(data, uuids, command_id_of(data))
@@ -218,17 +219,17 @@ class MobileIronCoreActions:
         targets = self.__dict__.get('_targets') or {}
         device = targets.get(uuid)
         if device is None:
-            device = self.get_device(uuid)
+            device = self.session.get_device(uuid)
             if device is None:
                 return result(uuid, 'failed', 'no such device')
         platform = device.get('mdm_platform')
         if platform not in spec.platforms:
             return result(uuid, 'not_applicable', 'MobileIron Core opens TeamViewer sessions only for Android and iOS '
                                                   'devices, not %s' % platform)
-        form = {'adminDeviceSpaceId': self.device_space_id, TEAMVIEWER_DEVICE_FIELD: uuid}
+        form = {'adminDeviceSpaceId': self.session.device_space_id, TEAMVIEWER_DEVICE_FIELD: uuid}
         try:
             # Form-encoded, adminDeviceSpaceId in the body (the reference's samples).
-            data = self.call_json('POST', TEAMVIEWER_PATH % platform, 'open a TeamViewer session', data=form, safe=False)
+            data = self.session.call_json('POST', TEAMVIEWER_PATH % platform, 'open a TeamViewer session', data=form, safe=False)
         except MdmError as exc:
             return unreached(uuid, exc)
         session = data.get('results') if isinstance(data, dict) else None

@@ -35,8 +35,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import Page
 from ansible_collections.fleetops.mdm.plugins.module_utils.transport import describe_body
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
-    VendorAdapter,
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     bool_or_none,
     iso_timestamp,
     make_device,
@@ -44,9 +43,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import (
     text_filters,
     text_or_none,
 )
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_accounts import MaaS360AccountsMixin
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_actions import MaaS360ActionsMixin
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360_users import MaaS360UsersMixin
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
 
 AUTH_PATH = '/auth-apis/auth/1.0/authenticate/%s'
 SEARCH_PATH = '/device-apis/devices/2.0/search/customer/%s'
@@ -88,7 +85,7 @@ MANAGED_STATUS = {
 }
 
 
-class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixin, VendorAdapter):
+class MaaS360Session(VendorSession):
     name = 'maas360'
     max_page_size = max(PAGE_SIZES)
     # NOTES.md, device search v2 filters.  Public clients note that without deviceStatus the search lists Active
@@ -118,7 +115,7 @@ class MaaS360Adapter(MaaS360ActionsMixin, MaaS360AccountsMixin, MaaS360UsersMixi
     default_headers = {'Accept': 'application/json'}
 
     def __init__(self, options, transport):
-        super(MaaS360Adapter, self).__init__(options, transport)
+        super(MaaS360Session, self).__init__(options, transport)
         self.billing_id = str(options.get('billing_id') or '').strip()
         self._billing_path = quote(self.billing_id, safe='')
 

@@ -25,8 +25,9 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, NotFoundError, NotSupportedError
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import text_or_none
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import Capability
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, NotFoundError
+from ansible_collections.fleetops.mdm.plugins.module_utils.device import text_or_none
 
 DEVICE_PROFILES_PATH = '/api/v1/mdm/devices/%s/profiles'
 DEVICE_APPS_PATH = '/api/v1/mdm/devices/%s/apps'
@@ -42,12 +43,6 @@ PAGE_LIMIT = 200
 NUMERIC_ID = re.compile(r'^[0-9]+$')
 
 
-def assignments_adapter(adapter):
-    """The adapter when its vendor can associate profiles and apps with a device; NotSupportedError otherwise."""
-    if not isinstance(adapter, ManageEngineAssignmentsMixin):
-        raise NotSupportedError('associating profiles and apps with devices (mdm_device profiles, apps)', adapter.name)
-    return adapter
-
 
 def check_numeric_id(value, option):
     text = str(value).strip() if value is not None and not isinstance(value, bool) else ''
@@ -56,8 +51,17 @@ def check_numeric_id(value, option):
     return text
 
 
-class ManageEngineAssignmentsMixin(object):
+class ManageEngineAssignments(Capability):
     """Read and change the profiles and apps of one ManageEngine device."""
+
+    def check_device_ids(self, devices, option='devices'):
+        """The device ids as ManageEngine writes them (numbers), each once; InvalidInputError before any request."""
+        return self.session.check_label_writes(devices, option=option)
+
+    @staticmethod
+    def check_item_id(value, option):
+        """A profile, app or release label id: ManageEngine ids are numbers."""
+        return check_numeric_id(value, option)
 
     def _device_list(self, path, keys, operation):
         """``{key: [records]}`` of a device sub-list; None when the device does not exist (404)."""
@@ -65,18 +69,18 @@ class ManageEngineAssignmentsMixin(object):
         params = None
         while True:
             try:
-                data = self.call_json('GET', path, operation, params=params)
+                data = self.session.call_json('GET', path, operation, params=params)
             except NotFoundError:
                 return None
             if not isinstance(data, dict):
-                raise self.bad_response('the reply is not a JSON object', operation)
+                raise self.session.bad_response('the reply is not a JSON object', operation)
             got = 0
             for key in keys:
                 items = data.get(key)
                 if items is None:
                     continue
                 if not isinstance(items, list):
-                    raise self.bad_response('"%s" is not a list' % key, operation)
+                    raise self.session.bad_response('"%s" is not a list' % key, operation)
                 found[key].extend(item for item in items if isinstance(item, dict))
                 got = max(got, len(items))
             metadata = data.get('metadata') if isinstance(data.get('metadata'), dict) else {}
@@ -84,7 +88,7 @@ class ManageEngineAssignmentsMixin(object):
             try:
                 total = int(total) if total is not None else None
             except (TypeError, ValueError):
-                raise self.bad_response('metadata.total_record_count %r is not a number' % (total,), operation)
+                raise self.session.bad_response('metadata.total_record_count %r is not a number' % (total,), operation)
             offset = (params or {}).get('offset', 0) + got
             if total is None or got == 0 or offset >= total:
                 return found
@@ -121,11 +125,11 @@ class ManageEngineAssignmentsMixin(object):
     # Writes: never re-sent after a lost reply (safe=False).  Ids go as JSON numbers with every digit (64-bit ids
     # never pass through float).
     def associate_profiles(self, device_id, profile_ids):
-        self.call('POST', DEVICE_PROFILES_PATH % device_id, 'associate profiles with device %s' % device_id,
+        self.session.call('POST', DEVICE_PROFILES_PATH % device_id, 'associate profiles with device %s' % device_id,
                   json_body={'profile_ids': [int(profile_id) for profile_id in profile_ids]}, safe=False)
 
     def dissociate_profiles(self, device_id, profile_ids):
-        self.call('DELETE', DEVICE_PROFILES_PATH % device_id, 'dissociate profiles from device %s' % device_id,
+        self.session.call('DELETE', DEVICE_PROFILES_PATH % device_id, 'dissociate profiles from device %s' % device_id,
                   json_body={'profile_ids': [int(profile_id) for profile_id in profile_ids]}, safe=False)
 
     def associate_apps(self, device_id, apps, options):
@@ -139,8 +143,8 @@ class ManageEngineAssignmentsMixin(object):
             details.append(detail)
         body = {'id': int(device_id), 'app_details': details}
         body.update((key, bool(value)) for key, value in options.items() if key in APP_OPTIONS and value is not None)
-        self.call('POST', DEVICE_APPS_PATH % device_id, 'associate apps with device %s' % device_id, json_body=body, safe=False)
+        self.session.call('POST', DEVICE_APPS_PATH % device_id, 'associate apps with device %s' % device_id, json_body=body, safe=False)
 
     def dissociate_apps(self, device_id, app_ids):
-        self.call('DELETE', DEVICE_APPS_PATH % device_id, 'dissociate apps from device %s' % device_id,
+        self.session.call('DELETE', DEVICE_APPS_PATH % device_id, 'dissociate apps from device %s' % device_id,
                   json_body={'app_ids': [int(app_id) for app_id in app_ids]}, safe=False)

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, fleetops.mdm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""MobileIron Cloud device commands (mdm_device_action), a mixin of MobileIronCloudAdapter.
+"""MobileIron Cloud device commands (mdm_device_action), the ``actions`` capability over a MobileIronCloudSession.
 
 Sources: NOTES.md ("Actions: PUT /api/v1/device/{lock|unlock|wipe|retire|forceCheckin} with form ids=...;
 messages PUT /api/v1/device/message. Success is {"errors": null, "result": 1}"; Ivanti recommends at most
@@ -21,8 +21,9 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
     ParamSpec,
     result,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DeviceActions
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core_actions import unreached
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.actions import unreached
 
 ACTION_PATH = '/api/v1/device/%s'
 # NOTES.md: Ivanti recommends at most 100 ids per call (200 is the hard maximum).
@@ -61,8 +62,8 @@ def _catalogue():
     return dict((spec.name, spec) for spec in specs)
 
 
-class MobileIronCloudActions:
-    """Device commands of MobileIron Cloud; mixed into MobileIronCloudAdapter (call_json, partition_id, _result)."""
+class MobileIronCloudActions(DeviceActions):
+    """Device commands of MobileIron Cloud, over a MobileIronCloudSession (call_json, partition_id)."""
 
     def action_catalogue(self):
         return _catalogue()
@@ -83,7 +84,7 @@ class MobileIronCloudActions:
     def check_device_ids(self, devices, option='devices'):
         ids = []
         for device in devices or []:
-            text = self.normalise_device_id(device) or ''
+            text = self.session.normalise_device_id(device) or ''
             if not text.isdigit():
                 raise InvalidInputError('%r is not a MobileIron Cloud device id (a number, like 1000001)' % (device,),
                                         option=option)
@@ -94,7 +95,7 @@ class MobileIronCloudActions:
         devices = list(devices)
         # The message call names the partition (XSOAR client); the action calls take ids only (NOTES.md), and name the
         # partition only when one is configured - no lookup request for them.
-        partition = self.partition_id() if spec.name == 'send_message' else self.options.get('partition_id')
+        partition = self.session.partition_id() if spec.name == 'send_message' else self.session.options.get('partition_id')
         batches = [devices[start:start + CLOUD_BATCH] for start in range(0, len(devices), CLOUD_BATCH)]
         results = []
         for batch_results in self.send_each(lambda batch: self._cloud_batch(spec, params, batch, partition),
@@ -121,14 +122,14 @@ class MobileIronCloudActions:
         operation = '%s %d device(s)' % (spec.name, len(ids))
         try:
             # Never re-sent after a lost reply (safe=False).
-            data = self.call_json('PUT', spec.extra['path'], operation, data=self._cloud_form(spec, params, ids, partition),
+            data = self.session.call_json('PUT', spec.extra['path'], operation, data=self._cloud_form(spec, params, ids, partition),
                                   safe=False)
         except MdmError as exc:
             return [unreached(device_id, exc) for device_id in ids]
         if not isinstance(data, dict) or 'result' not in data:
             return [result(device_id, 'unknown', 'the reply has no "result"; ' + UNKNOWN_ADVICE) for device_id in ids]
         if data.get('errors'):
-            from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud import _describe_errors
+            from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud.session import _describe_errors
             reason = 'MobileIron Cloud refused the call: %s' % _describe_errors(data['errors'])
             return [result(device_id, 'failed', reason) for device_id in ids]
         outcome = RESULT_OUTCOMES.get(_result_code(data.get('result')))

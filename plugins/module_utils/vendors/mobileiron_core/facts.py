@@ -19,7 +19,7 @@ import io
 import re
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.facts import DEVICE, FLEET, Fact, GatherMixin, int_param
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.facts import DEVICE, FLEET, Fact, DeviceFacts, int_param
 
 DEVICES_PATH = '/api/v2/devices'
 # fact -> (path with {uuid}); all take adminDeviceSpaceId.
@@ -53,7 +53,9 @@ ACTIVESYNC_STATES = {'a': 'a', 'b': 'b', 'w': 'w', 'q': 'q', 'r': 'r', 'allowed'
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 
 
-class MobileIronCoreFactsMixin(GatherMixin):
+class MobileIronCoreFacts(DeviceFacts):
+    """Device and fleet facts of MobileIron Core, over a MobileIronCoreSession."""
+
     FACTS = dict([(name, Fact(DEVICE)) for name in DEVICE_FACT_PATHS] + [
         ('search_fields', Fact(FLEET)),
         ('count', Fact(FLEET)),
@@ -71,7 +73,7 @@ class MobileIronCoreFactsMixin(GatherMixin):
     }
 
     def check_gather_params(self, params, names, option):
-        params = super(MobileIronCoreFactsMixin, self).check_gather_params(params, names, option)
+        params = super(MobileIronCoreFacts, self).check_gather_params(params, names, option)
         query = params.get('query', '')
         if query is None:
             query = ''
@@ -109,25 +111,25 @@ class MobileIronCoreFactsMixin(GatherMixin):
         if not UUID_RE.match(str(device_id)):
             raise InvalidInputError('%r is not a MobileIron Core device UUID' % (device_id,), option='device_id')
         operation = 'read %s of device %s' % (name, device_id)
-        data = self.call_json('GET', DEVICE_FACT_PATHS[name].format(uuid=device_id), operation,
-                              params={'adminDeviceSpaceId': self.device_space_id})
+        data = self.session.call_json('GET', DEVICE_FACT_PATHS[name].format(uuid=device_id), operation,
+                              params={'adminDeviceSpaceId': self.session.device_space_id})
         if not isinstance(data, dict):
-            raise self.bad_response('the reply is not a JSON object', operation)
+            raise self.session.bad_response('the reply is not a JSON object', operation)
         return data
 
     def fetch_fleet_fact(self, name, params):
-        space = {'adminDeviceSpaceId': self.device_space_id}
+        space = {'adminDeviceSpaceId': self.session.device_space_id}
         if name == 'search_fields':
-            data = self.call_json('GET', SEARCH_FIELDS_PATH, 'list the searchable device fields', params=space)
+            data = self.session.call_json('GET', SEARCH_FIELDS_PATH, 'list the searchable device fields', params=space)
             if not isinstance(data, list):
-                raise self.bad_response('the reply is not a list of fields', 'list the searchable device fields')
+                raise self.session.bad_response('the reply is not a list of fields', 'list the searchable device fields')
             return data
         if name in ('count', 'query_test'):
             operation = 'count devices' if name == 'count' else 'test the device query'
-            data = self.call_json('GET', COUNT_PATH if name == 'count' else QUERY_TEST_PATH, operation,
+            data = self.session.call_json('GET', COUNT_PATH if name == 'count' else QUERY_TEST_PATH, operation,
                                   params=dict(space, query=params['query']))
             if not isinstance(data, dict):
-                raise self.bad_response('the reply is not a JSON object', operation)
+                raise self.session.bad_response('the reply is not a JSON object', operation)
             return data
         if name == 'csv_export':
             return self.export_devices(params)
@@ -136,14 +138,14 @@ class MobileIronCoreFactsMixin(GatherMixin):
     def export_devices(self, params):
         """Every device of the search as CSV rows, 5000 a request."""
         operation = 'export devices'
-        base = {'adminDeviceSpaceId': self.device_space_id, 'fieldGroups': ','.join(params['fieldGroups']),
+        base = {'adminDeviceSpaceId': self.session.device_space_id, 'fieldGroups': ','.join(params['fieldGroups']),
                 'query': params['query'], 'limit': EXPORT_LIMIT}
         if params.get('labelId') is not None:
             base['labelId'] = params['labelId']
         columns, rows, offset = None, [], 0
         while offset <= MAX_EXPORT_OFFSET:
             # The export changes nothing on the server: repeating it after a lost reply is harmless (safe=True).
-            response = self.call('POST', DEVICES_PATH, operation, params=dict(base, offset=offset),
+            response = self.session.call('POST', DEVICES_PATH, operation, params=dict(base, offset=offset),
                                  headers={'Accept': 'text/csv'}, safe=True)
             page_columns, page_rows = _read_csv(response.text)
             columns = columns or page_columns
@@ -157,7 +159,7 @@ class MobileIronCoreFactsMixin(GatherMixin):
         query = {'daysIdle': params['daysIdle']}
         if params.get('state'):
             query['state'] = params['state']
-        response = self.call('GET', ACTIVESYNC_PATH, 'read the ActiveSync device report', params=query,
+        response = self.session.call('GET', ACTIVESYNC_PATH, 'read the ActiveSync device report', params=query,
                              headers={'Accept': 'text/csv'})
         columns, rows = _read_csv(response.text)
         return {'columns': columns, 'rows': rows}
