@@ -14,8 +14,6 @@ import json
 
 from mdmsim.fleet import STATUS_WEIGHTS
 
-# The logical device's id of each vendor (fleet.Fleet.new_device 'ids'), compared as text.
-ID_KEYS = {'maas360': 'maas360', 'manageengine': 'manageengine', 'mobileiron_core': 'core_uuid', 'mobileiron_cloud': 'cloud'}
 STATUSES = tuple(name for name, _weight in STATUS_WEIGHTS)
 
 
@@ -65,7 +63,7 @@ def _apply_difference(record, before, after):
 def update_device(state, dialect, vendor, device_id, body):
     """Change one device of one vendor; returns its record as the admin API shows it.  LookupError when unknown."""
     changes = _checked_changes(body)
-    id_key = ID_KEYS[vendor]
+    id_key = dialect.device_id_key
     with state.lock:
         for entry in state.fleets.get(vendor, ()):
             if str(entry.logical['ids'][id_key]) == str(device_id):
@@ -85,12 +83,11 @@ def admin_routes(simulation):
         spec = json.loads(body or b'{}')
         vendor = spec.pop('vendor', None)
         device_id = spec.pop('device_id', None)
-        if vendor not in ID_KEYS:
-            raise ValueError('vendor must be one of %s' % ', '.join(sorted(ID_KEYS)))
+        dialect = simulation.dialect(vendor)  # ValueError naming the vendors with a fleet
         if device_id in (None, ''):
             raise ValueError('device_id is required')
         try:
-            return 200, update_device(simulation.state, simulation.dialect(vendor), vendor, device_id, spec)
+            return 200, update_device(simulation.state, dialect, vendor, device_id, spec)
         except LookupError as exc:
             return 404, {'error': str(exc)}
 

@@ -133,7 +133,15 @@ def code_names(path):
     return found
 
 
-@pytest.mark.parametrize('module', ['server.py', 'state.py', os.path.join('dialects', 'base.py')])
+@pytest.mark.parametrize('cls', [cls for cls in REGISTRY if cls.has_fleet], ids=lambda cls: cls.name)
+def test_every_fleet_dialect_says_which_logical_id_is_its_device_id(cls):
+    dialect = build(cls)
+    logical = dialect.state.fleet.devices[0]
+    assert cls.device_id_key in logical['ids']
+    assert logical['ids'][cls.device_id_key] in dialect.render(logical).values()
+
+
+@pytest.mark.parametrize('module', ['server.py', 'state.py', 'device_control.py', os.path.join('dialects', 'base.py')])
 def test_server_and_state_name_no_vendor(module, dialects):
     names = vendor_names(dialects)
     hits = sorted(value for value in code_names(os.path.join(SIMULATOR_ROOT, 'mdmsim', module))

@@ -178,6 +178,8 @@ class Dialect:
     parts = ()
     # Device records of this vendor are kept in the fleet (False for a server without devices, such as an OAuth server).
     has_fleet = True
+    # The key of the logical device's 'ids' (fleet.Fleet.new_device) that holds this vendor's device id.
+    device_id_key = None
     # The vendor whose tokens this server issues and checks (the token store and token expiry are keyed by it).
     token_vendor = None
     # Seconds a token this server issues lives (None: the server issues no tokens).

@@ -58,6 +58,7 @@ class MaaS360(Dialect):
 
     name = 'maas360'
     parts = (('actions', Actions), ('accounts', Accounts), ('users', Users))
+    device_id_key = 'maas360'
     routes = RouteTable(
         Route('POST', AUTH_PREFIX + BILLING, 'authenticate'),
         Route('GET', SEARCH_V2_PREFIX + BILLING, 'search', guard='token_guard'),
@@ -121,7 +122,7 @@ class MaaS360(Dialect):
         if imei and logical['index'] % 2:
             imei = int(imei)  # NOTES.md: numbers such as imeiEsn may arrive as numbers or strings.
         record = {
-            'maas360DeviceID': logical['ids']['maas360'],
+            'maas360DeviceID': logical['ids'][self.device_id_key],
             'deviceName': logical['name'],
             'customAssetNumber': '',
             'ownership': OWNERSHIP[logical['ownership']],

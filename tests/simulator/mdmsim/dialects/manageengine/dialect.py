@@ -78,6 +78,7 @@ class ManageEngine(Dialect):
     name = 'manageengine'
     _groups = None  # groups(): created on first use
     parts = (('actions', Actions), ('facts', Facts), ('assignments', Assignments))
+    device_id_key = 'manageengine'
     routes = RouteTable(
         Route('GET', DEVICES_PATH, 'list_devices'),
         Route('GET', DEVICE, 'device_details'),
@@ -150,7 +151,7 @@ class ManageEngine(Dialect):
         platform_type, platform_id = PLATFORM[logical['platform']]
         user = logical['user']
         return {
-            'device_id': logical['ids']['manageengine'],
+            'device_id': logical['ids'][self.device_id_key],
             'device_name': logical['name'],
             'os_version': logical['os_version'],
             'platform_type': platform_type,

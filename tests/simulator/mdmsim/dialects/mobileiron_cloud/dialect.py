@@ -41,6 +41,7 @@ class MobileIronCloud(Dialect):
 
     name = 'mobileiron_cloud'
     parts = (('actions', Actions), ('users', Users))
+    device_id_key = 'cloud'
     routes = RouteTable(
         Route('GET', '/api/v1/tenant/partition/device', 'partitions'),
         Route('GET', '/api/v1/device', 'devices'),
@@ -79,7 +80,7 @@ class MobileIronCloud(Dialect):
     def render(self, logical):
         user = logical['user']
         return {
-            'id': logical['ids']['cloud'],
+            'id': logical['ids'][self.device_id_key],
             'deviceName': logical['name'],
             'entityName': logical['name'],
             'platformType': PLATFORM[logical['platform']],

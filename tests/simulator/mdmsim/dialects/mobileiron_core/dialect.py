@@ -165,6 +165,7 @@ class MobileIronCore(Dialect):
 
     name = 'mobileiron_core'
     parts = (('actions', Actions), ('facts', Facts))
+    device_id_key = 'core_uuid'
     routes = RouteTable(
         Route('GET', '/api/v2/ping', 'ping'),
         Route('GET', '/api/v2/devices', 'search', guard='device_space'),
@@ -227,7 +228,7 @@ class MobileIronCore(Dialect):
         user = logical['user']
         platform = PLATFORM[logical['platform']]
         record = {
-            'common.uuid': logical['ids']['core_uuid'],
+            'common.uuid': logical['ids'][self.device_id_key],
             'common.id': logical['ids']['core_id'],
             'common.device_space_name': 'Global',
             'common.platform': platform,
