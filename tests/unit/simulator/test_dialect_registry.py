@@ -70,13 +70,13 @@ def test_no_two_routes_collide(cls):
     """Each route answers its own sample path: no route before it (same method, or any method) takes the path."""
     routes = list(cls.routes)
     seen = set()
-    for index, route in enumerate(routes):
+    for route in routes:
         assert (route.method, route.template) not in seen, 'duplicate route %r' % route
         seen.add((route.method, route.template))
         method = UNROUTED_METHOD if route.method == ANY_METHOD else route.method
         path = route.sample_path()
         first = next(other for other in routes if other.match(method, path) is not None)
-        assert first is routes[index], '%r is shadowed by %r for %s %s' % (route, first, method, path)
+        assert first is route, '%r is shadowed by %r for %s %s' % (route, first, method, path)
 
 
 def test_the_collision_check_catches_a_shadowed_route():

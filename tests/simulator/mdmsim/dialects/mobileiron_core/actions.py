@@ -161,7 +161,7 @@ class Actions(Part):
         uuid = (form.get('deviceUuid') or form.get('deviceUUID') or [None])[0]
         if space != '1':
             return json_response(400, messages('com.mobileiron.vsp.messages.deviceSpace.invalid',
-                                                    'Missing or invalid adminDeviceSpaceId'), authenticated=True)
+                                               'Missing or invalid adminDeviceSpaceId'), authenticated=True)
         if not uuid:
             return bad_request('deviceUuid is required')
         with self.state.lock:
