@@ -63,10 +63,9 @@ def _apply_difference(record, before, after):
 def update_device(state, dialect, vendor, device_id, body):
     """Change one device of one vendor; returns its record as the admin API shows it.  LookupError when unknown."""
     changes = _checked_changes(body)
-    id_key = dialect.device_id_key
     with state.lock:
         for entry in state.fleets.get(vendor, ()):
-            if str(entry.logical['ids'][id_key]) == str(device_id):
+            if str(dialect.device_id(entry.logical)) == str(device_id):
                 before = dialect.render(entry.logical)
                 if 'labels' in changes:
                     dialect.set_labels(entry, changes['labels'])

@@ -134,11 +134,11 @@ def code_names(path):
 
 
 @pytest.mark.parametrize('cls', [cls for cls in REGISTRY if cls.has_fleet], ids=lambda cls: cls.name)
-def test_every_fleet_dialect_says_which_logical_id_is_its_device_id(cls):
+def test_every_fleet_dialect_renders_the_device_id_it_declares(cls):
     dialect = build(cls)
-    logical = dialect.state.fleet.devices[0]
-    assert cls.device_id_key in logical['ids']
-    assert logical['ids'][cls.device_id_key] in dialect.render(logical).values()
+    ids = [dialect.device_id(logical) for logical in dialect.state.fleet.devices]
+    assert len(set(ids)) == len(ids)
+    assert all(dialect.device_id(logical) in dialect.render(logical).values() for logical in dialect.state.fleet.devices)
 
 
 @pytest.mark.parametrize('module', ['server.py', 'state.py', 'device_control.py', os.path.join('dialects', 'base.py')])

@@ -178,7 +178,7 @@ class Dialect:
     parts = ()
     # Device records of this vendor are kept in the fleet (False for a server without devices, such as an OAuth server).
     has_fleet = True
-    # The key of the logical device's 'ids' (fleet.Fleet.new_device) that holds this vendor's device id.
+    # The key of the logical device's 'ids' (fleet.Fleet.new_device) that holds this vendor's device id (device_id()).
     device_id_key = None
     # The vendor whose tokens this server issues and checks (the token store and token expiry are keyed by it).
     token_vendor = None
@@ -218,6 +218,11 @@ class Dialect:
     def flavours(self, url_of, ca_path):  # pylint: disable=unused-argument
         """{flavour: connection parameters of the modules} for this server; ``url_of(name)`` is a server's URL."""
         return {}
+
+    def device_id(self, logical):
+        """This vendor's id of a logical device: the fleet's id for it (a new vendor may derive one from
+        logical['index'] instead, deterministic as everything in the fleet)."""
+        return logical['ids'][self.device_id_key]
 
     def render(self, logical):
         """The vendor's record for one logical device."""

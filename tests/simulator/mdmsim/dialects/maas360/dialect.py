@@ -122,7 +122,7 @@ class MaaS360(Dialect):
         if imei and logical['index'] % 2:
             imei = int(imei)  # NOTES.md: numbers such as imeiEsn may arrive as numbers or strings.
         record = {
-            'maas360DeviceID': logical['ids'][self.device_id_key],
+            'maas360DeviceID': self.device_id(logical),
             'deviceName': logical['name'],
             'customAssetNumber': '',
             'ownership': OWNERSHIP[logical['ownership']],

@@ -151,7 +151,7 @@ class ManageEngine(Dialect):
         platform_type, platform_id = PLATFORM[logical['platform']]
         user = logical['user']
         return {
-            'device_id': logical['ids'][self.device_id_key],
+            'device_id': self.device_id(logical),
             'device_name': logical['name'],
             'os_version': logical['os_version'],
             'platform_type': platform_type,

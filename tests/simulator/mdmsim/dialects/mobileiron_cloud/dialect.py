@@ -80,7 +80,7 @@ class MobileIronCloud(Dialect):
     def render(self, logical):
         user = logical['user']
         return {
-            'id': logical['ids'][self.device_id_key],
+            'id': self.device_id(logical),
             'deviceName': logical['name'],
             'entityName': logical['name'],
             'platformType': PLATFORM[logical['platform']],

@@ -228,7 +228,7 @@ class MobileIronCore(Dialect):
         user = logical['user']
         platform = PLATFORM[logical['platform']]
         record = {
-            'common.uuid': logical['ids'][self.device_id_key],
+            'common.uuid': self.device_id(logical),
             'common.id': logical['ids']['core_id'],
             'common.device_space_name': 'Global',
             'common.platform': platform,
