@@ -11,7 +11,7 @@ __metaclass__ = type
 import re
 
 from test_roles import run_collection_playbook
-from test_roles_issue7 import shown
+from test_role_playbooks import shown
 
 VENDOR = 'mobileiron_core'
 
