@@ -100,3 +100,16 @@ def test_lost_device_readme_example_creates_the_lost_group(fresh, tmp_path):
     assert groups(fresh)['Lost'] == lost
     assert ('POST', '/api/v1/mdm/groups') in writes(fresh)
     assert any(item['device_id'] == lost[0] and item['action'] == 'lock' for item in fresh.ledger())
+
+
+def test_compliance_sweep_readme_example_fills_the_label_made_in_the_admin_portal(fresh, tmp_path):
+    command = re.search(r'`(ansible-playbook fleetops\.mdm\.compliance_sweep [^`]*)`', readme('compliance_sweep')).group(1)
+    args = shlex.split(command)[1:]
+    label = dict(arg.split('=', 1) for arg in args if '=' in arg)['compliance_sweep_label']
+    # The README's step on MobileIron Core: the label is created in the Admin Portal, since the API cannot.
+    fresh.add_core_label(label)
+    run(tmp_path, args, fresh, env=fresh.env('mobileiron_core'))
+    records = fresh.device_labels('mobileiron_core')
+    non_compliant = sorted(item['record']['common.uuid'] for item in records
+                           if item['record']['common.status'] == 'ACTIVE' and item['record']['common.compliant'] is False)
+    assert non_compliant and sorted(item['record']['common.uuid'] for item in records if label in item['labels']) == non_compliant

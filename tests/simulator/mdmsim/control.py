@@ -245,6 +245,11 @@ class Simulator:  # pylint: disable=too-many-public-methods
         """An account of another partner (or of ours), so that its name is taken."""
         return self._admin('POST', '/maas360/accounts', body=dict(fields, accountName=name, partnerBillingId=partner_billing_id))
 
+    # -- MobileIron Core labels made in the Admin Portal (dialects/mobileiron_core/dialect.py) ------------------
+    def add_core_label(self, name):
+        """A static MobileIron Core label, as an administrator creates it in the Admin Portal (the API cannot)."""
+        return self._admin('POST', '/mobileiron_core/labels', body={'name': name})
+
     # -- ManageEngine device profiles and apps (dialects/manageengine/assignments.py) --------------------------
     def manageengine_assignments(self, device_id):
         """{'profiles': [ids], 'apps': {id: the options it was associated with}} of one ManageEngine device."""

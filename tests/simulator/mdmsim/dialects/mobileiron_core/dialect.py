@@ -5,6 +5,7 @@ field names, count, query_test, parse-failure message), NOTES.md (Basic auth, ad
 label_summary fields and limit 200, status values, ping), Ivanti "Valid fields Parameter Values" page (field list).
 """
 
+import json
 import re
 import time
 from datetime import datetime, timezone
@@ -271,9 +272,30 @@ class MobileIronCore(Dialect):
         return {field: MASK if (field in MASKED_FIELDS or field.startswith('user.')) and value not in (None, '') else value
                 for field, value in result.items()}
 
-    @staticmethod
-    def label_ids():
-        return {name: index + 10 for index, name in enumerate(LABELS)}
+    _labels = None  # label_ids(): created on first use
+
+    def label_ids(self):
+        """{name: id} of the labels: the fleet's at first, then those an administrator adds (add_label())."""
+        if self._labels is None:
+            self._labels = dict((name, index + 10) for index, name in enumerate(LABELS))
+        return self._labels
+
+    def admin_routes(self):
+        """POST /mobileiron_core/labels {"name"}: a static label, created as an administrator creates one in the Admin
+        Portal (Devices & Users > Labels > Add Label).  Not an API route: the API v2 documents no call that creates a
+        label (https://help.ivanti.com/mi/help/en_us/CORE/11.x/api2/APIv2/APIv2Labels.htm)."""
+        def add_label(_vendor, _query, body):
+            name = str(json.loads(body or b'{}')['name']).strip()
+            with self.state.lock:
+                labels = self.label_ids()
+                if not name or ',' in name or name in labels:
+                    # "Label names are unique within an instance" (Ivanti EPMM, "Labels and delegated administration");
+                    # a comma could not be named in the label calls' paths.
+                    raise ValueError('label name %r is empty, has a comma or is taken' % name)
+                labels[name] = max(labels.values()) + 1
+                return 200, {'id': labels[name], 'name': name}
+
+        return {('POST', '/mobileiron_core/labels'): add_label}
 
     @staticmethod
     def messages(key, message, parameters=None):
