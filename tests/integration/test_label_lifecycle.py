@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, fleetops.mdm contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""mdm_label creating and deleting labels end to end against the simulator."""
+"""mdm_label creating and deleting labels end to end against the simulator.
+
+What is refused before any request (MobileIron Core, MaaS360, MobileIron Cloud, bad options) is decided by the
+options alone: unit cases in tests/unit/plugins/modules/test_mdm_label_lifecycle.py."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -39,11 +42,3 @@ def test_manageengine_group_created_filled_kept_and_deleted(sim, tmp_path):
     assert ledger == [('create_group', label)] + [('add_group_member', label)] * 2 + [('delete_group', label)]
     assert members_of(sim, 'manageengine', label) == [] and label not in group_names(sim)
 
-
-def test_mobileiron_core_refuses_label_creation_before_any_request(sim, tmp_path):
-    sim.clear_log()
-    run = run_playbook(tmp_path, 'label_once.yml', sim.params('mobileiron_core'),
-                       extra=dict(labels=['Lifecycle Test'], devices=[], create=True))
-    assert run.result['failed'] is True
-    assert 'not supported by MobileIron Core' in run.result['msg'] and 'Admin Portal' in run.result['msg']
-    assert sim.log('mobileiron_core') == []
