@@ -41,4 +41,3 @@ def test_manageengine_group_created_filled_kept_and_deleted(sim, tmp_path):
     ledger = [(item['action'], item.get('group')) for item in sim.ledger()[ledger_start:]]
     assert ledger == [('create_group', label)] + [('add_group_member', label)] * 2 + [('delete_group', label)]
     assert members_of(sim, 'manageengine', label) == [] and label not in group_names(sim)
-
