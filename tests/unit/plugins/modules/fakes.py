@@ -21,11 +21,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import importlib
 import json
+import pkgutil
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
+from ansible_collections.fleetops.mdm.plugins import modules as modules_package
 from ansible_collections.fleetops.mdm.plugins.module_utils import runner
 from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import ScriptedSession
@@ -45,6 +48,13 @@ class ModuleFailed(ModuleExit):
 
 class ModuleExited(ModuleExit):
     """exit_json was called."""
+
+
+def all_modules():
+    """{name: module} of every module of the collection (plugins/modules/*.py), so that a table of cases can be checked
+    to cover each of them, a new one included."""
+    return dict((info.name, importlib.import_module('%s.%s' % (modules_package.__name__, info.name)))
+                for info in pkgutil.iter_modules(modules_package.__path__) if not info.name.startswith('_'))
 
 
 class _SpecCaptured(Exception):

@@ -17,22 +17,10 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.fleetops.mdm.plugins.modules import (
-    mdm_account,
-    mdm_account_info,
-    mdm_device,
-    mdm_device_action,
-    mdm_device_info,
-    mdm_label,
-    mdm_label_info,
-    mdm_registration_policy,
-    mdm_user,
-    mdm_user_info,
-)
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules.fakes import all_modules
 
-MODULES = dict((module.__name__.rsplit('.', 1)[-1], module) for module in (
-    mdm_account, mdm_account_info, mdm_device, mdm_device_action, mdm_device_info, mdm_label, mdm_label_info,
-    mdm_registration_policy, mdm_user, mdm_user_info))
+MODULES = all_modules()
+mdm_device_action = MODULES['mdm_device_action']
 
 # Connection options of each vendor as a task gives them; no server answers (the session answers nothing).
 CONNS = {
