@@ -203,14 +203,15 @@ class Simulator:  # pylint: disable=too-many-public-methods
     def clear_reply_forms(self):
         self._admin('DELETE', '/reply_form')
 
-    def set_listing_faults(self, vendor, seed=None, **spec):
-        """Listing faults (state.ListingFaults): page_cap, total_offset, churn={'remove', 'enrol', 'budget'}, repeat;
-        ``seed`` draws a different (still reproducible) churn."""
-        return self._admin('PUT', '/listing-faults', body=dict(spec, vendor=vendor, seed=seed))
+    def set_listing_faults(self, vendor, seed=None, target='devices', **spec):
+        """Listing faults (state.ListingFaults): page_cap, total_offset, churn={'remove', 'enrol', 'budget', 'balanced',
+        'front'}, repeat; ``seed`` draws a different (still reproducible) churn; ``target`` 'users' puts them on the
+        vendor's user listing (MaaS360, MobileIron Cloud) instead of its device listings."""
+        return self._admin('PUT', '/listing-faults', body=dict(spec, vendor=vendor, seed=seed, target=target))
 
-    def listing_faults(self, vendor):
+    def listing_faults(self, vendor, target='devices'):
         """What the listing faults did so far: churn and repeats left, the ids removed and enrolled."""
-        return self._admin('GET', '/listing-faults', vendor=vendor)
+        return self._admin('GET', '/listing-faults', vendor=vendor, target=target)
 
     def expire_tokens(self, vendor):
         return self._admin('POST', '/tokens/expire', vendor=vendor)['expired']

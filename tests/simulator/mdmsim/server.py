@@ -19,7 +19,7 @@ import trustme
 from mdmsim import device_control
 from mdmsim.dialects import REGISTRY
 from mdmsim.dialects.base import Request, Response, json_response
-from mdmsim.state import DRIP_INTERVAL, DRIP_MAX_BYTES, HUGE_BYTES, REDACTED, Entry, SimState
+from mdmsim.state import DRIP_INTERVAL, DRIP_MAX_BYTES, HUGE_BYTES, LISTING_TARGETS, REDACTED, Entry, SimState, listing_key
 
 HOST = '127.0.0.1'
 LOGGED_HEADERS = ('Content-Type', 'Accept', 'User-Agent', 'Authorization')
@@ -323,12 +323,18 @@ class Simulation:
             vendor = self.aliases.get(vendor, vendor)
             self.dialect(vendor)
             seed = spec.pop('seed', None)
-            state.set_listing_faults(vendor, spec, seed=seed)
-            return 200, {'vendor': vendor, 'listing_faults': spec}
+            target = spec.pop('target', None) or 'devices'
+            if target not in LISTING_TARGETS:
+                raise ValueError('unknown listing target %s (devices, users)' % target)
+            state.set_listing_faults(listing_key(vendor, target), spec, seed=seed)
+            return 200, {'vendor': vendor, 'target': target, 'listing_faults': spec}
 
-        def get_listing_faults(vendor, _query, _body):
+        def get_listing_faults(vendor, query, _body):
             self.dialect(vendor)
-            return 200, state.listing_fault_status(vendor)
+            target = query.get('target') or 'devices'
+            if target not in LISTING_TARGETS:
+                raise ValueError('unknown listing target %s (devices, users)' % target)
+            return 200, state.listing_fault_status(listing_key(vendor, target))
 
         def put_privacy(_vendor, _query, body):
             spec = json.loads(body or b'{}')

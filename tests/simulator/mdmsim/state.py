@@ -66,7 +66,15 @@ class FaultSpec:
 
 
 LISTING_FAULT_KEYS = ('page_cap', 'total_offset', 'churn', 'repeat')
-CHURN_KEYS = ('remove', 'enrol', 'budget')
+# What a vendor's listing faults apply to: its device listings, or its user listings (MaaS360 user search, MobileIron
+# Cloud "Get All Accounts"), each set apart.
+LISTING_TARGETS = ('devices', 'users')
+
+
+def listing_key(vendor, target='devices'):
+    """The key of a vendor's listing faults: the vendor for its devices (as before), "<vendor>:<target>" else."""
+    return vendor if target == 'devices' else '%s:%s' % (vendor, target)
+CHURN_KEYS = ('remove', 'enrol', 'budget', 'balanced', 'front')
 
 
 class ListingFaults:
@@ -77,6 +85,9 @@ class ListingFaults:
     total_offset: the total a listing reply reports is off by this many (the rows are all there).
     churn: {'remove': r, 'enrol': e, 'budget': b} - before each device-listing page is answered, up to r random
       devices are removed and up to e enrolled (seeded), until b devices were changed in all: offsets shift.
+      With 'balanced': true, each burst enrols exactly as many devices as it removes, so the total never changes
+      (the blind spot of totals); with 'front': f, the removed devices are drawn from the first f of the listing
+      order, before the paging cursor of any page after the first when f is at most the page size.
     repeat: this many listing pages after the first are answered one row early, so that the previous page's last
       id comes again (an order that is not stable between requests).
     """
@@ -96,8 +107,10 @@ class ListingFaults:
         self.remove = int(churn.get('remove') or 0)
         self.enrol = int(churn.get('enrol') or 0)
         self.budget = int(churn.get('budget') or 0) if churn else 0
+        self.balanced = bool(churn.get('balanced'))
+        self.front = int(churn.get('front') or 0)
         self.repeat = int(spec.get('repeat') or 0)
-        if min(self.remove, self.enrol, self.budget, self.repeat) < 0:
+        if min(self.remove, self.enrol, self.budget, self.repeat, self.front) < 0:
             raise ValueError('listing fault counts must not be negative')
         self.removed = []
         self.enrolled = []
@@ -248,19 +261,37 @@ class SimState:
     def listing_churn(self, vendor, render, id_of):
         """Before a device-listing page is answered: remove and enrol devices while the churn budget lasts."""
         with self.lock:
-            faults = self.listing_faults.get(vendor)
+            entries = self.fleets[vendor]
+
+            def remove_at(index):
+                return id_of(entries.pop(index).record)
+
+            def enrol():
+                logical = self.fleet.new_device()
+                entries.append(Entry(logical, render(logical)))
+                return id_of(entries[-1].record)
+            self.listing_churn_rows(vendor, lambda: len(entries), remove_at, enrol)
+
+    def listing_churn_rows(self, key, count, remove_at, enrol):
+        """Churn of any listing (``key``: the vendor for its devices, "<vendor>:users" for its users) while the budget
+        lasts: ``count()`` rows in the listing order, ``remove_at(index)`` removes one and returns its id, ``enrol()``
+        adds one at the end of the order and returns its id."""
+        with self.lock:
+            faults = self.listing_faults.get(key)
             if faults is None or faults.budget <= 0:
                 return
-            rng = self.listing_rng[vendor]
-            entries = self.fleets[vendor]
-            for _unused in range(min(rng.randint(0, faults.remove), faults.budget, len(entries))):
-                faults.removed.append(id_of(entries.pop(rng.randrange(len(entries))).record))
+            rng = self.listing_rng[key]
+            removals = min(rng.randint(0, faults.remove), faults.budget, count())
+            if faults.balanced:
+                # Exactly ``remove`` a burst, and as many enrolled: the total stays what it was.
+                removals = min(faults.remove, faults.budget // 2, count())
+            for _unused in range(removals):
+                span = min(faults.front, count()) if faults.front else count()
+                faults.removed.append(remove_at(rng.randrange(span)))
                 faults.budget -= 1
-            for _unused in range(min(rng.randint(0, faults.enrol), faults.budget)):
-                logical = self.fleet.new_device()
-                entry = Entry(logical, render(logical))
-                entries.append(entry)
-                faults.enrolled.append(id_of(entry.record))
+            enrolments = removals if faults.balanced else min(rng.randint(0, faults.enrol), faults.budget)
+            for _unused in range(enrolments):
+                faults.enrolled.append(enrol())
                 faults.budget -= 1
 
     def listing_page(self, vendor, records, size, start=None, page_number=None):

@@ -2,6 +2,7 @@
 vendor and per run through the admin API, as each vendor's reply would show them."""
 
 import pytest
+import requests
 
 from conftest import DEVICES
 from test_vendors import cloud_get, core_get, maas_search, maas_token
@@ -74,3 +75,45 @@ def test_clear_faults_clears_the_listing_faults(sim):
     sim.set_listing_faults('maas360', page_cap=25)
     sim.clear_faults()
     assert sim.listing_faults('maas360') == {}
+
+
+def test_balanced_churn_keeps_the_total_and_removes_from_the_front(sim):
+    sim.set_listing_faults('mobileiron_core', seed='balanced', churn={'remove': 2, 'budget': 8, 'balanced': True, 'front': 10})
+    head = [row['common.uuid'] for row in core_page(sim, 0, 10)['results']]
+    totals = [core_page(sim, 0, 50)['totalCount'] for _unused in range(4)]
+    status = sim.listing_faults('mobileiron_core')
+    # Two removed and two enrolled before each of the first two pages (a budget of 8): the total never moves.
+    assert totals == [DEVICES] * 4 and status['churn_left'] == 0
+    assert len(status['removed']) == len(status['enrolled']) == 4
+    # The first burst came before the page that showed the head; the second was drawn from its first 10 rows.
+    assert set(status['removed'][2:]) <= set(head)
+
+
+def users_page(sim, token, **query):
+    params = sim.params('maas360')
+    return requests.get('%s/user-apis/user/1.0/search/%s' % (params['url'], params['billing_id']),
+                        params=dict(query, includeAllUsers=1),
+                        headers={'Authorization': 'MaaS token="%s"' % token, 'Accept': 'application/json'},
+                        verify=sim.ca_path, timeout=10).json()['users']
+
+
+def test_user_listings_take_their_own_listing_faults(sim):
+    token = maas_token(sim)
+    users = len(sim.users('maas360'))
+    sim.set_listing_faults('maas360', target='users', page_cap=25, total_offset=-3)
+    reply = users_page(sim, token, pageSize=50, pageNumber=1)
+    assert reply['pageSize'] == 25 and len(reply['user']) == 25 and reply['count'] == users - 3
+    # The device search is not touched by the user listing's faults, nor the users by the devices'.
+    assert maas_search(sim, token, pageSize=50).json()['devices']['pageSize'] == 50
+    assert sim.listing_faults('maas360') == {} and sim.listing_faults('maas360', target='users')['page_cap'] == 25
+    sim.set_listing_faults('mobileiron_cloud', target='users', seed=1,
+                           churn={'remove': 1, 'budget': 2, 'balanced': True})
+    before = set(str(item['record']['id']) for item in sim.users('mobileiron_cloud'))
+    total = cloud_get(sim, '/api/v1/account', rows=10, start=0).json()['result']['totalCount']
+    status = sim.listing_faults('mobileiron_cloud', target='users')
+    after = set(str(item['record']['id']) for item in sim.users('mobileiron_cloud'))
+    assert total == len(before) and len(status['removed']) == len(status['enrolled']) == 1
+    assert after == (before - set(status['removed'])) | set(status['enrolled'])
+    with pytest.raises(Exception) as info:
+        sim.set_listing_faults('maas360', target='labels', page_cap=25)
+    assert '400' in str(info.value)

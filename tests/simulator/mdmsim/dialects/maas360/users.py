@@ -8,6 +8,7 @@ device search's shape, ``{"users": {"count", "pageNumber", "pageSize", "user": [
 """
 
 from mdmsim.dialects.base import Part, Response, int_arg, json_response
+from mdmsim.state import listing_key
 
 USERS_PREFIX = '/user-apis/user/1.0/search/'
 PAGE_SIZES = (25, 50, 100, 200, 250)
@@ -17,13 +18,39 @@ DEFAULT_PAGE_SIZE = 50
 class Users(Part):
     """``search`` answers GET USERS_PREFIX{billingID} (the dialect's route, behind its token check)."""
 
+    def user_list(self):
+        """The users of this server in the search's order: the fleet's, less those listing churn removed, plus those it
+        added (state attribute, so that every request sees the same users)."""
+        with self.state.lock:
+            users = getattr(self.state, 'maas360_users', None)
+            if users is None:
+                users = self.state.maas360_users = list(self.state.fleet.users)
+            return users
+
+    def user_churn(self):
+        """Listing faults of the user search (target 'users'): users removed and added before a page is answered."""
+        users = self.user_list()
+
+        def remove_at(index):
+            return 'U%08d' % (4100000 + users.pop(index)['index'])
+
+        def enrol():
+            # A new user without devices: the search lists it with includeAllUsers=1 (and =2).
+            index = len(self.state.fleet.users) + 100000 + len(users)
+            while any(user['index'] == index for user in users):
+                index += 1
+            users.append({'index': index, 'username': 'new.user%d' % index, 'email': 'new.user%d@example.com' % index,
+                          'display_name': 'New User %d' % index})
+            return 'U%08d' % (4100000 + index)
+        self.state.listing_churn_rows(listing_key(self.name, 'users'), lambda: len(users), remove_at, enrol)
+
     def user_records(self):
         devices = {}
         for entry in self.state.entries(self.name):
             email = entry.logical['user']['email']
             devices[email] = devices.get(email, 0) + 1
         records = []
-        for user in self.state.fleet.users:
+        for user in list(self.user_list()):
             records.append(({'userIdentifier': 'U%08d' % (4100000 + user['index']), 'userName': user['username'],
                              'emailAddress': user['email'], 'fullName': user['display_name'], 'domain': 'example.com'},
                             devices.get(user['email'], 0)))
@@ -44,10 +71,13 @@ class Users(Part):
             return error(request, 400, 'Invalid pageNumber: must be 1 or more', True)
         if include not in ('0', '1', '2'):
             return error(request, 400, 'Invalid includeAllUsers: allowed values are 0, 1, 2', True)
+        self.user_churn()
         records = [record for record, devices in self.user_records()
                    if include == '1' or (include == '0') == (devices > 0)]
-        page = records[(page_number - 1) * page_size: page_number * page_size]
-        users = {'count': len(records), 'pageNumber': page_number, 'pageSize': page_size}
+        # Listing faults (state.ListingFaults, target 'users'): a capped page echoes the size it used.
+        page, count, page_size = self.state.listing_page(listing_key(self.name, 'users'), records, page_size,
+                                                         page_number=page_number)
+        users = {'count': count, 'pageNumber': page_number, 'pageSize': page_size}
         if len(page) == 1:
             users['user'] = page[0]
         elif page:

@@ -38,6 +38,7 @@ import uuid
 from urllib.parse import parse_qs
 
 from mdmsim.dialects.base import Part, int_arg, json_response
+from mdmsim.state import listing_key
 
 MAX_ROWS = 500       # "Do not send a value larger than 500 with the rows parameter"
 DEFAULT_ROWS = 50    # unverified default; the reference examples send rows=50
@@ -238,6 +239,7 @@ class Users(Part):
         if start is None or start < 0:
             return _refuse('INVALID_PARAMETER', 'start must be 0 or more')
         started = time.monotonic()
+        self.user_churn(store)
         records = sorted(store.accounts.values(), key=lambda rec: rec['id'])
         for value in request.query.get('fq', []):
             field, sep, wanted = value.partition('=')
@@ -252,9 +254,28 @@ class Users(Part):
         if text:
             records = [rec for rec in records
                        if text in ('%s %s %s' % (rec['uid'], rec['displayName'] or '', rec['emailAddress'] or '')).lower()]
-        page = [self.public_user(rec, counts) for rec in records[start:start + rows]]
-        return _ok({'totalCount': len(records), 'searchResults': page, 'offset': start,
+        # Listing faults (state.ListingFaults, target 'users').
+        rows_out, total, _rows = self.state.listing_page(listing_key(self.name, 'users'), records, rows, start=start)
+        page = [self.public_user(rec, counts) for rec in rows_out]
+        return _ok({'totalCount': total, 'searchResults': page, 'offset': start,
                     'queryTime': int((time.monotonic() - started) * 1000)})
+
+    def user_churn(self, store):
+        """Listing faults of "Get All Accounts" (target 'users'): accounts deleted and created before a page is answered
+        (never the tenant admin, whose account the API calls use)."""
+        def listed():
+            return sorted(account_id for account_id, rec in store.accounts.items() if not rec.get('superUser'))
+
+        def remove_at(index):
+            account_id = listed()[index]
+            del store.accounts[account_id]
+            return str(account_id)
+
+        def enrol():
+            number = store.next_id
+            return str(store.add('churn.user%d@example.com' % number, 'Churn', 'User %d' % number, 'Churn User %d' % number,
+                                 'LOCAL', True)['id'])
+        self.state.listing_churn_rows(listing_key(self.name, 'users'), lambda: len(listed()), remove_at, enrol)
 
     def delete_viability(self, request, store, counts):
         ids = self.account_ids(request.arg('ids'))
