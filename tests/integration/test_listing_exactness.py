@@ -39,7 +39,17 @@ FAULTS = {
     'total_off': {'total_offset': -17},
     'churn': {'churn': {'remove': 30, 'enrol': 30, 'budget': 200}},
     'repeat': {'repeat': 2},
+    # The blind spot of totals: 3 devices removed from the first 40 and 3 enrolled before each page request, so the
+    # total, the count and the ids never disagree while rows shift onto pages already read.  Only the one-row overlap
+    # of index paging sees it (session.py); MaaS360's page numbers cannot overlap (docs/reliability.md).
+    'balanced_churn': {'churn': {'remove': 3, 'budget': 60, 'balanced': True, 'front': 40}},
 }
+# Faults that only index-paged flavours are held to.
+INDEX_PAGED_ONLY = ('balanced_churn',)
+
+
+def flavours_for(fault):
+    return [flavour for flavour in FLAVOURS if not (fault in INDEX_PAGED_ONLY and flavour == 'maas360')]
 # Destructive selections over listings that drift on every page request of every pass.
 GUARD_CASES = [{'name': 'guard-%s' % flavour, 'flavour': flavour, 'action': 'wipe' if flavour in ('maas360', 'manageengine') else 'lock',
                 'faults': {'churn': {'remove': 4, 'enrol': 4, 'budget': 100000}}}
@@ -81,8 +91,11 @@ def module_cases(big_sim, tmp_path_factory):
     """One ansible-playbook run: every flavour under every fault through mdm_device_info, then the guard cases."""
     sim = big_sim
     sim.clear_faults()
-    cases = [{'name': '%s-%s' % (flavour, fault), 'flavour': flavour, 'faults': spec}
-             for fault, spec in sorted(FAULTS.items()) for flavour in FLAVOURS]
+    # Balanced churn is listed one page at a time: pages fetched concurrently and answered out of order also repeat
+    # ids, which the old engine saw; one page at a time, only the overlap row sees the shift.
+    cases = [dict({'name': '%s-%s' % (flavour, fault), 'flavour': flavour, 'faults': spec},
+                  **({'concurrency': 1} if fault in INDEX_PAGED_ONLY else {}))
+             for fault, spec in sorted(FAULTS.items()) for flavour in flavours_for(fault)]
     # Present before the run; each case's churn is replayed from what the simulator reports it removed and enrolled.
     fleets = dict((vendor, fleet_ids(sim, vendor)) for vendor in set(ID_FIELD))
     ledger_before = len(sim.ledger())
@@ -128,6 +141,9 @@ def test_module_listing_is_exact_under_every_fault_for_every_flavour(module_case
         if 'churn' in case['faults']:
             assert removed or enrolled, case['name']
             assert listing['passes'] >= 2, case['name']
+        if case['faults'].get('churn', {}).get('balanced'):
+            assert len(removed) == len(enrolled) > 0, case['name']
+            assert 'shifted' in [drift['kind'] for drift in listing['drift']], case['name']
         fleets[vendor] = (fleets[vendor] | enrolled) - removed
 
 
@@ -165,19 +181,21 @@ def run_inventory(sim, paths, out_file):
     return json.loads(text), proc.stdout + proc.stderr
 
 
-@pytest.mark.parametrize('fault', sorted(FAULTS))
+@pytest.mark.parametrize('fault', sorted(set(FAULTS) - set(INDEX_PAGED_ONLY)))
 def test_inventory_is_exact_under_every_fault_for_every_flavour(big_sim, tmp_path, fault):
-    """The five flavours in one ansible-inventory run under one fault."""
+    """The five flavours in one ansible-inventory run under one fault.  (Balanced churn through the inventory: the
+    fault matrix's row, on a smaller fleet.)"""
     sim = big_sim
     sim.clear_faults()
     before = dict((vendor, fleet_ids(sim, vendor)) for vendor in set(ID_FIELD))
-    for vendor in sorted(set(ID_FIELD)):
+    flavours = flavours_for(fault)
+    for vendor in sorted(set(vendor_of(flavour) for flavour in flavours)):
         sim.set_listing_faults(vendor, seed='inventory-%s-%s' % (fault, vendor), **FAULTS[fault])
-    paths = [write_config(tmp_path, flavour, sim.params(flavour)) for flavour in FLAVOURS]
+    paths = [write_config(tmp_path, flavour, sim.params(flavour)) for flavour in flavours]
     inventory, _output = run_inventory(sim, paths, str(tmp_path / 'inventory.json'))
     removed = dict((vendor, set(sim.listing_faults(vendor).get('removed') or [])) for vendor in set(ID_FIELD))
     sim.clear_faults()
-    for flavour in FLAVOURS:
+    for flavour in flavours:
         vendor = vendor_of(flavour)
         hosts = inventory.get('src_' + flavour, {}).get('hosts', [])
         assert_exact(hosts, before[vendor] - removed[vendor], '%s under %s' % (flavour, fault))
@@ -186,7 +204,8 @@ def test_inventory_is_exact_under_every_fault_for_every_flavour(big_sim, tmp_pat
 @pytest.mark.parametrize('seed', range(25))
 def test_random_churn_of_a_tenth_of_the_fleet_never_loses_a_device(big_sim, seed):
     """Property: whatever 10 % of the fleet is removed and enrolled while a listing runs, and whatever the flavour,
-    page size and concurrency, every device present for the whole listing is listed exactly once."""
+    page size and concurrency, every device present for the whole listing is listed exactly once.  Odd seeds of the
+    index-paged flavours churn balanced (as many enrolled as removed in each burst: the total never changes)."""
     from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
     sim = big_sim
     rng = random.Random(seed)
@@ -194,9 +213,12 @@ def test_random_churn_of_a_tenth_of_the_fleet_never_loses_a_device(big_sim, seed
     vendor = vendor_of(flavour)
     sim.clear_faults()
     before = fleet_ids(sim, vendor)
-    burst = rng.randint(10, 60)
-    sim.set_listing_faults(flavour, seed='property-%d' % seed,
-                           churn={'remove': burst, 'enrol': burst, 'budget': len(before) // 10})
+    if seed % 2 and vendor != 'maas360':
+        churn = {'remove': rng.randint(2, 20), 'budget': len(before) // 10, 'balanced': True, 'front': rng.choice([0, 50])}
+    else:
+        burst = rng.randint(10, 60)
+        churn = {'remove': burst, 'enrol': burst, 'budget': len(before) // 10}
+    sim.set_listing_faults(flavour, seed='property-%d' % seed, churn=churn)
     adapter = build_adapter(dict(sim.params(flavour)))
     page_size = rng.choice([None, 50, 100, 200]) if vendor != 'maas360' else rng.choice([None, 50, 100, 200, 250])
     try:
