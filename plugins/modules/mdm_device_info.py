@@ -277,8 +277,13 @@ listing:
     - How the device listing went (not returned for O(device_id)). The listing advances by the rows the server
       actually sent, learns the server's real page size from its first answer, follows every end marker, and lists
       again (at most three passes) when the server's total changed between pages, a page was short before the end,
-      an id came twice or the count disagreed with the server's total; RV(devices) is the union of the passes, each
+      an id came twice, the count disagreed with the server's total, or (vendors that page by index, MobileIron Core
+      and Cloud, ManageEngine) a page did not begin with the previous page's last row, which each page after the
+      first reads again to see rows that shifted between two requests; RV(devices) is the union of the passes, each
       device once.
+    - MaaS360 pages by page number and cannot overlap its pages. There, as many devices removed before the paging
+      cursor as enrolled between two page requests, with no other drift, can still move a device past a page
+      boundary unseen (docs/reliability.md).
     - When RV(listing.consistent) is false the module warns with these numbers.
   returned: when listing (no O(device_id))
   type: dict
@@ -317,7 +322,7 @@ listing:
           description: The pass, from 1.
           type: int
         kind:
-          description: V(total_changed), V(short_page), V(repeated_id) or V(count_mismatch).
+          description: V(total_changed), V(short_page), V(repeated_id), V(count_mismatch) or V(shifted).
           type: str
         detail:
           description: The numbers.

@@ -94,11 +94,21 @@ users:
     device_count:
       description: How many devices the user has.
       type: int
+listing:
+  description:
+    - How the user listing went, as RV(fleetops.mdm.mdm_device_info#module:listing) for devices (the same paging
+      engine; MobileIron Cloud pages by index and overlaps its pages by a row, MaaS360 by page number). When
+      RV(listing.consistent) is false the module warns with these numbers.
+  returned: when users were listed (all but a MobileIron Cloud look-up by O(uid), which the vendor answers by search)
+  type: dict
+  sample: {"what": "users", "listed": 700, "server_total": 700, "passes": 1, "requests": 2, "page_size": 500,
+           "consistent": true, "drift": []}
 '''
 
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import ListingReport, listing_warning
 from ansible_collections.fleetops.mdm.plugins.module_utils.users import check_uid
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
@@ -111,13 +121,27 @@ def run(module, adapter):
     page_size = params['page_size']
     if page_size is not None:
         users.check_user_page_size(page_size, option='page_size')
+    # The session's reports of every listing it ran (a test's fake session may keep none).
+    collector = getattr(adapter, 'listing_reports', None)
+    mark = collector.mark() if collector is not None else 0
     if params['uid'] is not None:
         record = users.find_user(check_uid(params['uid']))
         records = [record] if record is not None else []
     else:
         query = (params['query'] or '').strip() or None
         records = users.list_users(query=query, page_size=page_size, concurrency=concurrency)
-    return False, dict(users=[users.normalise_user_record(record) for record in records]), None
+    result = dict(users=[users.normalise_user_record(record) for record in records])
+    # The report of the user listing (a look-up by id that the vendor answers without a listing reports none).
+    reports = collector.since(mark) if collector is not None else []
+    report = reports[0] if reports else ListingReport('users')
+    for other in reports[1:]:
+        report.include(other)
+    if reports:
+        result['listing'] = report.as_dict()
+        warning = listing_warning(report)
+        if warning:
+            module.warn(warning.replace('devices may be missing or gone', 'users may be missing or gone'))
+    return False, result, None
 
 
 def main():
