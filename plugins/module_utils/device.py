@@ -47,6 +47,7 @@ NEUTRAL_FILTERS = {
     'label': None,
 }
 
+
 def platform_of(value):
     """Map a vendor's platform / OS name to the normalised platform."""
     text = (str(value) if value is not None else '').strip().lower()

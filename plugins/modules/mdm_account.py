@@ -146,30 +146,31 @@ account:
 '''
 
 
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, vendor_display_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360.accounts import FIELDS
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 
 def run(module, adapter):
+    """Create the customer account when its name is free; a taken name is reported (or fails, on_taken=fail).  The
+    vendor's ``accounts`` capability does the calls; the registry refuses a vendor without one before any request."""
     params = module.params
     adapter = require(adapter, 'accounts')
+    vendor = vendor_display_name(adapter.name)
     form = adapter.customer_account_form(params['name'], params['account_type'], params['admin_email'], params['service'])
-    name = form[FIELDS['name']]
-    wanted = dict(name=name, account_type=form[FIELDS['account_type']], service=form[FIELDS['service']],
-                  admin_email=form[FIELDS['admin_email']])
+    wanted = adapter.account_of(form)
+    name = wanted['name']
     available, description = adapter.account_name_available(name)
     account = dict(wanted, available=available, availability=description, created=False)
     if not available:
         if params['on_taken'] == 'fail':
-            raise InvalidInputError('MaaS360 reports the account name %r as not available (%s); the documented API cannot '
-                                    'tell whether an account of this partner holds it' % (name, description or 'no reason given'),
+            raise InvalidInputError('%s reports the account name %r as not available (%s); the documented API cannot '
+                                    'tell whether an account of this partner holds it' % (vendor, name, description or 'no reason given'),
                                     option='name', vendor=adapter.name, operation='provision customer account %r' % name)
-        module.warn('MaaS360 reports the account name %r as not available; it is taken to be the account of this partner '
+        module.warn('%s reports the account name %r as not available; it is taken to be the account of this partner '
                     'that an earlier run created (its owner, type, service and e-mail cannot be read through the '
-                    'documented API). Set on_taken=fail to fail instead.' % name)
+                    'documented API). Set on_taken=fail to fail instead.' % (vendor, name))
         return False, dict(account=account), None
     if not module.check_mode:
         account['reply'] = adapter.create_customer_account(form)

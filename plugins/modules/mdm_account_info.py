@@ -86,14 +86,13 @@ accounts:
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360.accounts import check_account_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 
 def run(module, adapter):
     """Check each name; an _info module never changes anything."""
     adapter = require(adapter, 'accounts')
-    names = [check_account_name(name, option='names') for name in module.params['names'] or []]
+    names = [adapter.check_account_name(name, option='names') for name in module.params['names'] or []]
     if not names:
         raise InvalidInputError('give one or more account names', option='names')
     accounts = []

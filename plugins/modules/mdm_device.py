@@ -257,7 +257,6 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.device_assignments im
 )
 
 
-
 def check_options(params):
     """Everything that can be checked without a request or an adapter."""
     devices = params['devices'] or []

@@ -389,7 +389,7 @@ def run(module, adapter):
         warnings = []
         if plan.per_device:
             facts, device_warnings = facts_of.gather_device_facts([device['mdm_device_id'] for device in devices], plan,
-                                                                 concurrency=params['concurrency'], check_mode=module.check_mode)
+                                                                  concurrency=params['concurrency'], check_mode=module.check_mode)
             warnings.extend(device_warnings)
             for device in devices:
                 device['mdm_facts'] = facts[device['mdm_device_id']]

@@ -362,33 +362,22 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.options import module
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.users import check_uid
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cloud.users import form_value, normalise_user
 
-# Option -> the vendor's account field (the fields of "Update User Account").
-FIELD_OPTIONS = (
-    ('email', 'emailAddress'), ('first_name', 'firstName'), ('last_name', 'lastName'), ('display_name', 'displayName'),
-    ('enabled', 'enabled'), ('password_never_expires', 'passwordNeverExpire'), ('gdpr_profile_id', 'gdprProfileId'),
-    ('managed_apple_id', 'managedAppleId'), ('edipi', 'edipi'),
-)
 PRESENT_ONLY = ('invite', 'ldap_import', 'enrollment_url', 'registration_pin', 'send_invite', 'force_overwrite')
-# Invitation states in which an invitation is not sent again.
-INVITED = ('pending', 'completed')
 
 
-def wanted_fields(params):
-    """{vendor field: wanted value} for the options given; an empty text clears the field."""
+def wanted_fields(params, users):
+    """{user field: wanted value} for the options given (each option is named after the neutral field the users
+    capability sets); an empty text clears the field."""
     wanted = {}
-    for option, field in FIELD_OPTIONS:
+    for option in users.settable_fields:
         value = params[option]
         if value is None:
             continue
         if isinstance(value, str):
             value = value.strip() or None
-        wanted[field] = value
-    gdpr = wanted.get('gdprProfileId')
-    if gdpr is not None and not str(gdpr).isdigit():
-        raise InvalidInputError('must be a number', option='gdpr_profile_id')
-    return wanted
+        wanted[option] = value
+    return users.check_user_fields(wanted)
 
 
 def check_attributes(attributes):
@@ -405,7 +394,7 @@ def check_attributes(attributes):
     return clean
 
 
-def check_options(params):
+def check_options(params, users):
     """Everything that can be checked without a request."""
     if params['state'] == 'absent':
         given = [option for option in PRESENT_ONLY if params[option]]
@@ -416,9 +405,7 @@ def check_options(params):
         raise InvalidInputError('update_password=always needs a password', option='user_password')
     if params['ldap_import'] and params['user_password'] is not None:
         raise InvalidInputError('an imported LDAP user has no password here', option='user_password')
-    if params['source'] == 'ldap' and params['user_password'] is None and not params['ldap_import']:
-        raise InvalidInputError('MobileIron Cloud creates an LDAP-source user only with a password; give user_password, '
-                                'or ldap_import to import the user from the directory', option='source')
+    users.check_create(params['source'], params['user_password'] is not None, params['ldap_import'], option='source')
     for option in ('ldap_wait', 'ldap_poll_interval', 'ldap_timeout'):
         if params[option] < 0:
             raise InvalidInputError('must be 0 or more seconds', option=option)
@@ -426,18 +413,14 @@ def check_options(params):
         raise InvalidInputError('must not be shorter than ldap_wait', option='ldap_timeout')
     if params['token_lifetime'] <= 0:
         raise InvalidInputError('must be a positive number of milliseconds', option='token_lifetime')
-    return wanted_fields(params), check_attributes(params['custom_attributes'])
-
-
-def same(current, wanted):
-    return form_value(current) == form_value(wanted)
+    return wanted_fields(params, users), check_attributes(params['custom_attributes'])
 
 
 def delete(module, users, uid):
     record = users.find_user(uid)
     if record is None:
         return False, dict(user=None, actions=[]), None
-    user = normalise_user(record)
+    user = users.normalise_user_record(record)
     blockers = users.delete_blockers(record['id'])
     if blockers:
         raise PartialFailure('the server refuses to delete user %s: %s' % (uid, '; '.join(blockers)), False,
@@ -450,17 +433,14 @@ def delete(module, users, uid):
 def create(module, users, uid, wanted, actions, result):
     """Create (or import) the user; returns (record, whether the password was set by the creation)."""
     params = module.params
-    source = params['source'].upper()
-    email = wanted.get('emailAddress') or uid
+    source = params['source']
+    email = wanted.get('email') or uid
+    names = dict((field, wanted.get(field)) for field in users.name_fields)
     if module.check_mode:
         actions.append('ldap_import' if params['ldap_import'] else 'create')
-        # Check mode predicts the new record: the fields the creation sets, as the vendor's create replies show them.
-        predicted = dict(id=None, uid=uid, emailAddress=email, accountSource='LDAP' if params['ldap_import'] else source,
-                         enabled=params['user_password'] is not None or bool(params['ldap_import']),
-                         inviteState='Pending' if params['send_invite'] else None, deviceCount=0, groups=[])
-        if params['user_password'] is not None:
-            # The create call with a password takes the names.
-            predicted.update((field, wanted.get(field)) for field in ('firstName', 'lastName', 'displayName'))
+        # Check mode predicts the new record (the users capability knows what the creation sets).
+        predicted = users.predicted_account(uid, email, source, params['user_password'] is not None, params['ldap_import'],
+                                            params['send_invite'], names)
         return predicted, params['user_password'] is not None
     ownership = params['device_ownership'].upper() if params['device_ownership'] else None
     if params['ldap_import']:
@@ -479,7 +459,6 @@ def create(module, users, uid, wanted, actions, result):
             raise PartialFailure('the server reported the LDAP import of %s COMPLETED, but no such user exists' % uid,
                                  True, dict(result, user=None))
         return record, False
-    names = dict((field, wanted.get(field)) for field in ('firstName', 'lastName', 'displayName'))
     created = users.create_user(uid, email, source, params['send_invite'], password=params['user_password'], names=names)
     actions.append('create')
     # The create replies are not the whole record the update merges on: read it back.
@@ -490,19 +469,19 @@ def present(module, users, uid, wanted, attributes):
     params = module.params
     actions, result = [], {}
     record = users.find_user(uid)
-    before = normalise_user(record) if record is not None else {}
+    before = users.normalise_user_record(record) if record is not None else {}
     created = record is None
     password_set = False
     if created:
         record, password_set = create(module, users, uid, wanted, actions, result)
-    changes = dict((field, value) for field, value in wanted.items() if not same(record.get(field), value))
+    changes = users.changed_fields(record, wanted)
     send_password = params['user_password'] is not None and params['update_password'] == 'always' and not password_set
     if changes or send_password:
         actions.append('update')
         if not module.check_mode:
-            users.update_user(record, changes, password=params['user_password'] if send_password else None)
+            users.update_fields(record, changes, password=params['user_password'] if send_password else None)
     ownership = params['device_ownership'].upper() if params['device_ownership'] else None
-    if params['invite'] and str(record.get('inviteState') or '').lower() not in INVITED:
+    if params['invite'] and not users.is_invited(record):
         actions.append('invite')
         if not module.check_mode:
             users.invite_user(record['id'], ownership)
@@ -517,12 +496,12 @@ def present(module, users, uid, wanted, attributes):
         actions.append('registration_pin')
         result['registration_pin'] = None if module.check_mode else users.registration_pin(record['id'])
     if module.check_mode or not actions:
-        predicted = dict(record, **changes)
+        predicted = users.with_changes(record, changes)
         if 'invite' in actions:
-            predicted['inviteState'] = 'Pending'
-        after = normalise_user(predicted)
+            predicted = users.with_invite(predicted)
+        after = users.normalise_user_record(predicted)
     else:
-        after = normalise_user(users.find_user(uid) or dict(record, **changes))
+        after = users.normalise_user_record(users.find_user(uid) or users.with_changes(record, changes))
     result.update(user=after, actions=actions)
     if not actions:
         return False, result, None
@@ -533,9 +512,11 @@ def present(module, users, uid, wanted, attributes):
 
 
 def run(module, adapter):
+    """Create, update or delete one user account (and invite, enroll, set attributes) through the vendor's users
+    capability; the registry refuses a vendor without one before any request."""
     users = require(adapter, 'users')
     uid = check_uid(module.params['uid'])
-    wanted, attributes = check_options(module.params)
+    wanted, attributes = check_options(module.params, users)
     if module.params['user_password']:
         adapter.transport.add_secret(module.params['user_password'])
     if module.params['state'] == 'absent':

@@ -49,7 +49,6 @@ FORM_HEADERS = {'Content-Type': 'application/x-www-form-urlencoded'}
 EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 
 
-
 def check_account_name(name, option='name'):
     text = str(name).strip() if name is not None else ''
     if not text:
@@ -81,6 +80,17 @@ class MaaS360Accounts(Capability):
             FIELDS['admin_email']: email,
         }
 
+    @staticmethod
+    def check_account_name(name, option='name'):
+        """An account name, stripped; InvalidInputError naming ``option`` when it is not one."""
+        return check_account_name(name, option=option)
+
+    @staticmethod
+    def account_of(form):
+        """The neutral account (name, account_type, service, admin_email) a customer_account_form() creates."""
+        return dict(name=form[FIELDS['name']], account_type=form[FIELDS['account_type']], service=form[FIELDS['service']],
+                    admin_email=form[FIELDS['admin_email']])
+
     def account_reply(self, response, operation):
         """``(errorCode as text or None, errorDesc or None, the other fields)`` of an account-provisioning reply."""
         data = self.session.read_reply(response, operation)
@@ -101,7 +111,7 @@ class MaaS360Accounts(Capability):
         name = check_account_name(name)
         operation = 'check the availability of account name %r' % name
         response = self.session.call('POST', AVAILABILITY_PATH % self.session._billing_path, operation, headers=FORM_HEADERS,
-                             data={FIELDS['name']: name}, safe=True)
+                                     data={FIELDS['name']: name}, safe=True)
         code, description, _rest = self.account_reply(response, operation)
         if code == OK_CODE:
             return True, description

@@ -223,7 +223,7 @@ class MaaS360Actions(DeviceActions):
         """(outcome or None while pending, description) of one accepted action, from checkActionStatus."""
         operation = '%s %s' % (CHECK_STATUS_VERB, action_id)
         response = self.session.call('GET', ACTION_PATH % (CHECK_STATUS_VERB, self.session._billing_path), operation,
-                             params={CHECK_STATUS_PARAM: action_id})
+                                     params={CHECK_STATUS_PARAM: action_id})
         data = self.session.read_reply(response, operation)
         node = None
         for envelope in CHECK_STATUS_ENVELOPES:

@@ -43,7 +43,6 @@ PAGE_LIMIT = 200
 NUMERIC_ID = re.compile(r'^[0-9]+$')
 
 
-
 def check_numeric_id(value, option):
     text = str(value).strip() if value is not None and not isinstance(value, bool) else ''
     if not NUMERIC_ID.match(text):
@@ -126,11 +125,11 @@ class ManageEngineAssignments(Capability):
     # never pass through float).
     def associate_profiles(self, device_id, profile_ids):
         self.session.call('POST', DEVICE_PROFILES_PATH % device_id, 'associate profiles with device %s' % device_id,
-                  json_body={'profile_ids': [int(profile_id) for profile_id in profile_ids]}, safe=False)
+                          json_body={'profile_ids': [int(profile_id) for profile_id in profile_ids]}, safe=False)
 
     def dissociate_profiles(self, device_id, profile_ids):
         self.session.call('DELETE', DEVICE_PROFILES_PATH % device_id, 'dissociate profiles from device %s' % device_id,
-                  json_body={'profile_ids': [int(profile_id) for profile_id in profile_ids]}, safe=False)
+                          json_body={'profile_ids': [int(profile_id) for profile_id in profile_ids]}, safe=False)
 
     def associate_apps(self, device_id, apps, options):
         """``apps``: ``[(app id, release label id or None)]``; ``options``: the APP_OPTIONS to send (unset ones are left
@@ -147,4 +146,4 @@ class ManageEngineAssignments(Capability):
 
     def dissociate_apps(self, device_id, app_ids):
         self.session.call('DELETE', DEVICE_APPS_PATH % device_id, 'dissociate apps from device %s' % device_id,
-                  json_body={'app_ids': [int(app_id) for app_id in app_ids]}, safe=False)
+                          json_body={'app_ids': [int(app_id) for app_id in app_ids]}, safe=False)

@@ -123,7 +123,7 @@ class MobileIronCloudActions(DeviceActions):
         try:
             # Never re-sent after a lost reply (safe=False).
             data = self.session.call_json('PUT', spec.extra['path'], operation, data=self._cloud_form(spec, params, ids, partition),
-                                  safe=False)
+                                          safe=False)
         except MdmError as exc:
             return [unreached(device_id, exc) for device_id in ids]
         if not isinstance(data, dict) or 'result' not in data:

@@ -115,9 +115,68 @@ class MobileIronCloudUsers(Capability):
     """User calls and the device registration policy of MobileIron Cloud, over a MobileIronCloudSession."""
 
     user_page_size = MAX_ROWS
+    # The neutral user fields an update sets (the mdm_user options of the same names), and those of them that
+    # "Create User with Password" takes.
+    settable_fields = ('email', 'first_name', 'last_name', 'display_name', 'enabled', 'password_never_expires',
+                       'gdpr_profile_id', 'managed_apple_id', 'edipi')
+    name_fields = ('first_name', 'last_name', 'display_name')
+    # Invitation states (inviteState) in which an invitation is not sent again; the state a new invitation has.
+    invited_states = ('pending', 'completed')
+    invite_pending = 'Pending'
 
     def normalise_user_record(self, raw):
+        """The neutral user (normalise_user()) of an account record this capability returned."""
         return normalise_user(raw, self.session.name)
+
+    # -- neutral fields over the vendor's records (mdm_user compares and predicts with these) ---------------------
+    def check_user_fields(self, wanted, option_of=lambda field: field):
+        """``{neutral field: value}`` checked before any request (gdprProfileId is a number); ``option_of(field)``
+        names the option an error points at."""
+        gdpr = wanted.get('gdpr_profile_id')
+        if gdpr is not None and not str(gdpr).isdigit():
+            raise InvalidInputError('must be a number', option=option_of('gdpr_profile_id'))
+        return wanted
+
+    def check_create(self, source, password_given, ldap_import, option='source'):
+        """Fail before any request on a creation the vendor does not document: an LDAP-source user needs a password
+        (or an LDAP import)."""
+        if source == 'ldap' and not password_given and not ldap_import:
+            raise InvalidInputError('MobileIron Cloud creates an LDAP-source user only with a password; give user_password, '
+                                    'or ldap_import to import the user from the directory', option=option)
+
+    def changed_fields(self, record, wanted):
+        """``{neutral field: wanted value}`` of the fields whose value in ``record`` differs as the update sends it."""
+        return dict((field, value) for field, value in wanted.items()
+                    if form_value(record.get(FIELD_OF[field])) != form_value(value))
+
+    def with_changes(self, record, changes):
+        """A copy of ``record`` with neutral ``changes`` over it: what the server holds after update_fields()."""
+        merged = dict(record)
+        merged.update((FIELD_OF[field], value) for field, value in changes.items())
+        return merged
+
+    def update_fields(self, record, changes, password=None):
+        """update_user() with neutral ``changes``."""
+        self.update_user(record, dict((FIELD_OF[field], value) for field, value in changes.items()), password=password)
+
+    def is_invited(self, record):
+        """Has the account an invitation pending or accepted (so that none is sent again)?"""
+        return str(record.get('inviteState') or '').lower() in self.invited_states
+
+    def with_invite(self, record):
+        """A copy of ``record`` as invite_user() leaves it."""
+        return dict(record, inviteState=self.invite_pending)
+
+    def predicted_account(self, uid, email, source, password_given, ldap_import, send_invite, names):
+        """The record create_user() or ldap_import() would make (check mode predicts it, nothing is sent): the fields
+        the creation sets, as the vendor's create replies show them."""
+        record = dict(id=None, uid=uid, emailAddress=email, accountSource='LDAP' if ldap_import else source.upper(),
+                      enabled=password_given or bool(ldap_import), inviteState=self.invite_pending if send_invite else None,
+                      deviceCount=0, groups=[])
+        if password_given:
+            # The create call with a password takes the names.
+            record.update((FIELD_OF[field], (names or {}).get(field)) for field in self.name_fields)
+        return record
 
     # -- the reply envelope --------------------------------------------------------------------------------------
     def _user_call(self, method, path, operation, **kwargs):
@@ -186,7 +245,9 @@ class MobileIronCloudUsers(Capability):
     def create_user(self, uid, email, source, send_invite, password=None, names=None):
         """Create an account.  With a password: "Create User with Password" (``POST /api/v1/account``, LOCAL or
         LDAP source, names); without: "Create User without Password" (``POST /api/v1/accounts``, LOCAL only).
+        ``source``: local or ldap (either case); ``names``: neutral name fields (first_name, last_name, display_name).
         Returns the new account's record."""
+        source = source.upper()
         params = {'sendInvite': 'true' if send_invite else 'false'}
         if password is None:
             if source != 'LOCAL':
@@ -199,7 +260,7 @@ class MobileIronCloudUsers(Capability):
             form = {'accountSource': source, 'uid': uid, 'emailAddress': email}
             for field, value in (names or {}).items():
                 if value is not None:
-                    form[field] = value
+                    form[FIELD_OF.get(field, field)] = value
             form['password'] = password
             form['confirmPassword'] = password
             record = self._user_call('POST', ACCOUNT_PATH, 'create user', params=params, data=form).get('result')

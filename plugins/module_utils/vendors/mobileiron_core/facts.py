@@ -112,7 +112,7 @@ class MobileIronCoreFacts(DeviceFacts):
             raise InvalidInputError('%r is not a MobileIron Core device UUID' % (device_id,), option='device_id')
         operation = 'read %s of device %s' % (name, device_id)
         data = self.session.call_json('GET', DEVICE_FACT_PATHS[name].format(uuid=device_id), operation,
-                              params={'adminDeviceSpaceId': self.session.device_space_id})
+                                      params={'adminDeviceSpaceId': self.session.device_space_id})
         if not isinstance(data, dict):
             raise self.session.bad_response('the reply is not a JSON object', operation)
         return data
@@ -127,7 +127,7 @@ class MobileIronCoreFacts(DeviceFacts):
         if name in ('count', 'query_test'):
             operation = 'count devices' if name == 'count' else 'test the device query'
             data = self.session.call_json('GET', COUNT_PATH if name == 'count' else QUERY_TEST_PATH, operation,
-                                  params=dict(space, query=params['query']))
+                                          params=dict(space, query=params['query']))
             if not isinstance(data, dict):
                 raise self.session.bad_response('the reply is not a JSON object', operation)
             return data
@@ -146,7 +146,7 @@ class MobileIronCoreFacts(DeviceFacts):
         while offset <= MAX_EXPORT_OFFSET:
             # The export changes nothing on the server: repeating it after a lost reply is harmless (safe=True).
             response = self.session.call('POST', DEVICES_PATH, operation, params=dict(base, offset=offset),
-                                 headers={'Accept': 'text/csv'}, safe=True)
+                                         headers={'Accept': 'text/csv'}, safe=True)
             page_columns, page_rows = _read_csv(response.text)
             columns = columns or page_columns
             rows.extend(page_rows)
@@ -160,7 +160,7 @@ class MobileIronCoreFacts(DeviceFacts):
         if params.get('state'):
             query['state'] = params['state']
         response = self.session.call('GET', ACTIVESYNC_PATH, 'read the ActiveSync device report', params=query,
-                             headers={'Accept': 'text/csv'})
+                                     headers={'Accept': 'text/csv'})
         columns, rows = _read_csv(response.text)
         return {'columns': columns, 'rows': rows}
 

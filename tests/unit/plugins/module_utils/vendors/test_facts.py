@@ -59,7 +59,8 @@ def test_manageengine_command_history_stops_on_a_repeated_token():
         me_get('commandhistory', page([{'command_id': 1}], 'same')),
         me_get('commandhistory', page([{'command_id': 2}], 'same'), query={'skip-token': 'same'}),
     ])
-    facts, _warnings = adapter.capabilities['facts'].gather_device_facts([DEVICE], adapter.capabilities['facts'].check_gather(['command_history']), concurrency=1)
+    facts_of = adapter.capabilities['facts']
+    facts, _warnings = facts_of.gather_device_facts([DEVICE], facts_of.check_gather(['command_history']), concurrency=1)
     session.assert_done()
     assert len(facts[DEVICE]['command_history']['commands']) == 2
 
@@ -95,7 +96,8 @@ def test_manageengine_location_request_gives_up_after_wait_timeout():
     ])
     pauses = []
     adapter.capabilities['facts'].fact_sleep = pauses.append
-    facts, _warnings = adapter.capabilities['facts'].gather_device_facts([DEVICE], adapter.capabilities['facts'].check_gather(['location_request'], {'wait_timeout': 2}))
+    facts_of = adapter.capabilities['facts']
+    facts, _warnings = facts_of.gather_device_facts([DEVICE], facts_of.check_gather(['location_request'], {'wait_timeout': 2}))
     session.assert_done()
     assert pauses == [1.0, 1.0]
     assert facts[DEVICE]['location_request'] == {'export_batch_id': '7', 'status': 'SCHEDULED', 'locations': None}
@@ -215,7 +217,7 @@ def test_core_activesync_report_count_query_test_and_search_fields():
         core('GET', '/api/v2/activesync/devicereport', {'daysIdle': '7', 'state': 'q'}, csv_body, content_type='text/csv'),
     ])
     plan = adapter.capabilities['facts'].check_gather(['search_fields', 'count', 'query_test', 'activesync_report'],
-                                {'query': query, 'daysIdle': 7, 'state': 'Quarantined'})
+                                                      {'query': query, 'daysIdle': 7, 'state': 'Quarantined'})
     facts, warnings = adapter.capabilities['facts'].gather_fleet_facts(plan, check_mode=True)
     session.assert_done()
     assert warnings == []

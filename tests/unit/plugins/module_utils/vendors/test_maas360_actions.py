@@ -172,7 +172,7 @@ def test_wipe_sends_the_notify_fields_as_maas360_writes_them():
         'notifyMe': 'Yes', 'notifyUser': 'No', 'notifyOthers': 'sec@example.com,it@example.com'})])
     spec = spec_of(adapter, 'wipe')
     params = adapter.capabilities['actions'].check_action(spec, {'notifyMe': 'yes', 'notifyUser': False,
-                                         'notifyOthers': ['sec@example.com', 'it@example.com']})
+                                                                 'notifyOthers': ['sec@example.com', 'it@example.com']})
     assert adapter.capabilities['actions'].send_action(spec, params, [APPLE])[0]['outcome'] == 'sent'
     session.assert_done()
 

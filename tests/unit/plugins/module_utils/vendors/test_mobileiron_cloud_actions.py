@@ -80,7 +80,8 @@ def test_lock_with_a_message_and_a_configured_partition():
     adapter, session = adapter_for([put('lock', {'ids': '7', 'dmPartitionId': '23001', 'message': 'Lost phone'})],
                                    partition_id='23001')
     spec = adapter.capabilities['actions'].action_catalogue()['lock']
-    assert adapter.capabilities['actions'].send_action(spec, adapter.capabilities['actions'].check_action(spec, {'message': 'Lost phone'}), ['7'])[0]['outcome'] == 'sent'
+    actions = adapter.capabilities['actions']
+    assert actions.send_action(spec, actions.check_action(spec, {'message': 'Lost phone'}), ['7'])[0]['outcome'] == 'sent'
     session.assert_done()
 
 

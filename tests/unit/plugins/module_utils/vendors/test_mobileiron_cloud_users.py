@@ -94,7 +94,7 @@ def test_ldap_import_follows_the_choreography_and_reports_failure():
     ])
     waits = []
     outcome = adapter.capabilities['users'].ldap_import('x@example.com', server='ldap-2k', send_invite=True, ownership='EMPLOYEE',
-                                  sleep=waits.append, clock=lambda: next(clock))
+                                                        sleep=waits.append, clock=lambda: next(clock))
     assert outcome == dict(request_id='7', status='FAILED', error_code='LDAP_USER_IMPORT-106',
                            error_message='The LDAP user x@example.com not found to import.', checks=2)
     assert waits == [15.0, 15.0]

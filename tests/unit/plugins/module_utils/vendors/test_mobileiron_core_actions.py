@@ -95,7 +95,8 @@ def test_lock_maps_each_device_result():
     answer = reply('LOCK', {uuid(1): OK, uuid(2): 'Device not found'})
     adapter, session = adapter_for([put('lock', {'deviceUuids': [uuid(1), uuid(2)], 'note': 'Employee left company.'}, answer)])
     spec = adapter.capabilities['actions'].action_catalogue()['lock']
-    results = adapter.capabilities['actions'].send_action(spec, adapter.capabilities['actions'].check_action(spec, {'note': 'Employee left company.'}), [uuid(1), uuid(2)])
+    actions = adapter.capabilities['actions']
+    results = actions.send_action(spec, actions.check_action(spec, {'note': 'Employee left company.'}), [uuid(1), uuid(2)])
     assert [(r['device_id'], r['outcome']) for r in results] == [(uuid(1), 'sent'), (uuid(2), 'failed')]
     assert 'Device not found' in results[1]['message']
     session.assert_done()
@@ -120,7 +121,7 @@ def test_send_message_carries_mode_and_subject():
     adapter, session = adapter_for([put('sendmessage', body, answer)])
     spec = adapter.capabilities['actions'].action_catalogue()['send_message']
     params = adapter.capabilities['actions'].check_action(spec, {'message': 'Data roaming is expensive.', 'message_type': 'email',
-                                         'subject': 'About data roaming'})
+                                                                 'subject': 'About data roaming'})
     results = adapter.capabilities['actions'].send_action(spec, params, [uuid(1)])
     assert results == [{'device_id': uuid(1), 'outcome': 'sent', 'message': None, 'command_id': '114', 'data': None}]
     session.assert_done()
@@ -133,7 +134,7 @@ def test_action_type_goes_to_the_action_endpoint():
                                            headers=HEADERS, json=body, reply=reply('SEND_MESSAGE', {uuid(1): OK}))])
     spec = adapter.capabilities['actions'].action_catalogue()['SEND_MESSAGE']
     params = adapter.capabilities['actions'].check_action(spec, {'message': 'm', 'message_type': 'sms', 'subject': 's', 'note': 'sample note',
-                                         'app': 'Motorola MC75'})
+                                                                 'app': 'Motorola MC75'})
     assert adapter.capabilities['actions'].send_action(spec, params, [uuid(1)])[0]['outcome'] == 'sent'
     session.assert_done()
 

@@ -9,7 +9,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import collections
 import os
 
 import pytest
@@ -32,6 +31,7 @@ from ansible_collections.fleetops.mdm.plugins.modules import (
 )
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import build
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules.fakes import FakeModule
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', '..'))
 # The README's column order.
@@ -110,32 +110,17 @@ def test_every_declared_capability_is_composed_and_implemented_without_a_request
     assert session.calls == []
 
 
-class FakeModule:
-    """Module params as a module run() reads them: what a case gives, None for every other option."""
-
-    def __init__(self, **params):
-        self.params = collections.defaultdict(lambda: None, params)
-        self.check_mode = True
-        self.no_log = True
-        self._diff = False
-        self.warnings = []
-
-    def warn(self, text):
-        self.warnings.append(text)
-
-
 # capability -> what a user asks of the module that needs it; each is refused before any request where denied.
 REFUSED_BY = {
-    'labels': [(mdm_label_info, dict(members=False, concurrency=1))],
-    'label_writes': [(mdm_label, dict(labels=['Kiosk'], devices=['1'], state='present', purge=False, concurrency=1))],
-    'label_lifecycle': [(mdm_label, dict(labels=['Lost'], state='present', create=True, purge=False, concurrency=1)),
-                        (mdm_label, dict(labels=['Sales'], state='deleted', purge=False, concurrency=1))],
-    'facts': [(mdm_device_info, dict(gather=['summary'], concurrency=1))],
+    'labels': [(mdm_label_info, dict())],
+    'label_writes': [(mdm_label, dict(labels=['Kiosk'], devices=['1']))],
+    'label_lifecycle': [(mdm_label, dict(labels=['Lost'], create=True)), (mdm_label, dict(labels=['Sales'], state='deleted'))],
+    'facts': [(mdm_device_info, dict(gather=['summary']))],
     'device_updates': [(mdm_device, dict(devices=['1'], state='present', details={'asset_tag': 'A1'}))],
     'device_deletes': [(mdm_device, dict(devices=['1'], state='absent'))],
     'assignments': [(mdm_device, dict(devices=['1'], state='present', profiles=[{'id': '5'}]))],
     'users': [(mdm_user, dict(uid='jane', state='present'))],
-    'user_search': [(mdm_user_info, dict(concurrency=1))],
+    'user_search': [(mdm_user_info, dict())],
     'registration_policy': [(mdm_registration_policy, dict(mode='pin'))],
     'accounts': [(mdm_account, dict(name='Acme', account_type='Trial', admin_email='it@acme.example', service='MDM')),
                  (mdm_account_info, dict(names=['Acme']))],
@@ -158,7 +143,7 @@ def test_every_denied_capability_is_refused_before_any_request(vendor, capabilit
     for module_code, params in REFUSED_BY[capability]:
         adapter, session, _sleeps = build(OPTIONS[vendor], [])
         with pytest.raises(NotSupportedError) as info:
-            module_code.run(FakeModule(**params), adapter)
+            module_code.run(FakeModule.of(module_code, check_mode=True, **params), adapter)
         text = str(info.value)
         assert registry.CAPABILITIES[capability].operation in text
         assert text.endswith(' is not supported by %s' % vendor_display_name(vendor))
@@ -168,8 +153,7 @@ def test_every_denied_capability_is_refused_before_any_request(vendor, capabilit
 def test_query_names_the_vendors_whose_session_declares_a_search_query():
     adapter, session, _sleeps = build(OPTIONS['maas360'], [])
     with pytest.raises(Exception) as info:
-        mdm_device_action.run(FakeModule(action='lock', query='x', concurrency=1, all_devices=False, params={}, wait=False,
-                                         wait_timeout=300, wait_interval=5, journal=False), adapter)
+        mdm_device_action.run(FakeModule.of(mdm_device_action, action='lock', query='x', journal=False), adapter)
     searchable = [vendor for vendor in COLUMNS if registry.VENDORS[vendor].session.query_filter]
     assert searchable == ['mobileiron_core', 'mobileiron_cloud']
     assert info.value.option == 'query' and 'MobileIron Core or MobileIron Cloud' in str(info.value)

@@ -57,7 +57,8 @@ def test_manageengine_reads_the_history_since_the_journal_entry():
         me_get(device, 'actions/recent_command', {'status_code': 2, 'command_name': 'DeviceLock'}),
         me_get(device, 'commandhistory', history(old, other, new)),
     ])
-    found, state, _message, command_id = adapter.capabilities['actions'].verify_command(adapter.capabilities['actions'].action_catalogue()['wipe'], device, entry())
+    actions = adapter.capabilities['actions']
+    found, state, _message, command_id = actions.verify_command(actions.action_catalogue()['wipe'], device, entry())
     session.assert_done()
     assert found and state == 'completed' and command_id == '8'
 
@@ -69,7 +70,8 @@ def test_manageengine_older_wipes_do_not_count_and_a_missing_recent_command_is_n
         me_get(device, 'actions/recent_command', {'error_code': 'COM0008', 'error_description': 'No command'}, 404),
         me_get(device, 'commandhistory', history(old)),
     ])
-    found, state, message, _command_id = adapter.capabilities['actions'].verify_command(adapter.capabilities['actions'].action_catalogue()['wipe'], device, entry())
+    actions = adapter.capabilities['actions']
+    found, state, message, _command_id = actions.verify_command(actions.action_catalogue()['wipe'], device, entry())
     session.assert_done()
     assert not found and state is None and 'EraseDevice' in message
 
@@ -98,13 +100,15 @@ def test_maas360_checks_the_action_id_it_has():
 
 def test_maas360_a_failed_action_may_be_sent_again():
     adapter, session, _sleeps = build(OPTIONS, [auth(), status(5, 'Failed', 'device rejected it')])
-    found, _state, _message, _command_id = adapter.capabilities['actions'].verify_command(adapter.capabilities['actions'].action_catalogue()['wipe'], ANDROID, entry('5'))
+    actions = adapter.capabilities['actions']
+    found, _state, _message, _command_id = actions.verify_command(actions.action_catalogue()['wipe'], ANDROID, entry('5'))
     session.assert_done()
     assert not found
 
 
 def test_maas360_without_an_action_id_asks_nothing():
     adapter, session, _sleeps = build(OPTIONS, [])
-    found, _state, message, _command_id = adapter.capabilities['actions'].verify_command(adapter.capabilities['actions'].action_catalogue()['wipe'], ANDROID, entry())
+    actions = adapter.capabilities['actions']
+    found, _state, message, _command_id = actions.verify_command(actions.action_catalogue()['wipe'], ANDROID, entry())
     session.assert_done()
     assert not found and 'actionID' in message
