@@ -32,7 +32,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import BadResponseError, InvalidInputError, ServerError, TransportError
 
 # would_send: check mode (nothing is sent in a dry run, so it never says "sent"); not_sent: the task was interrupted
 # (SIGINT, SIGTERM) before the command went to the device.
@@ -200,3 +200,19 @@ def default_precheck(spec, devices):
             verdicts[device_id] = result(device_id, 'skipped', 'the device is already %s: %s is not sent again' % (
                 device.get('mdm_status'), spec.name))
     return verdicts
+
+
+# A 502 / 504 from a gateway in front of the server: the server may have carried the command out behind it.
+GATEWAY_STATUSES = (502, 504)
+
+
+def unreached(device_id, exc):
+    """The result of a command request that raised: unknown when the server may have acted on it (no reply, a
+    gateway's 502 / 504, a reply that cannot be read), else failed."""
+    if isinstance(exc, TransportError) and exc.maybe_sent:
+        return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
+    if isinstance(exc, ServerError) and exc.status in GATEWAY_STATUSES:
+        return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
+    if isinstance(exc, BadResponseError):
+        return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
+    return result(device_id, 'failed', str(exc))

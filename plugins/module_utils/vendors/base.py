@@ -238,6 +238,17 @@ class VendorSession(abc.ABC):
         text = str(device_id).strip()
         return text or None
 
+    def check_device_ids(self, devices, option='devices'):
+        """The ids as the vendor writes them (normalise_device_id()), each once and in order; InvalidInputError naming
+        ``option`` for an id that cannot be one of this vendor's (vendors whose ids have a form check it)."""
+        ids = []
+        for device in devices or []:
+            text = self.normalise_device_id(device)
+            if not text:
+                raise InvalidInputError('a device id must not be empty', option=option)
+            ids.append(text)
+        return list(dict.fromkeys(ids))
+
     def push_filters(self, filters):
         """Vendor search parameters that narrow the listing for the neutral filters (an optimisation only:
         every neutral filter is checked again on the normalised devices)."""

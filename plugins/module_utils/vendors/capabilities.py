@@ -18,7 +18,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import UNKNOWN_ADVICE, check_params, default_precheck, result
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, NotSupportedError, redact
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import NotSupportedError, redact
 
 
 class CapabilitySpec:
@@ -120,15 +120,9 @@ class DeviceActions(Capability):
         return check_params(spec, params, option=option)
 
     def check_device_ids(self, devices, option='devices'):
-        """The ids as the vendor writes them (the session's normalise_device_id()), each once and in order;
+        """The ids to command as the vendor writes them, each once and in order (the session's check_device_ids());
         InvalidInputError for an id that cannot be one of this vendor's."""
-        ids = []
-        for device in devices or []:
-            text = self.session.normalise_device_id(device)
-            if not text:
-                raise InvalidInputError('a device id must not be empty', option=option)
-            ids.append(text)
-        return list(dict.fromkeys(ids))
+        return self.session.check_device_ids(devices, option=option)
 
     def action_targets(self, spec, devices, concurrency=4):
         """``{id: normalised device}`` of the given ids that exist (for platform and status checks)."""

@@ -110,7 +110,7 @@ class MaaS360Accounts(Capability):
         repeat after a lost reply (and it is sent in check mode)."""
         name = check_account_name(name)
         operation = 'check the availability of account name %r' % name
-        response = self.session.call('POST', AVAILABILITY_PATH % self.session._billing_path, operation, headers=FORM_HEADERS,
+        response = self.session.call('POST', AVAILABILITY_PATH % self.session.billing_path, operation, headers=FORM_HEADERS,
                                      data={FIELDS['name']: name}, safe=True)
         code, description, _rest = self.account_reply(response, operation)
         if code == OK_CODE:
@@ -127,7 +127,7 @@ class MaaS360Accounts(Capability):
         """Send createCustomerAccount once (never again after a lost reply); returns the reply's fields beyond
         errorCode / errorDesc.  An errorCode other than 0 raises MdmError with the server's errorDesc."""
         operation = 'create customer account %r' % form[FIELDS['name']]
-        response = self.session.call('POST', CREATE_PATH % self.session._billing_path, operation, headers=FORM_HEADERS, data=dict(form), safe=False)
+        response = self.session.call('POST', CREATE_PATH % self.session.billing_path, operation, headers=FORM_HEADERS, data=dict(form), safe=False)
         code, description, rest = self.account_reply(response, operation)
         if code != OK_CODE:
             raise MdmError('the server refused the account: %s (errorCode %s)' % (description or 'no reason given', code),

@@ -158,7 +158,7 @@ class MaaS360Actions(DeviceActions):
 
     def send_one_action(self, spec, params, device_id):
         operation = '%s device %s' % (spec.vendor_name, device_id)
-        path = ACTION_PATH % (spec.vendor_name, self.session._billing_path)
+        path = ACTION_PATH % (spec.vendor_name, self.session.billing_path)
         try:
             # Never repeated by the transport after it may have reached the server (safe=False).
             response = self.session.call('POST', path, operation, data=self.action_form(spec, params, device_id), safe=False)
@@ -222,7 +222,7 @@ class MaaS360Actions(DeviceActions):
     def action_status(self, action_id):
         """(outcome or None while pending, description) of one accepted action, from checkActionStatus."""
         operation = '%s %s' % (CHECK_STATUS_VERB, action_id)
-        response = self.session.call('GET', ACTION_PATH % (CHECK_STATUS_VERB, self.session._billing_path), operation,
+        response = self.session.call('GET', ACTION_PATH % (CHECK_STATUS_VERB, self.session.billing_path), operation,
                                      params={CHECK_STATUS_PARAM: action_id})
         data = self.session.read_reply(response, operation)
         node = None

@@ -51,8 +51,6 @@ SEARCH_PATH = '/device-apis/devices/2.0/search/customer/%s'
 # groupName, groupType with 2 for a device group) and the deviceGroupId parameter follow IBM's public
 # MaaS360 API reference ("Get User & Device Groups", "Search Devices by Device Group"); unverified here.
 GROUPS_PATH = '/group-apis/group/1.0/groups/customer/%s'
-SEARCH_BY_GROUP_PATH = '/device-apis/devices/2.0/searchByDeviceGroup/customer/%s'
-DEVICE_GROUP_TYPES = ('2',)
 
 # The version number in an osName: digits and dots, not part of a word ("Windows 10", "Android 12").
 OS_VERSION_IN_NAME = re.compile(r'(?<![\w.])\d+(?:\.\d+)*(?![\w])')
@@ -117,7 +115,7 @@ class MaaS360Session(VendorSession):
     def __init__(self, options, transport):
         super(MaaS360Session, self).__init__(options, transport)
         self.billing_id = str(options.get('billing_id') or '').strip()
-        self._billing_path = quote(self.billing_id, safe='')
+        self.billing_path = quote(self.billing_id, safe='')
 
     # -- authentication ------------------------------------------------------
     def auth_request_body(self):
@@ -140,7 +138,7 @@ class MaaS360Session(VendorSession):
             # Asking for a token changes nothing on the server: safe to send again after a 502-504 or a dropped reply.
             # A refused login is never sent again: repeating it only counts against the account's lock-out.
             response = self.transport.request(
-                'POST', AUTH_PATH % self._billing_path, operation,
+                'POST', AUTH_PATH % self.billing_path, operation,
                 headers={'Content-Type': 'application/xml', 'Accept': 'application/json'},
                 data=self.auth_request_body().encode('utf-8'), safe=True)
         except (AuthenticationError, InvalidInputError) as exc:
@@ -227,7 +225,7 @@ class MaaS360Session(VendorSession):
         """One page of the v2 device search as a session.Page, with the ``pageSize`` the server echoes (it may answer
         fewer rows than asked: NOTES.md, "What real servers send")."""
         try:
-            response = self.call('GET', path % self._billing_path, operation, params=params)
+            response = self.call('GET', path % self.billing_path, operation, params=params)
         except InvalidInputError as exc:
             if not user_filters or exc.status != 400:
                 raise
@@ -282,67 +280,6 @@ class MaaS360Session(VendorSession):
             if self.device_id_of(record) == device_id:
                 return record
         return None
-
-    def device_groups(self):
-        """The account's device groups: [(group id, group name)]."""
-        operation = 'list device groups'
-        response = self.call('GET', GROUPS_PATH % self._billing_path, operation)
-        data = self.read_reply(response, operation)
-        groups = data.get('groups') if isinstance(data, dict) else None
-        if groups in (None, '', {}):
-            return []
-        listed = groups.get('group') if isinstance(groups, dict) else None
-        if isinstance(listed, dict):
-            listed = [listed]  # one group comes as an object, like one device
-        if listed in (None, ''):
-            return []
-        if not isinstance(listed, list):
-            raise self.bad_response('"groups.group" is neither a list nor an object', operation, response)
-        found = []
-        for group in listed:
-            if not isinstance(group, dict):
-                continue
-            group_type = text_or_none(group.get('groupType'))
-            group_id, name = text_or_none(group.get('groupID')), text_or_none(group.get('groupName'))
-            if group_id and name and (group_type is None or group_type in DEVICE_GROUP_TYPES):
-                found.append((group_id, name))
-        return found
-
-    def list_labels(self, with_members=False, concurrency=4, select=None):
-        """Device groups as labels: the group list, then each group's devices (searchByDeviceGroup).
-
-        The group list carries no device count: it is the ``count`` of the group's first search page (one request
-        of the smallest page size per group), or the number of members when they are fetched (every page).
-        """
-        page_size = self.max_page_size
-
-        def count_of(label):
-            operation = 'count the devices of group %s' % label['name']
-            params = {'deviceGroupId': label['id'], 'pageSize': PAGE_SIZES[0], 'pageNumber': 1}
-            records, total = self.search(params, operation, path=SEARCH_BY_GROUP_PATH)
-            return total if total is not None else len(records)
-
-        def members(label):
-            operation = 'list the devices of group %s' % label['name']
-
-            def fetch(start, size):
-                params = {'deviceGroupId': label['id'], 'pageSize': self.page_size_to_send(size, page_size),
-                          'pageNumber': start // size + 1}
-                return self.search_page(params, operation, path=SEARCH_BY_GROUP_PATH)
-            records = self.list_pages(fetch, page_size, 1, key=self.device_id_of, what='members of group %s' % label['name'],
-                                      page_numbers=True)
-            return [self.device_id_of(record) for record in records]
-
-        labels = [{'id': group_id, 'name': name, 'device_count': None} for group_id, name in self.device_groups()]
-        if with_members:
-            chosen = [label for label in labels if select is None or select(label['name'])]
-            for label, ids in zip(chosen, self.map_concurrently(members, chosen, concurrency)):
-                label['members'] = ids
-                label['device_count'] = len(ids)
-        else:
-            for label, count in zip(labels, self.map_concurrently(count_of, labels, concurrency)):
-                label['device_count'] = count
-        return labels
 
     # normalise_device_id: the base's (surrounding space only).  maas360DeviceID values mix upper and lower case
     # (ApplF17KLK9FF4K0, Androidc1234567890 in public records) and no document says the server folds case, so case

@@ -34,7 +34,7 @@ class MaaS360Users(Capability):
         """One page of the user search; ``size`` is the server's real page size that page numbers count in."""
         operation = 'list users'
         params = dict(ALL_USERS, pageSize=page_size, pageNumber=start // (size or page_size) + 1)
-        response = self.session.call('GET', USER_SEARCH_PATH % self.session._billing_path, operation, params=params)
+        response = self.session.call('GET', USER_SEARCH_PATH % self.session.billing_path, operation, params=params)
         data = self.session.read_reply(response, operation)
         if not isinstance(data, dict) or 'users' not in data:
             raise self.session.bad_response('the reply has no "users" element', operation, response)

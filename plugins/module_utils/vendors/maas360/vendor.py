@@ -10,6 +10,7 @@ __metaclass__ = type
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import VendorDeclaration
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360.accounts import MaaS360Accounts
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360.actions import MaaS360Actions
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360.labels import MaaS360Labels
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360.session import MaaS360Session
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360.users import MaaS360Users
 
@@ -17,8 +18,8 @@ VENDOR = VendorDeclaration(
     'maas360', MaaS360Session,
     capabilities={
         'actions': MaaS360Actions,
+        'labels': MaaS360Labels,
         'user_search': MaaS360Users,
         'accounts': MaaS360Accounts,
     },
-    session_capabilities=('devices', 'labels'),
 )

@@ -55,7 +55,7 @@ class ManageEngineAssignments(Capability):
 
     def check_device_ids(self, devices, option='devices'):
         """The device ids as ManageEngine writes them (numbers), each once; InvalidInputError before any request."""
-        return self.session.check_label_writes(devices, option=option)
+        return self.session.check_device_ids(devices, option=option)
 
     @staticmethod
     def check_item_id(value, option):

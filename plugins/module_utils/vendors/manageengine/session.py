@@ -22,7 +22,6 @@ import re
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     InvalidInputError,
-    MdmError,
     NotFoundError,
     ServerError,
 )
@@ -42,19 +41,11 @@ DEVICES_PATH = '/api/v1/mdm/devices'
 # "Get the member list of the group" (GET /api/v1/mdm/groups/{group_id}/members, limit / offset).  The member
 # list is read as member_ids (the field of the members call) or as member records with a device_id.
 GROUPS_PATH = '/api/v1/mdm/groups'
-# manageengine.com "Create a Group": POST /api/v1/mdm/groups with name and group_type (both required), reply the group
-# with its group_id; "Delete a group": DELETE /api/v1/mdm/groups/{group_id}, reply 204 (help/api/cloud/
-# groups-create-group-list.html, groups-delete-an-existing-group.html).  The group type of a device group is 6 in the
-# current help pages ("6 - Device Group, 7 - User Group/AD Group"), 1 in the older API reference page: UNVERIFIED
-# which one a server of a given version wants, so it is this one setting.
-DEVICE_GROUP_TYPE = 6
 TOKEN_PATH = '/oauth/v2/token'
 
 # No maximum for "limit" is documented; the vendor's own pagination example asks for limit=200.
 # UNVERIFIED: lower this one value if a server refuses 200.
 MAX_LIMIT = 200
-# No maximum of member_ids per call is documented: UNVERIFIED, the one value to change if a server refuses 512.
-MAX_MEMBERS_PER_CALL = 512
 # Zoho access tokens last an hour (NOTES.md); used when a reply carries no expires_in.
 DEFAULT_TOKEN_LIFETIME = 3600
 
@@ -75,26 +66,6 @@ OWNED_BY = {'1': 'company', '2': 'employee', 'corporate': 'company', 'personal':
 MANAGED_STATUS = {'2': 'active', '1': 'pending', '4': 'retired', '7': 'wiped'}
 
 DEVICE_ID = re.compile(r'^[0-9]+$')
-
-# "Update device details" (PUT /api/v1/mdm/devices/{device_id}): the fields of the reference's request body, less
-# apn_password, which the details record returns as null (it cannot be compared, so never idempotent) and which is
-# a secret.  The details record names the device "device_name", the update body "name": that the two are the same
-# field is UNVERIFIED (the reference's update reply carries neither).
-DETAIL_FIELDS = {
-    'asset_owner': 'asset_owner',
-    'asset_tag': 'asset_tag',
-    'apn_username': 'apn_username',
-    'description': 'description',
-    'name': 'device_name',
-    'office': 'office',
-    'purchase_date': 'purchase_date',
-    'purchase_order_number': 'purchase_order_number',
-    'purchase_price': 'purchase_price',
-    'purchase_type': 'purchase_type',
-    'warranty_expiration_date': 'warranty_expiration_date',
-    'warranty_number': 'warranty_number',
-    'warranty_type': 'warranty_type',
-}
 
 
 def next_link(data):
@@ -252,7 +223,7 @@ class ManageEngineSession(VendorSession):
             return Page([device for device in devices if isinstance(device, dict)], total, has_more=next_link(data))
         return self.list_pages(fetch, page_size, concurrency, key=self.device_id_of, what='devices')
 
-    def _paged(self, path, key, operation, page_size, concurrency, id_of=None):
+    def paged(self, path, key, operation, page_size, concurrency, id_of=None):
         """Every item of a limit / offset list whose items are under ``key``, each ``id_of(item)`` once."""
         def fetch(start, size):
             data = self.call_json('GET', path, operation, params={'limit': size, 'offset': start})
@@ -272,126 +243,9 @@ class ManageEngineSession(VendorSession):
             return Page(items, total, has_more=next_link(data))
         return self.list_pages(fetch, page_size, concurrency, key=id_of or member_id, what=operation)
 
-    def list_labels(self, with_members=False, concurrency=4, select=None):
-        """Groups as labels: the group list, then (with members) each non-empty group's members."""
-        labels = []
-        for group in self._paged(GROUPS_PATH, 'groups', 'list groups', MAX_LIMIT, 1,
-                                 id_of=lambda group: group.get('group_id') if isinstance(group, dict) else None):
-            if isinstance(group, dict) and group.get('group_id') is not None:
-                name = text_or_none(group.get('name')) or text_or_none(group.get('group_name'))
-                if not name:
-                    continue
-                try:
-                    # member_count is UNVERIFIED (not in manageengine.com's group attributes): None when absent.
-                    count = int(group['member_count']) if group.get('member_count') is not None else None
-                except (TypeError, ValueError):
-                    count = None
-                labels.append({'id': str(group['group_id']), 'name': name, 'device_count': count})
-        if not with_members:
-            return labels
-
-        def members(label):
-            if label['device_count'] == 0 or (select is not None and not select(label['name'])):
-                return []
-            items = self._paged('%s/%s/members' % (GROUPS_PATH, label['id']), 'member_ids',
-                                'list the members of group %s' % label['name'], MAX_LIMIT, 1)
-            ids = []
-            for item in items:
-                if isinstance(item, dict):
-                    item = item.get('device_id', item.get('resource_id'))
-                if item is not None and not isinstance(item, bool):
-                    ids.append(self.normalise_device_id(item))
-            return ids
-
-        for label, ids in zip(labels, self.map_concurrently(members, labels, concurrency)):
-            if label['device_count'] == 0 or select is None or select(label['name']):
-                label['members'] = ids
-                if label['device_count'] is None:
-                    label['device_count'] = len(ids)
-        return labels
-
     # -- group membership writes ----------------------------------------------------------
-    def check_label_writes(self, devices, option='devices'):
-        ids = []
-        for device in devices:
-            text = self.normalise_device_id(device) or ''
-            if not DEVICE_ID.match(text):
-                raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device,), option=option)
-            ids.append(text)
-        return list(dict.fromkeys(ids))
-
-    def change_label_members(self, labels, additions, removals, concurrency=4):
-        """Add: ``POST /api/v1/mdm/groups/{group_id}/members`` with ``{"member_ids": [...]}`` (NOTES.md).
-        Remove: ``DELETE /api/v1/mdm/groups/{group_id}/members/{member_id}``, one device a call (manageengine.com,
-        "Remove a member from a particular group", documented for the on-premises server with reply 204; the
-        same path on the cloud server is UNVERIFIED)."""
-        sent = 0
-        failures = []
-        for name in sorted(additions):
-            ids = sorted(set(additions[name]), key=int)
-            group_id = labels[name]['id']
-            for start in range(0, len(ids), MAX_MEMBERS_PER_CALL):
-                batch = ids[start:start + MAX_MEMBERS_PER_CALL]
-                sent += 1
-                try:
-                    # Ids go as JSON numbers with every digit (64-bit ids never pass through float).  Never re-sent
-                    # after a lost reply (safe=False).
-                    self.call('POST', '%s/%s/members' % (GROUPS_PATH, group_id), 'add devices to group %s' % name,
-                              json_body={'member_ids': [int(member) for member in batch]}, safe=False)
-                except MdmError as exc:
-                    failures.extend(dict(label=name, device_id=member, action='add', reason=str(exc)) for member in batch)
-        for name in sorted(removals):
-            group_id = labels[name]['id']
-            for member in sorted(set(removals[name]), key=int):
-                sent += 1
-                try:
-                    self.call('DELETE', '%s/%s/members/%s' % (GROUPS_PATH, group_id, member),
-                              'remove device %s from group %s' % (member, name), safe=False)
-                except MdmError as exc:
-                    failures.append(dict(label=name, device_id=member, action='remove', reason=str(exc)))
-        return sent, failures
-
-    def create_label(self, name):
-        """"Create a Group": an empty device group (see DEVICE_GROUP_TYPE); its list_labels() record."""
-        operation = 'create group %s' % name
-        # Never re-sent after a lost reply (safe=False): a second POST would fail on the name already in use.
-        data = self.call_json('POST', GROUPS_PATH, operation, json_body={'name': name, 'group_type': DEVICE_GROUP_TYPE},
-                              safe=False)
-        group_id = data.get('group_id') if isinstance(data, dict) else None
-        if group_id is None or isinstance(group_id, bool):
-            raise self.bad_response('the reply carries no group_id', operation)
-        return {'id': str(group_id), 'name': name, 'device_count': 0, 'members': []}
-
-    def delete_label(self, label):
-        """"Delete a group" (its list_labels() record); its devices stay enrolled."""
-        self.call('DELETE', '%s/%s' % (GROUPS_PATH, label['id']), 'delete group %s' % label['name'], safe=False)
 
     # -- device details writes -----------------------------------------------------------------
-    def check_device_updates(self, devices, details, option='details'):
-        if not isinstance(details, dict) or not details:
-            raise InvalidInputError('give one or more device detail fields to set', option=option, allowed=sorted(DETAIL_FIELDS))
-        unknown = sorted(str(key) for key in details if key not in DETAIL_FIELDS)
-        if unknown:
-            raise InvalidInputError('%s cannot be set with the ManageEngine MDM device update' % ', '.join(unknown),
-                                    option=option, allowed=sorted(DETAIL_FIELDS))
-        for key, value in details.items():
-            if isinstance(value, (dict, list)):
-                raise InvalidInputError('%s takes a single value, not %s' % (key, type(value).__name__),
-                                        option='%s.%s' % (option, key))
-        return self.check_label_writes(devices, option='devices'), dict(details)
-
-    def device_details(self, device_id, fields):
-        record = self.get_device_record(device_id)
-        if record is None:
-            return None
-        return dict((field, record.get(DETAIL_FIELDS[field])) for field in fields)
-
-    def update_device_details(self, device_id, changes):
-        """"Update device details": ``PUT /api/v1/mdm/devices/{device_id}`` with only the fields to change (the reference:
-        "update the value of the device details only if the existing field values are not affected").  Never re-sent
-        after a lost reply (safe=False)."""
-        self.call('PUT', '%s/%s' % (DEVICES_PATH, device_id), 'update the details of device %s' % device_id,
-                  json_body=dict(changes), safe=False)
 
     def get_device_record(self, device_id):
         # Ids are 64-bit numbers (9007199254741000): kept as the text given, never through float.
@@ -406,6 +260,16 @@ class ManageEngineSession(VendorSession):
         # The details record of the reference carries no device_id: remember the one asked for.
         data.setdefault('device_id', device_id)
         return data
+
+    def check_device_ids(self, devices, option='devices'):
+        """Device ids as ManageEngine writes them (numbers), each once; InvalidInputError for anything else."""
+        ids = []
+        for device in devices:
+            text = self.normalise_device_id(device) or ''
+            if not DEVICE_ID.match(text):
+                raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device,), option=option)
+            ids.append(text)
+        return list(dict.fromkeys(ids))
 
     def normalise_device_id(self, device_id):
         # Device ids are 64-bit numbers (JSON numbers in the reference): "0123", 123 and "123" are one device.

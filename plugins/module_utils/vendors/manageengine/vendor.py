@@ -10,15 +10,20 @@ __metaclass__ = type
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import VendorDeclaration
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine.actions import ManageEngineActions
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine.assignments import ManageEngineAssignments
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine.details import ManageEngineDetails
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine.facts import ManageEngineFacts
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine.labels import ManageEngineLabels
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine.session import ManageEngineSession
 
 VENDOR = VendorDeclaration(
     'manageengine', ManageEngineSession,
     capabilities={
         'actions': ManageEngineActions,
+        'labels': ManageEngineLabels,
+        'label_writes': ManageEngineLabels,
+        'label_lifecycle': ManageEngineLabels,
         'facts': ManageEngineFacts,
+        'device_updates': ManageEngineDetails,
         'assignments': ManageEngineAssignments,
     },
-    session_capabilities=('devices', 'labels', 'label_writes', 'label_lifecycle', 'device_updates'),
 )

@@ -20,10 +20,10 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
     ActionSpec,
     ParamSpec,
     result,
+    unreached,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DeviceActions
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.actions import unreached
 
 ACTION_PATH = '/api/v1/device/%s'
 # NOTES.md: Ivanti recommends at most 100 ids per call (200 is the hard maximum).

@@ -20,15 +20,16 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
     ActionSpec,
     ParamSpec,
     result,
+    unreached,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DeviceActions
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
-    BadResponseError,
-    InvalidInputError,
-    MdmError,
-    ServerError,
-    TransportError,
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.session import (
+    DEVICE_FIELDS,
+    DEVICES_PATH,
+    MAX_LIMIT,
+    uuid_queries,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
 
 # NOTES.md: at most 512 UUIDs per call, for delete and for action batches alike.
 CORE_BATCH = 512
@@ -45,8 +46,6 @@ FALSE_TEXTS = (False, 'false', 'False', 'FALSE')
 TEAMVIEWER_PATH = '/msa/v2/remote/create_teamviewer_session_%s'
 TEAMVIEWER_DEVICE_FIELD = 'deviceUuid'
 TEAMVIEWER_FIELDS = ('code', 'state', 'end_customer_link', 'supporter_link', 'valid_until', 'groupid', 'assigned_userid')
-# A 502 / 504 comes from a proxy or gateway: Core itself may have carried the command out.
-GATEWAY_STATUSES = (502, 504)
 # A retire or wipe has nothing left to do on a device already retired or wiped, or on its way there (RETIRE_PENDING
 # and WIPE_PENDING normalise to retired / wiped).
 DONE = ('retired', 'wiped')
@@ -111,7 +110,7 @@ def _catalogue():
 
 
 class MobileIronCoreActions(DeviceActions):
-    """Device commands of MobileIron Core, over a MobileIronCoreSession (call_json, device_space_id, check_label_writes,
+    """Device commands of MobileIron Core, over a MobileIronCoreSession (call_json, device_space_id, check_device_ids,
     normalise, map_concurrently)."""
 
     def action_catalogue(self):
@@ -129,23 +128,21 @@ class MobileIronCoreActions(DeviceActions):
 
     def check_device_ids(self, devices, option='devices'):
         # Device UUIDs, lower case as Core reports them; each once.
-        return list(dict.fromkeys(self.session.check_label_writes(devices, option=option)))
+        return list(dict.fromkeys(self.session.check_device_ids(devices, option=option)))
 
     # -- targets -------------------------------------------------------------------------------------------
     def action_targets(self, spec, devices, concurrency=4):
         """The normalised devices (raw record kept for its exact status), read with as few searches as the 255-character
         query allows (several UUIDs OR'ed in the reference's advanced-search form)."""
-        from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.session import (
-            DEVICE_FIELDS, DEVICES_PATH, MAX_LIMIT, _uuid_queries)
         wanted = set(devices)
 
         def search(query):
             params = {'adminDeviceSpaceId': self.session.device_space_id, 'fields': ','.join(DEVICE_FIELDS), 'query': query,
                       'limit': MAX_LIMIT, 'offset': 0}
             data = self.session.call_json('GET', DEVICES_PATH, 'read the devices to command', params=params)
-            return self.session._results_and_total(data, 'read the devices to command')[0]
+            return self.session.results_and_total(data, 'read the devices to command')[0]
         found = {}
-        for records in self.session.map_concurrently(search, _uuid_queries(list(devices)), concurrency):
+        for records in self.session.map_concurrently(search, uuid_queries(list(devices)), concurrency):
             for record in records:
                 uuid = str(record.get('common.uuid') or '').lower()
                 if uuid in wanted:
@@ -288,14 +285,3 @@ def read_action_reply(data, uuids, command_id=None):
             results.append(result(uuid, 'unknown', 'the reply has neither "successful" nor a "deviceResults" entry for '
                                                    'this device; ' + UNKNOWN_ADVICE))
     return results
-
-
-def unreached(device_id, exc):
-    """The result for a request that failed: unknown when the server may have acted on it, else failed."""
-    if isinstance(exc, TransportError) and exc.maybe_sent:
-        return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
-    if isinstance(exc, ServerError) and exc.status in GATEWAY_STATUSES:
-        return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
-    if isinstance(exc, BadResponseError):
-        return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
-    return result(device_id, 'failed', str(exc))

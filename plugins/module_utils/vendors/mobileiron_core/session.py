@@ -14,12 +14,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
-from urllib.parse import quote
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     InvalidInputError,
-    MdmError,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import Page
 from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
@@ -33,11 +31,6 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import V
 DEVICES_PATH = '/api/v2/devices'
 QUERY_TEST_PATH = '/api/v2/devices/query_test'
 PING_PATH = '/api/v2/ping'
-LABEL_SUMMARY_PATH = '/api/v2/labels/label_summary'
-# "Apply labels to devices" / "Remove labels from devices": PUT .../labels/{label1,label2}/add|remove, JSON body
-# {"deviceUuids": [...]}, reply actionType APPLY_LABEL_TO_DEVICES / REMOVE_LABEL_FROM_DEVICES.
-LABEL_ACTION_PATH = '/api/v2/devices/labels'
-LABEL_ACTION_TYPES = {'add': 'APPLY_LABEL_TO_DEVICES', 'remove': 'REMOVE_LABEL_FROM_DEVICES'}
 # NOTES.md: delete takes at most 512 UUIDs per call, and action batches are kept to 512 too.
 MAX_ACTION_UUIDS = 512
 # The common.status of a device "Delete devices" accepts (the reply of a delete lists only retired devices).
@@ -108,7 +101,7 @@ def _or_clause(field, values):
     return terms[0] if len(terms) == 1 else '(%s)' % ' OR '.join(terms)
 
 
-def _uuid_queries(uuids):
+def uuid_queries(uuids):
     """``"common.uuid"="a" OR "common.uuid"="b" ...``, each at most MAX_QUERY_LENGTH characters."""
     queries, terms = [], []
     for uuid in uuids:
@@ -158,16 +151,6 @@ class MobileIronCoreSession(VendorSession):
         if not isinstance(results, dict):
             raise self.bad_response('the ping reply has no "results" object', 'ping')
         return results
-
-    def label_summary(self, page_size=MAX_LIMIT, concurrency=1):
-        """Every label of the device space (id, name, description, isStatic, criteria, deviceCount, rowType)."""
-        page_size = max(1, min(int(page_size), MAX_LIMIT))
-
-        def fetch(offset, size):
-            params = {'adminDeviceSpaceId': self.device_space_id, 'limit': size, 'offset': offset}
-            data = self.call_json('GET', LABEL_SUMMARY_PATH, 'list labels', params=params)
-            return self._page(data, 'list labels')
-        return self.list_pages(fetch, page_size, concurrency, key=lambda row: row.get('id'), what='labels')
 
     # -- vendor filters ---------------------------------------------------------------
     def validate_vendor_params(self, params, option):
@@ -270,7 +253,7 @@ class MobileIronCoreSession(VendorSession):
         return params
 
     # -- devices -------------------------------------------------------------------
-    def _results_and_total(self, data, operation):
+    def results_and_total(self, data, operation):
         if not isinstance(data, dict) or not isinstance(data.get('results'), list):
             raise self.bad_response('the reply has no "results" list', operation)
         total = data.get('totalCount')
@@ -280,9 +263,9 @@ class MobileIronCoreSession(VendorSession):
             raise self.bad_response('totalCount %r is not a number' % (total,), operation)
         return [item for item in data['results'] if isinstance(item, dict)], total
 
-    def _page(self, data, operation):
+    def page_of(self, data, operation):
         """A search reply as a session.Page: ``results``, ``totalCount`` and the reference's ``hasMore``."""
-        items, total = self._results_and_total(data, operation)
+        items, total = self.results_and_total(data, operation)
         has_more = data.get('hasMore')
         return Page(items, total, has_more=has_more if isinstance(has_more, bool) else None)
 
@@ -292,7 +275,7 @@ class MobileIronCoreSession(VendorSession):
         def fetch(offset, size):
             params = dict(base, limit=size, offset=offset)
             data = self.call_json('GET', DEVICES_PATH, 'list devices', params=params)
-            return self._page(data, 'list devices')
+            return self.page_of(data, 'list devices')
         return self.list_pages(fetch, page_size, concurrency, key=self.device_id_of, what='devices')
 
     def get_device_record(self, device_id):
@@ -308,51 +291,18 @@ class MobileIronCoreSession(VendorSession):
             'offset': 0,
         }
         data = self.call_json('GET', DEVICES_PATH, 'get device', params=params)
-        records, _total = self._results_and_total(data, 'get device')
+        records, _total = self.results_and_total(data, 'get device')
         for record in records:
             if str(record.get('common.uuid') or '').lower() == device_id.lower():
                 return record
         return None
 
-    def list_labels(self, with_members=False, concurrency=4, select=None):
-        """Labels from label_summary; with members, the uuids of each non-empty label's devices (search by labelId).
-
-        One request per 200 labels, plus one per 200 members of each label asked for (NOTES.md, "Only label" in the
-        reference).
-        """
-        labels = []
-        for row in self.label_summary(concurrency=concurrency):
-            if isinstance(row, dict) and row.get('id') is not None and text_or_none(row.get('name')):
-                try:
-                    count = int(row.get('deviceCount'))
-                except (TypeError, ValueError):
-                    count = None
-                # isStatic (NOTES.md): a label that is not static follows its criteria, so its members cannot be set.
-                labels.append({'id': str(row['id']), 'name': text_or_none(row['name']), 'device_count': count,
-                               'writable': bool_or_none(row.get('isStatic'))})
-        if not with_members:
-            return labels
-
-        def members(label):
-            if label['device_count'] == 0 or (select is not None and not select(label['name'])):
-                return []
-            operation = 'list the devices of label %s' % label['name']
-
-            def fetch(offset, size):
-                params = {'adminDeviceSpaceId': self.device_space_id, 'labelId': label['id'], 'fields': 'common.uuid',
-                          'limit': size, 'offset': offset}
-                return self._page(self.call_json('GET', DEVICES_PATH, operation, params=params), operation)
-            rows = self.list_pages(fetch, MAX_LIMIT, 1, key=self.device_id_of,
-                                   what='members of label %s' % label['name'])
-            return [self.device_id_of(row) for row in rows]
-
-        for label, uuids in zip(labels, self.map_concurrently(members, labels, concurrency)):
-            if label['device_count'] == 0 or select is None or select(label['name']):
-                label['members'] = uuids
-        return labels
-
     # -- label writes ------------------------------------------------------------------
-    def check_label_writes(self, devices, option='devices'):
+
+    # -- device deletion -------------------------------------------------------------------
+
+    def check_device_ids(self, devices, option='devices'):
+        """Device UUIDs as Core writes them (lower case), each once; InvalidInputError for anything else."""
         uuids = []
         for device in devices:
             text = self.normalise_device_id(device) or ''
@@ -361,116 +311,6 @@ class MobileIronCoreSession(VendorSession):
                                         % (device,), option=option)
             uuids.append(text)
         return list(dict.fromkeys(uuids))
-
-    def change_label_members(self, labels, additions, removals, concurrency=4):
-        """"Apply labels to devices" / "Remove labels from devices": ``PUT /api/v2/devices/labels/{l1,l2}/add|remove``.
-
-        Labels that need the same devices share one call; at most MAX_ACTION_UUIDS uuids go in one call (NOTES.md:
-        Core takes at most 512 UUIDs per call, and action batches are kept to 512 as well).
-        """
-        for name in list(additions) + list(removals):
-            if ',' in name:
-                # The path separates label names with commas: such a label cannot be named in this call.
-                raise InvalidInputError('label %r has a comma in its name, which the label call of MobileIron Core cannot '
-                                        'carry' % (name,), option='labels')
-        sent = 0
-        failures = []
-        for action, changes in (('add', additions), ('remove', removals)):
-            by_devices = {}
-            for name in sorted(changes):
-                devices = sorted(set(changes[name]))
-                if devices:
-                    by_devices.setdefault(tuple(devices), []).append(name)
-            for devices, names in sorted(by_devices.items(), key=lambda item: item[1]):
-                for start in range(0, len(devices), MAX_ACTION_UUIDS):
-                    batch = list(devices[start:start + MAX_ACTION_UUIDS])
-                    sent += 1
-                    failures.extend(self._label_call(action, names, batch))
-        return sent, failures
-
-    def _label_call(self, action, names, uuids):
-        operation = '%s devices %s labels %s' % (action, 'to' if action == 'add' else 'from', ', '.join(names))
-        path = '%s/%s/%s' % (LABEL_ACTION_PATH, ','.join(quote(name, safe='') for name in names), action)
-        expected = LABEL_ACTION_TYPES[action]
-
-        def failed(reason):
-            return [dict(label=name, device_id=uuid, action=action, reason=reason) for name in names for uuid in uuids]
-        try:
-            # A label write is not re-sent after a lost reply (safe=False): the transport retries it only when the
-            # server cannot have seen it.
-            data = self.call_json('PUT', path, operation, params={'adminDeviceSpaceId': self.device_space_id},
-                                  json_body={'deviceUuids': uuids}, safe=False)
-        except MdmError as exc:
-            return failed(str(exc))
-        if not isinstance(data, dict) or 'successful' not in data:
-            return failed('the reply has no "successful" field')
-        action_type = data.get('actionType')
-        if action_type not in (None, expected):
-            return failed('the reply is for action %r, not %s' % (action_type, expected))
-        failures = []
-        results = data.get('deviceResults') if isinstance(data.get('deviceResults'), dict) else {}
-        for uuid, message in sorted(results.items()):
-            # deviceResults holds failure reasons ("Device not found", "Label not found ..."); a message key ending
-            # in "successful" (as in the reference's SEND_MESSAGE reply) is a success.
-            if str(message or '').lower().endswith('successful'):
-                continue
-            failures.extend(dict(label=name, device_id=str(uuid), action=action, reason=str(message)) for name in names)
-        if not failures and bool_or_none(data.get('successful')) is False:
-            failures = failed('the server reported the call as not successful')
-        return failures
-
-    # -- device deletion -------------------------------------------------------------------
-    def check_device_deletes(self, devices, option='devices'):
-        return list(dict.fromkeys(self.check_label_writes(devices, option=option)))
-
-    @staticmethod
-    def deletable(status):
-        """May a device of this vendor status (device_statuses()) be deleted?  "Delete devices" takes retired ones."""
-        return status == RETIRED
-
-    def device_statuses(self, devices):
-        """common.status of each device, with as few searches as the 255-character query allows: the UUIDs of one
-        search are joined with OR in the reference's advanced-search form."""
-        statuses = {}
-        wanted = set(devices)
-        for query in _uuid_queries(devices):
-            params = {'adminDeviceSpaceId': self.device_space_id, 'fields': 'common.uuid,common.status', 'query': query,
-                      'limit': MAX_LIMIT, 'offset': 0}
-            data = self.call_json('GET', DEVICES_PATH, 'read the status of devices', params=params)
-            records, _total = self._results_and_total(data, 'read the status of devices')
-            for record in records:
-                uuid = str(record.get('common.uuid') or '').lower()
-                if uuid in wanted:
-                    statuses[uuid] = str(record.get('common.status') or '').strip().upper()
-        return statuses
-
-    def delete_devices(self, devices):
-        """"Delete devices": ``DELETE /api/v2/devices`` with ``{"deviceUuids": [...]}``, at most MAX_ACTION_UUIDS a call;
-        the reply lists the UUIDs really deleted (retired iOS, OS X, Win8 or Android devices not modified in the last
-        day), every other UUID of the call is a failure."""
-        sent, deleted, failures = 0, [], []
-        devices = list(devices)
-        for start in range(0, len(devices), MAX_ACTION_UUIDS):
-            batch = devices[start:start + MAX_ACTION_UUIDS]
-            sent += 1
-            try:
-                # Never re-sent after a lost reply (safe=False).
-                data = self.call_json('DELETE', DEVICES_PATH, 'delete devices', params={'adminDeviceSpaceId': self.device_space_id},
-                                      json_body={'deviceUuids': batch}, safe=False)
-            except MdmError as exc:
-                failures.extend(dict(device_id=uuid, reason=str(exc)) for uuid in batch)
-                continue
-            if not isinstance(data, list):
-                failures.extend(dict(device_id=uuid, reason='the reply is not the list of deleted devices') for uuid in batch)
-                continue
-            done = set(str(uuid).lower() for uuid in data)
-            for uuid in batch:
-                if uuid in done:
-                    deleted.append(uuid)
-                else:
-                    failures.append(dict(device_id=uuid, reason='MobileIron Core did not delete it: it deletes only retired '
-                                                                'iOS, OS X, Win8 and Android devices not modified in the last day'))
-        return sent, deleted, failures
 
     def normalise_device_id(self, device_id):
         # Core reports device UUIDs in lower case (reference examples); a UUID is hexadecimal, so an upper-case

@@ -9,16 +9,20 @@ __metaclass__ = type
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import VendorDeclaration
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.actions import MobileIronCoreActions
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.deletes import MobileIronCoreDeletes
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.facts import MobileIronCoreFacts
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.labels import MobileIronCoreLabels
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.session import MobileIronCoreSession
 
 VENDOR = VendorDeclaration(
     'mobileiron_core', MobileIronCoreSession,
     capabilities={
         'actions': MobileIronCoreActions,
+        'labels': MobileIronCoreLabels,
+        'label_writes': MobileIronCoreLabels,
         'facts': MobileIronCoreFacts,
+        'device_deletes': MobileIronCoreDeletes,
     },
-    session_capabilities=('devices', 'labels', 'label_writes', 'device_deletes'),
     # The "Label Management" chapter of API v2 documents one call, GET /api/v2/labels/label_summary
     # (https://help.ivanti.com/mi/help/en_us/CORE/11.x/api2/APIv2/APIv2Labels.htm); labels are made in the portal.
     refusals={'label_lifecycle': 'the MobileIron Core API v2 documents no such call; create and delete labels in the Admin Portal'},

@@ -146,10 +146,10 @@ def test_label_write_of_a_member_written_in_upper_case_changes_nothing():
 def test_device_writes_name_a_device_written_two_ways_once():
     # mdm_device: a ManageEngine detail update and a Core delete send one request per device, not per spelling.
     me = adapter_of(ME)
-    devices, _details = me.check_device_updates(['0123', 123, ' 123 '], {'asset_tag': 'A-1'})
+    devices, _details = me.capabilities['device_updates'].check_device_updates(['0123', 123, ' 123 '], {'asset_tag': 'A-1'})
     assert devices == ['123']
     core = adapter_of(CORE)
-    assert core.check_device_deletes([UUID, UUID.upper()]) == [UUID]
+    assert core.capabilities['device_deletes'].check_device_deletes([UUID, UUID.upper()]) == [UUID]
 
 
 def test_manageengine_group_members_compare_with_ids_given_two_ways():

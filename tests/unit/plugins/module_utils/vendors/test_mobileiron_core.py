@@ -363,7 +363,7 @@ def test_ping_and_label_summary():
                reply={'results': labels[199:], 'totalCount': 205, 'resultCount': 6, 'hasMore': False}),
     ])
     assert adapter.ping()['apiVersion'] == 2
-    assert adapter.label_summary() == labels
+    assert adapter.capabilities['labels'].label_summary() == labels
     session.assert_done()
 
 
