@@ -107,6 +107,7 @@ class ActionSpec:
 
     @property
     def needs_targets(self):
+        """Must the devices be read before sending (a platform restriction, or statuses that mean "already done")?"""
         return self.platforms is not None or bool(self.done_statuses)
 
 

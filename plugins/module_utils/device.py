@@ -151,6 +151,7 @@ _MASK = re.compile(r'^[*\u2022\u25cf]+$|[*\u2022\u25cf]{3}')
 
 
 def is_masked(text):
+    """Is ``text`` a value a privacy setting hid (only mask characters, or a run of three of them)?"""
     return bool(_MASK.search(text))
 
 
@@ -172,6 +173,7 @@ _NO_TEXT = frozenset(('', '--', 'null', 'None'))
 
 
 def text_or_none(value):
+    """A vendor value as stripped text (whole numbers as their digits, booleans as true / false); None for no value."""
     if value is None:
         return None
     if value.__class__ is str:  # the common case first: this runs for every field of every device
@@ -197,6 +199,7 @@ def text_filters(params, option):
 
 
 def bool_or_none(value):
+    """A vendor value as True / False (the texts vendors write for yes / no and compliant / not), None when unknown."""
     if value is None or value == '':
         return None
     if isinstance(value, bool):

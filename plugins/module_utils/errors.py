@@ -99,6 +99,7 @@ def shorten(text, limit=300):
 
 
 def vendor_display_name(vendor):
+    """The name users know a vendor by (``IBM MaaS360`` for ``maas360``); the text itself for an unknown one."""
     return VENDOR_NAMES.get(vendor, vendor or 'MDM')
 
 

@@ -110,6 +110,7 @@ class Lease(object):
 
     @property
     def holds_lease(self):
+        """Does this process hold the lease (so that it logs in and stores what it got)?"""
         return self._sock is not None
 
     def store(self, value, expires_at):
@@ -125,6 +126,7 @@ class Lease(object):
         return self.id
 
     def close(self):
+        """Give the lease back without storing anything (the login failed or was not needed)."""
         if self._sock is not None:
             try:
                 self._sock.close()

@@ -68,6 +68,8 @@ def connection_argument_spec():
 
 
 def module_argument_spec(**extra):
+    """The argument spec of a module: the connection options (with their env fallbacks) and the module's own
+    ``options``."""
     spec = connection_argument_spec()
     for name, (option, env) in MODULE_OPTIONS.items():
         option = dict(option)

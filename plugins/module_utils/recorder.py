@@ -77,15 +77,18 @@ class RecorderError(Exception):
 
 
 def normal_field(name):
+    """A field name compared without case, punctuation or the path before its last dot."""
     return re.sub(r'[^a-z0-9]', '', str(name).rsplit('.', 1)[-1].lower())
 
 
 def is_secret_field(name):
+    """Does the field name hold a credential (a password, token, key, ...), whose value is never recorded?"""
     field = normal_field(name)
     return field not in _CURSOR_FIELDS and bool(_SECRET_FIELD.search(field))
 
 
 def is_personal_field(name, vendor=None):
+    """Does the field name hold personal data (names, e-mail, phone, serials, ...) that a recording pseudonymises?"""
     field = normal_field(name)
     if vendor == 'maas360' and field in _MAAS360_ID_FIELDS:
         return True
@@ -104,6 +107,8 @@ class Pseudonymiser:
         self._index = {}
 
     def text(self, value, keep_prefix=None):
+        """The stable pseudonym of a personal value (the same value gives the same pseudonym within a recording);
+        ``keep_prefix`` keeps a matching prefix as it is."""
         if value.strip().lower() in _NEUTRAL_VALUES or set(value) <= set('*'):
             # Empty values, booleans and masks ("*****": the server hides the value) say nothing about anyone.
             return value
@@ -264,6 +269,8 @@ class Recorder:
             return
 
     def header(self):
+        """The first line of a recording: its format, the vendor, the collection version and the (secret-free)
+        options."""
         return {'format': FORMAT, 'format_version': FORMAT_VERSION, 'vendor': self.vendor,
                 'collection_version': COLLECTION_VERSION, 'options': dict(self._options)}
 

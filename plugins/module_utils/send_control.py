@@ -89,6 +89,7 @@ class SendControl:
             return True
 
     def finished(self, results):
+        """Record the results of devices whose request has finished (in memory and in results_file)."""
         with self._lock:
             for item in results:
                 self.results[item['device_id']] = item
@@ -108,10 +109,12 @@ class SendControl:
     # -- the signals ----------------------------------------------------------------------------------------------
     @property
     def reason(self):
+        """Why a device got no command: the task was stopped before its request."""
         return ('the task was interrupted (%s) before the command was sent to this device: nothing was sent to it'
                 % (self.signal_name or 'stop'))
 
     def not_sent(self, ids):
+        """The ``not_sent`` results of devices no request was started for."""
         return [result(device_id, 'not_sent', self.reason) for device_id in ids]
 
     def _handler(self, signum, _frame):

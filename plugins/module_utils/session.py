@@ -102,6 +102,8 @@ class ListingReport:
         self.parts = []
 
     def add_drift(self, number, kind, detail, what=None):
+        """Note one inconsistency seen during pass ``number`` (``kind``: what was seen; ``what``: the listing it
+        belongs to)."""
         self.drift.append({'pass': number, 'kind': kind, 'detail': detail if what is None else '%s: %s' % (what, detail)})
 
     def include(self, other):
@@ -114,6 +116,7 @@ class ListingReport:
             self.add_drift(item['pass'], item['kind'], item['detail'], what=other.what)
 
     def as_dict(self):
+        """The report as the modules return it (module result key ``listing``)."""
         return {'what': self.what, 'listed': self.listed, 'server_total': self.server_total, 'passes': self.passes,
                 'requests': self.requests, 'page_size': self.page_size, 'consistent': self.consistent,
                 'drift': [dict(item) for item in self.drift]}
@@ -188,14 +191,17 @@ class ReportCollector:
         self.reports = []
 
     def add(self, report):
+        """Keep the report of one listing."""
         with self._lock:
             self.reports.append(report)
 
     def mark(self):
+        """A position: since() returns the reports added after it."""
         with self._lock:
             return len(self.reports)
 
     def since(self, mark):
+        """The reports added after ``mark``, in order."""
         with self._lock:
             return list(self.reports[mark:])
 

@@ -77,13 +77,16 @@ class Response:
 
     @property
     def text(self):
+        """The body as text (UTF-8, undecodable bytes replaced)."""
         return self.content.decode('utf-8', errors='replace') if self.content else ''
 
     @property
     def content_type(self):
+        """The media type of the body, lower case, without parameters."""
         return (self.headers.get('Content-Type') or '').split(';')[0].strip().lower()
 
     def json(self):
+        """The body read as JSON; ValueError when it is not JSON (or nested too deep to read)."""
         try:
             return json.loads(self.text)
         except ValueError as exc:
@@ -174,6 +177,7 @@ class Stats:
         self.by_operation = {}
 
     def count(self, operation, retry=False):
+        """Count one request of ``operation`` (``retry``: it repeats an earlier one)."""
         with self._lock:
             self.requests += 1
             if retry:
@@ -181,6 +185,7 @@ class Stats:
             self.by_operation[operation] = self.by_operation.get(operation, 0) + 1
 
     def as_dict(self):
+        """The counts as the modules report them."""
         with self._lock:
             return dict(requests=self.requests, retries=self.retries, by_operation=dict(self.by_operation))
 
@@ -251,14 +256,17 @@ class Transport:
 
     @property
     def secrets(self):
+        """Every secret known so far (credentials, tokens): never in a message, log or result."""
         with self._secrets_lock:
             return frozenset(self._secrets)
 
     def scrub(self, text):
+        """``text`` with every known secret redacted."""
         return redact(text, self.secrets)
 
     # -- requests ----------------------------------------------------------
     def url_for(self, path):
+        """The absolute URL of a path on the server (a path that is already a URL is kept)."""
         if path.startswith(('https://', 'http://')):
             return path
         return self.base_url + '/' + path.lstrip('/')
@@ -397,6 +405,7 @@ class Transport:
         return TransportError('request to %s failed: %s' % (where, _detail(exc, self.secrets)), maybe_sent=True, **kwargs), False
 
     def error_for(self, response, operation):
+        """The typed MdmError for an error reply (401 / 403, 404, 429, 5xx, other), its body quoted without secrets."""
         status = response.status
         message = describe_body(response, secrets=self.secrets)
         kwargs = dict(vendor=self.vendor, operation=operation, status=status, secrets=self.secrets)
@@ -423,6 +432,7 @@ class Transport:
         return attempt + 1
 
     def close(self):
+        """Close the pooled connections."""
         self.session.close()
 
 

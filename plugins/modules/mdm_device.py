@@ -329,6 +329,9 @@ def delete(module, adapter, devices):
 
 
 def run(module, adapter):
+    """Set device details, associate / dissociate profiles and apps (state=present), or delete retired devices
+    (state=absent), through the vendor's device_updates, assignments and device_deletes capabilities; only what
+    differs is sent, nothing in check mode."""
     devices = check_options(module.params)
     params = module.params
     assignments = bool(params.get('profiles') or params.get('apps'))

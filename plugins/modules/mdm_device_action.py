@@ -699,6 +699,8 @@ def command_diff(spec, results, devices, check_mode):
 
 
 def run(module, adapter):
+    """Send one device command to the devices given or selected, through the vendor's actions capability: every check
+    (options, parameters, ids, max_devices, the journal) before the first request; one result per device."""
     params = module.params
     check_options(params)
     actions = require(adapter, 'actions')

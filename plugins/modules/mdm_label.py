@@ -263,6 +263,8 @@ def delete_labels(module, lifecycle, names, by_name):
 
 
 def run(module, adapter):
+    """Put devices in labels or take them out (state, purge) through the vendor's label_writes capability, writing
+    only the difference; nothing in check mode."""
     params = module.params
     names = check_options(params)
     state, create = params['state'], params.get('create')

@@ -137,6 +137,8 @@ def describe(record):
 
 
 def run(module, adapter):
+    """Set the device registration policy through the vendor's registration_policy capability, sending it only when a
+    setting differs; nothing in check mode."""
     policies = require(adapter, 'registration_policy')
     wanted = wanted_settings(module.params)
     record = policies.registration_policy()

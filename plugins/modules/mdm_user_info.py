@@ -115,6 +115,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry impo
 
 
 def run(module, adapter):
+    """List users (all pages) or find one through the vendor's user_search capability; never changes anything."""
     params = module.params
     users = require(adapter, 'user_search')
     concurrency = check_concurrency(params['concurrency'])

@@ -186,10 +186,12 @@ class VendorSession(abc.ABC):
                                    vendor=self.name, operation=exc.operation, status=401, secrets=self.transport.secrets)
 
     def call_json(self, method, path, operation, **kwargs):
+        """call(), then the reply read as JSON (parse_json())."""
         response = self.call(method, path, operation, **kwargs)
         return self.parse_json(response, operation)
 
     def parse_json(self, response, operation):
+        """A reply's JSON body ({} for an empty one); BadResponseError naming ``operation`` when it is not JSON."""
         if not response.content:
             return {}
         try:
@@ -201,6 +203,7 @@ class VendorSession(abc.ABC):
                                    status=response.status, secrets=self.transport.secrets)
 
     def bad_response(self, message, operation, response=None):
+        """The BadResponseError for a reply that is not what the vendor documents (to raise)."""
         return BadResponseError(message, vendor=self.name, operation=operation,
                                 status=response.status if response is not None else None, secrets=self.transport.secrets)
 
@@ -362,6 +365,7 @@ class VendorSession(abc.ABC):
             return list(executor.map(function, items))
 
     def get_device(self, device_id, include_raw=False):
+        """One device by id, normalised; None when there is no such device."""
         device_id = self.normalise_device_id(device_id)
         if not device_id:
             raise InvalidInputError('a device id must not be empty', option='device_id')
@@ -371,6 +375,8 @@ class VendorSession(abc.ABC):
         return self.normalise(raw, include_raw=include_raw)
 
     def check_page_size(self, page_size):
+        """The page size of the device listing: ``max_page_size`` when not given; InvalidInputError when out of
+        range."""
         if page_size is None:
             return self.max_page_size
         if not isinstance(page_size, int) or page_size < 1 or page_size > self.max_page_size:
@@ -396,6 +402,7 @@ class VendorSession(abc.ABC):
 
 
 def check_concurrency(concurrency):
+    """The number of requests sent at once (default 4); InvalidInputError outside 1 to 32."""
     if concurrency is None:
         return 4
     if not isinstance(concurrency, int) or concurrency < 1 or concurrency > 32:

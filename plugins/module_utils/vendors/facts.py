@@ -45,6 +45,7 @@ class GatherPlan:
 
     @property
     def per_device(self):
+        """Are facts read for each device (device facts, or the firmware password)?"""
         return bool(self.device_facts) or self.firmware_password
 
 
@@ -57,6 +58,9 @@ class DeviceFacts(Capability):
     FIRMWARE_PASSWORD = False
 
     def check_gather(self, gather, params=None, firmware_password=False, option='gather'):
+        """The GatherPlan of ``gather`` (fact names) and ``params``; InvalidInputError naming the vendor's allowed
+        facts or parameters, NotSupportedError for a firmware password where the vendor has none - before any
+        request."""
         names = []
         for item in gather or []:
             text = str(item).strip() if item is not None else ''
@@ -73,6 +77,8 @@ class DeviceFacts(Capability):
         return GatherPlan(device_facts, fleet_facts, params, bool(firmware_password))
 
     def check_gather_params(self, params, names, option):
+        """``gather_params`` checked for the facts asked (``names``): only the vendor's GATHER_PARAMS keys; vendors
+        add their value checks."""
         if not isinstance(params, dict):
             raise InvalidInputError('must be a dictionary', option=option)
         for key in params:
@@ -122,9 +128,11 @@ class DeviceFacts(Capability):
         return facts, warnings
 
     def fetch_device_fact(self, device_id, name, params):
+        """One fact of one device (FACTS scope device), as the vendor replies; None when the device has none."""
         raise NotSupportedError('the device fact %s' % name, self.session.name)
 
     def fetch_fleet_fact(self, name, params):
+        """One fact of the whole fleet (FACTS scope fleet), as the vendor replies."""
         raise NotSupportedError('the fleet fact %s' % name, self.session.name)
 
 

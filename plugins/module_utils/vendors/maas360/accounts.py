@@ -50,6 +50,7 @@ EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 
 
 def check_account_name(name, option='name'):
+    """An account name, stripped; InvalidInputError naming ``option`` when it is empty."""
     text = str(name).strip() if name is not None else ''
     if not text:
         raise InvalidInputError('an account name must not be empty', option=option)

@@ -136,6 +136,7 @@ class MaaS360Actions(DeviceActions):
         return list(dict.fromkeys(ids))
 
     def action_form(self, spec, params, device_id):
+        """The form of one device command: deviceId and the parameters under the names the command's spec gives."""
         form = {'deviceId': device_id}
         names = spec.extra.get('form', {})
         for key, value in (params or {}).items():
@@ -157,6 +158,7 @@ class MaaS360Actions(DeviceActions):
         return self.send_each(send, devices, concurrency)
 
     def send_one_action(self, spec, params, device_id):
+        """POST one command for one device (never re-sent after it may have arrived); its result."""
         operation = '%s device %s' % (spec.vendor_name, device_id)
         path = ACTION_PATH % (spec.vendor_name, self.session.billing_path)
         try:
@@ -180,6 +182,7 @@ class MaaS360Actions(DeviceActions):
         return self.action_outcome(spec, device_id, data)
 
     def action_outcome(self, spec, device_id, data):
+        """The result of one device from a command reply (``actionResponse``: actionStatus, description, actionID)."""
         node = data.get('actionResponse') if isinstance(data, dict) else None
         if not isinstance(node, dict):
             return result(device_id, 'unknown', 'the reply has no "actionResponse"; %s' % UNKNOWN_ADVICE)

@@ -209,6 +209,7 @@ class MaaS360Session(VendorSession):
         return {}
 
     def check_page_size(self, page_size):
+        """A page size the device search takes (one of PAGE_SIZES); the largest when not given."""
         if page_size is None:
             return self.max_page_size
         if isinstance(page_size, bool) or page_size not in PAGE_SIZES:
@@ -336,6 +337,7 @@ def ownership_of(value):
 
 
 def status_of(raw):
+    """The normalised status of a device record (maas360ManagedStatus, else deviceStatus)."""
     managed = (text_or_none(raw.get('maas360ManagedStatus')) or '').lower()
     # Wipe wording in the managed status is unverified: a selective wipe removes the corporate data (what the
     # other vendors call retire), any other wipe erases the device.

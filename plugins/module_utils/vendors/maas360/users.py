@@ -100,6 +100,7 @@ class MaaS360Users(Capability):
         return None
 
     def normalise_user_record(self, raw):
+        """The neutral user of a user search record (the fields MaaS360 gives; the others None)."""
         user = dict.fromkeys(('first_name', 'last_name', 'enabled', 'source', 'password_never_expires', 'gdpr_profile_id',
                               'managed_apple_id', 'edipi', 'android_work_device_account_enabled', 'invite_state', 'locked',
                               'super_user', 'device_count', 'ldap_server_id', 'created_at', 'registration_pin_expires_at'))

@@ -44,6 +44,7 @@ NUMERIC_ID = re.compile(r'^[0-9]+$')
 
 
 def check_numeric_id(value, option):
+    """A ManageEngine id (profile, app, release label) as its digits; InvalidInputError naming ``option`` otherwise."""
     text = str(value).strip() if value is not None and not isinstance(value, bool) else ''
     if not NUMERIC_ID.match(text):
         raise InvalidInputError('%r is not a ManageEngine MDM id (a number)' % (value,), option=option)
@@ -124,10 +125,12 @@ class ManageEngineAssignments(Capability):
     # Writes: never re-sent after a lost reply (safe=False).  Ids go as JSON numbers with every digit (64-bit ids
     # never pass through float).
     def associate_profiles(self, device_id, profile_ids):
+        """"Associate profiles to devices": POST the profile ids to one device (sent once)."""
         self.session.call('POST', DEVICE_PROFILES_PATH % device_id, 'associate profiles with device %s' % device_id,
                           json_body={'profile_ids': [int(profile_id) for profile_id in profile_ids]}, safe=False)
 
     def dissociate_profiles(self, device_id, profile_ids):
+        """"Disassociate Profiles To Device": DELETE the profile ids from one device (sent once)."""
         self.session.call('DELETE', DEVICE_PROFILES_PATH % device_id, 'dissociate profiles from device %s' % device_id,
                           json_body={'profile_ids': [int(profile_id) for profile_id in profile_ids]}, safe=False)
 
@@ -145,5 +148,6 @@ class ManageEngineAssignments(Capability):
         self.session.call('POST', DEVICE_APPS_PATH % device_id, 'associate apps with device %s' % device_id, json_body=body, safe=False)
 
     def dissociate_apps(self, device_id, app_ids):
+        """"Dissociate apps from devices": DELETE the app ids from one device (sent once)."""
         self.session.call('DELETE', DEVICE_APPS_PATH % device_id, 'dissociate apps from device %s' % device_id,
                           json_body={'app_ids': [int(app_id) for app_id in app_ids]}, safe=False)

@@ -37,6 +37,8 @@ class ManageEngineDetails(Capability):
     """The details of ManageEngine devices, over a ManageEngineSession."""
 
     def check_device_updates(self, devices, details, option='details'):
+        """``(device ids, details)`` checked before any request: only the fields the device update takes, texts and
+        numbers as the reference types them."""
         if not isinstance(details, dict) or not details:
             raise InvalidInputError('give one or more device detail fields to set', option=option, allowed=sorted(DETAIL_FIELDS))
         unknown = sorted(str(key) for key in details if key not in DETAIL_FIELDS)
@@ -50,6 +52,7 @@ class ManageEngineDetails(Capability):
         return self.session.check_device_ids(devices, option='devices'), dict(details)
 
     def device_details(self, device_id, fields):
+        """``{field: current value}`` of one device for the given detail fields; None when there is no such device."""
         record = self.session.get_device_record(device_id)
         if record is None:
             return None

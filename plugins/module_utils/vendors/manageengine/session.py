@@ -110,6 +110,8 @@ class ManageEngineSession(VendorSession):
     def raise_error_body(self, response, operation):
         # The reference documents no error body.  UNVERIFIED: Zoho APIs answer {"error_code", "error_description"}
         # (also with a 2xx status behind some proxies); a write must not be taken as done then.
+        """Raise the MdmError a reply carries in its body (a Zoho ``error_code``), also under a 2xx status; nothing
+        otherwise."""
         try:
             data = json.loads(response.text) if response.content else None
         except (ValueError, RecursionError):
@@ -330,6 +332,7 @@ class ManageEngineSession(VendorSession):
 
 
 def status_of(raw):
+    """The normalised status of a device record (managed_status, else is_removed)."""
     code = text_or_none(raw.get('managed_status'))
     if code in MANAGED_STATUS:
         return MANAGED_STATUS[code]

@@ -93,6 +93,7 @@ def _messages(errors):
 
 
 def describe_messages(found):
+    """The vendor's error messages in one line, each with its code."""
     return '; '.join(('%s: %s' % (m['code'], m['message'])) if m['code'] else m['message'] for m in found)
 
 
@@ -384,6 +385,8 @@ class MobileIronCloudUsers(Capability):
             sleep(interval)
 
     def ldap_import_status(self, request_id):
+        """"Check LDAP user import status": COMPLETED, IN_PROGRESS or FAILED, with the vendor's error code and
+        message."""
         operation = 'check LDAP import status'
         data = self._user_call('GET', LDAP_STATUS_PATH, operation, params={'requestId': request_id})
         # The reference's status reply is a bare object; accept it inside the usual envelope too.

@@ -23,6 +23,7 @@ class MobileIronCoreDeletes(Capability):
     """Deleting retired MobileIron Core devices, over a MobileIronCoreSession."""
 
     def check_device_deletes(self, devices, option='devices'):
+        """The device UUIDs to delete, each once (the session's check_device_ids())."""
         return list(dict.fromkeys(self.session.check_device_ids(devices, option=option)))
 
     @staticmethod

@@ -156,6 +156,7 @@ class MobileIronCoreFacts(DeviceFacts):
         return {'columns': columns or [], 'rows': rows}
 
     def activesync_report(self, params):
+        """The ActiveSync device report (CSV) as columns and rows."""
         query = {'daysIdle': params['daysIdle']}
         if params.get('state'):
             query['state'] = params['state']

@@ -130,6 +130,7 @@ class MobileIronCoreSession(VendorSession):
 
     @property
     def device_space_id(self):
+        """The adminDeviceSpaceId every call carries (option device_space_id, default 1)."""
         return int(self.options.get('device_space_id') or 1)
 
     # -- authentication ------------------------------------------------------
@@ -254,6 +255,7 @@ class MobileIronCoreSession(VendorSession):
 
     # -- devices -------------------------------------------------------------------
     def results_and_total(self, data, operation):
+        """``(results, totalCount)`` of a device search reply; BadResponseError when it has no results list."""
         if not isinstance(data, dict) or not isinstance(data.get('results'), list):
             raise self.bad_response('the reply has no "results" list', operation)
         total = data.get('totalCount')
