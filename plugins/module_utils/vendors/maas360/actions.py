@@ -17,7 +17,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
 import time
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import UNKNOWN_ADVICE, ActionSpec, ParamSpec, result
@@ -43,10 +42,6 @@ CHECK_STATUS_ENVELOPES = ('actionStatusResponse', 'actionResponse')
 PENDING_STATUSES = frozenset(('pending', 'queued', 'sent', 'notified', 'in progress', 'inprogress', 'scheduled'))
 DONE_STATUSES = frozenset(('completed', 'complete', 'executed', 'success', 'successful', 'succeeded', 'done'))
 FAILED_STATUSES = frozenset(('failed', 'failure', 'error', 'cancelled', 'canceled', 'expired', 'rejected'))
-# A MaaS360 device id is the platform's prefix and an identifier, letters and digits only: "ApplD8DTH6RCIH86"
-# (fn_maas360 docs), "Androidc60775214".  Anything else (a UUID, a numeric id of another vendor, a name) is refused
-# before any request.  Unverified beyond the public examples: one pattern to change.
-DEVICE_ID_PATTERN = re.compile(r'^[A-Za-z][A-Za-z0-9]{3,63}$')
 # A 5xx to a command may come after the server (or the server behind a gateway) took it: treat as unknown.
 MAYBE_PROCESSED_STATUSES = frozenset((500, 502, 504))
 WAIT_CONCURRENCY = 4
@@ -121,19 +116,6 @@ class MaaS360Actions(DeviceActions):
 
     def action_catalogue(self):
         return _catalogue()
-
-    def check_device_ids(self, devices, option='devices'):
-        ids = []
-        for device in devices or []:
-            text = self.session.normalise_device_id(device)
-            if not text:
-                raise InvalidInputError('a device id must not be empty', option=option)
-            if not DEVICE_ID_PATTERN.match(text):
-                raise InvalidInputError(
-                    '%r is not a MaaS360 device id (maas360DeviceID: letters and digits, e.g. ApplD8DTH6RCIH86)' % text,
-                    option=option)
-            ids.append(text)
-        return list(dict.fromkeys(ids))
 
     def action_form(self, spec, params, device_id):
         """The form of one device command: deviceId and the parameters under the names the command's spec gives."""

@@ -54,6 +54,10 @@ GROUPS_PATH = '/group-apis/group/1.0/groups/customer/%s'
 
 # The version number in an osName: digits and dots, not part of a word ("Windows 10", "Android 12").
 OS_VERSION_IN_NAME = re.compile(r'(?<![\w.])\d+(?:\.\d+)*(?![\w])')
+# A MaaS360 device id is the platform's prefix and an identifier, letters and digits only: "ApplD8DTH6RCIH86"
+# (fn_maas360 docs), "Androidc60775214".  Anything else (a UUID, a numeric id of another vendor, a name) is refused
+# before any request.  Unverified beyond the public examples: one pattern to change.
+DEVICE_ID_PATTERN = re.compile(r'^[A-Za-z][A-Za-z0-9]{3,63}$')
 # NOTES.md: pageSize must be one of these; pageNumber counts from 1.
 PAGE_SIZES = (25, 50, 100, 200, 250)
 # Getting started: "authentication token is valid for 60 mins"; the base renews it shortly before.
@@ -285,6 +289,20 @@ class MaaS360Session(VendorSession):
     # normalise_device_id: the base's (surrounding space only).  maas360DeviceID values mix upper and lower case
     # (ApplF17KLK9FF4K0, Androidc1234567890 in public records) and no document says the server folds case, so case
     # is kept.
+
+    def check_device_ids(self, devices, option='devices'):
+        """maas360DeviceIDs (letters and digits), each once; InvalidInputError for anything else."""
+        ids = []
+        for device in devices or []:
+            text = self.normalise_device_id(device)
+            if not text:
+                raise InvalidInputError('a device id must not be empty', option=option)
+            if not DEVICE_ID_PATTERN.match(text):
+                raise InvalidInputError(
+                    '%r is not a MaaS360 device id (maas360DeviceID: letters and digits, e.g. ApplD8DTH6RCIH86)' % text,
+                    option=option)
+            ids.append(text)
+        return list(dict.fromkeys(ids))
 
     def device_id_of(self, raw):
         return self.normalise_device_id(text_or_none(raw.get('maas360DeviceID')))

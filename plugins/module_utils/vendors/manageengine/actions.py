@@ -218,15 +218,6 @@ class ManageEngineActions(DeviceActions):
                 raise InvalidInputError('%r is not a ManageEngine MDM group id (a number)' % (value,), option='%s.groups' % option)
         return clean
 
-    def check_device_ids(self, devices, option='devices'):
-        ids = []
-        for device in devices or []:
-            text = self.session.normalise_device_id(device) or ''
-            if not NUMBER.match(text):
-                raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device,), option=option)
-            ids.append(text)
-        return list(dict.fromkeys(ids))
-
     def action_targets(self, spec, devices, concurrency=4):
         # The raw record too: Knox actions look at its knox_details.
         def fetch(device_id):

@@ -81,16 +81,6 @@ class MobileIronCloudActions(DeviceActions):
                                         allowed=['message_type: email'])
         return clean
 
-    def check_device_ids(self, devices, option='devices'):
-        ids = []
-        for device in devices or []:
-            text = self.session.normalise_device_id(device) or ''
-            if not text.isdigit():
-                raise InvalidInputError('%r is not a MobileIron Cloud device id (a number, like 1000001)' % (device,),
-                                        option=option)
-            ids.append(text)
-        return list(dict.fromkeys(ids))
-
     def send_action(self, spec, params, devices, concurrency=4):
         devices = list(devices)
         # The message call names the partition (XSOAR client); the action calls take ids only (NOTES.md), and name the

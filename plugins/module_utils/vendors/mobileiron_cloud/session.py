@@ -198,6 +198,17 @@ class MobileIronCloudSession(VendorSession):
         text = super(MobileIronCloudSession, self).normalise_device_id(device_id)
         return str(int(text)) if text and text.isdigit() else text
 
+    def check_device_ids(self, devices, option='devices'):
+        """Device ids (numbers), each once; InvalidInputError for anything else."""
+        ids = []
+        for device in devices or []:
+            text = self.normalise_device_id(device) or ''
+            if not text.isdigit():
+                raise InvalidInputError('%r is not a MobileIron Cloud device id (a number, like 1000001)' % (device,),
+                                        option=option)
+            ids.append(text)
+        return list(dict.fromkeys(ids))
+
     def device_id_of(self, raw):
         return self.normalise_device_id(text_or_none(raw.get('id')))
 

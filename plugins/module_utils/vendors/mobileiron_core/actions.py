@@ -126,10 +126,6 @@ class MobileIronCoreActions(DeviceActions):
                                         allowed=['message_type: email'])
         return clean
 
-    def check_device_ids(self, devices, option='devices'):
-        # Device UUIDs, lower case as Core reports them; each once.
-        return list(dict.fromkeys(self.session.check_device_ids(devices, option=option)))
-
     # -- targets -------------------------------------------------------------------------------------------
     def action_targets(self, spec, devices, concurrency=4):
         """The normalised devices (raw record kept for its exact status), read with as few searches as the 255-character
