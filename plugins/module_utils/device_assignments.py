@@ -81,11 +81,11 @@ def plan_items(kind, wanted, current, device_id, vendor):
 
 def plan_assignments(params, adapter, devices):
     """Read the profiles and apps of every device and plan what to send; raises before any write on bad input."""
-    adapter = require(adapter, 'assignments')
-    devices = adapter.check_device_ids(devices, option='devices')
-    wanted = dict((kind, check_items(kind, params.get(kind), adapter.check_item_id)) for kind in ('profiles', 'apps')
+    assignments = require(adapter, 'assignments')
+    devices = assignments.check_device_ids(devices, option='devices')
+    wanted = dict((kind, check_items(kind, params.get(kind), assignments.check_item_id)) for kind in ('profiles', 'apps')
                   if params.get(kind))
-    readers = dict(profiles=adapter.device_profiles, apps=adapter.device_apps)
+    readers = dict(profiles=assignments.device_profiles, apps=assignments.device_apps)
     plans, missing = {}, []
     for device_id in devices:
         plan = {}
@@ -95,33 +95,33 @@ def plan_assignments(params, adapter, devices):
                 missing.append(device_id)
                 plan = None
                 break
-            add, remove = plan_items(kind, items, current, device_id, adapter.name)
+            add, remove = plan_items(kind, items, current, device_id, assignments.name)
             before = sorted(set(record['id'] for record in current), key=int)
             after = sorted((set(before) - set(remove)) | set(ref['id'] for ref in add), key=int)
             plan[kind] = dict(add=add, remove=remove, before=before, after=after)
         if plan is not None:
             plans[device_id] = plan
-    return adapter, devices, plans, missing
+    return assignments, devices, plans, missing
 
 
-def _app_association(adapter, pairs, options):
+def _app_association(assignments, pairs, options):
     """A call ``(device id, ids)`` that associates ``pairs`` (app id, release label id) with these install options."""
-    return lambda device_id, _ids: adapter.associate_apps(device_id, pairs, options)
+    return lambda device_id, _ids: assignments.associate_apps(device_id, pairs, options)
 
 
-def send_assignments(adapter, plans):
+def send_assignments(assignments, plans):
     """Dissociate, then associate, per device; returns (requests sent, failures, {(device, kind, way): ids done})."""
     sent, failures, done = 0, [], {}
     for device_id, plan in plans.items():
         calls = []
         profiles = plan.get('profiles')
         if profiles and profiles['remove']:
-            calls.append(('profiles', 'removed', profiles['remove'], adapter.dissociate_profiles))
+            calls.append(('profiles', 'removed', profiles['remove'], assignments.dissociate_profiles))
         if profiles and profiles['add']:
-            calls.append(('profiles', 'added', [ref['id'] for ref in profiles['add']], adapter.associate_profiles))
+            calls.append(('profiles', 'added', [ref['id'] for ref in profiles['add']], assignments.associate_profiles))
         apps = plan.get('apps')
         if apps and apps['remove']:
-            calls.append(('apps', 'removed', apps['remove'], adapter.dissociate_apps))
+            calls.append(('apps', 'removed', apps['remove'], assignments.dissociate_apps))
         # One request for each set of install options: the options belong to the whole request.
         groups = {}
         for ref in (apps or {}).get('add', []):
@@ -129,7 +129,7 @@ def send_assignments(adapter, plans):
         for key in sorted(groups, key=repr):
             refs = groups[key]
             pairs = [(ref['id'], ref['release_label_id']) for ref in refs]
-            calls.append(('apps', 'added', [ref['id'] for ref in refs], _app_association(adapter, pairs, dict(zip(APP_OPTIONS, key)))))
+            calls.append(('apps', 'added', [ref['id'] for ref in refs], _app_association(assignments, pairs, dict(zip(APP_OPTIONS, key)))))
         for kind, way, ids, call in calls:
             sent += 1
             try:

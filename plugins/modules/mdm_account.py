@@ -156,24 +156,24 @@ def run(module, adapter):
     """Create the customer account when its name is free; a taken name is reported (or fails, on_taken=fail).  The
     vendor's ``accounts`` capability does the calls; the registry refuses a vendor without one before any request."""
     params = module.params
-    adapter = require(adapter, 'accounts')
-    vendor = vendor_display_name(adapter.name)
-    form = adapter.customer_account_form(params['name'], params['account_type'], params['admin_email'], params['service'])
-    wanted = adapter.account_of(form)
+    provisioning = require(adapter, 'accounts')
+    vendor = vendor_display_name(provisioning.name)
+    form = provisioning.customer_account_form(params['name'], params['account_type'], params['admin_email'], params['service'])
+    wanted = provisioning.account_of(form)
     name = wanted['name']
-    available, description = adapter.account_name_available(name)
+    available, description = provisioning.account_name_available(name)
     account = dict(wanted, available=available, availability=description, created=False)
     if not available:
         if params['on_taken'] == 'fail':
             raise InvalidInputError('%s reports the account name %r as not available (%s); the documented API cannot '
                                     'tell whether an account of this partner holds it' % (vendor, name, description or 'no reason given'),
-                                    option='name', vendor=adapter.name, operation='provision customer account %r' % name)
+                                    option='name', vendor=provisioning.name, operation='provision customer account %r' % name)
         module.warn('%s reports the account name %r as not available; it is taken to be the account of this partner '
                     'that an earlier run created (its owner, type, service and e-mail cannot be read through the '
                     'documented API). Set on_taken=fail to fail instead.' % (vendor, name))
         return False, dict(account=account), None
     if not module.check_mode:
-        account['reply'] = adapter.create_customer_account(form)
+        account['reply'] = provisioning.create_customer_account(form)
         account['created'] = True
     return True, dict(account=account), dict(before={}, after=wanted)
 

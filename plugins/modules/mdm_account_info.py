@@ -91,13 +91,13 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry impo
 
 def run(module, adapter):
     """Check each name; an _info module never changes anything."""
-    adapter = require(adapter, 'accounts')
-    names = [adapter.check_account_name(name, option='names') for name in module.params['names'] or []]
+    provisioning = require(adapter, 'accounts')
+    names = [provisioning.check_account_name(name, option='names') for name in module.params['names'] or []]
     if not names:
         raise InvalidInputError('give one or more account names', option='names')
     accounts = []
     for name in dict.fromkeys(names):
-        available, description = adapter.account_name_available(name)
+        available, description = provisioning.account_name_available(name)
         accounts.append(dict(name=name, available=available, availability=description))
     return False, dict(accounts=accounts), None
 
