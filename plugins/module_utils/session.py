@@ -36,6 +36,14 @@ after the last boundary, so it is in page 0, page k, or the last page (which the
 So a lost device implies a mismatch at some boundary.  The price is one row a page: ``ceil((n - 1) / (P - 1))``
 requests for n rows in pages of P instead of ``ceil(n / P)``.
 
+Sorting is not sent.  MobileIron Core documents ``sortField`` / ``sortOrder`` (v2 device search reference, ASC by
+default) and MobileIron Cloud ``sortFields[0].name`` / ``.order`` (the "Get All Accounts" example); MaaS360's search
+takes ``sortAttribute`` lastReported or installedDate (vendor-docs NOTES.md).  A sort keeps the rows present from
+changing places among themselves, but a device removed or enrolled before the cursor shifts every row after it all
+the same - that is what the overlap sees - and no reference names the default order or a unique sort key (a sort on
+a field many devices share need not be stable between requests).  A row that moves across the cursor is seen without
+a sort: it changes the row at the boundary, or comes twice.
+
 Page-number paging (MaaS360 ``pageNumber`` with ``pageSize`` in 25, 50, 100, 200, 250) cannot overlap: there, a
 device removed and another enrolled between the same two page requests, with no other drift, still shifts one row
 past a page boundary unseen (docs/reliability.md says what to do about it).
