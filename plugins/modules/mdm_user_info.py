@@ -98,7 +98,7 @@ listing:
   description:
     - How the user listing went, as RV(fleetops.mdm.mdm_device_info#module:listing) for devices (the same paging
       engine; MobileIron Cloud pages by index and overlaps its pages by a row, MaaS360 by page number). When
-      RV(listing.consistent) is false the module warns with these numbers.
+      the listing is not consistent the module warns with these numbers.
   returned: when users were listed (all but a MobileIron Cloud look-up by O(uid), which the vendor answers by search)
   type: dict
   sample: {"what": "users", "listed": 700, "server_total": 700, "passes": 1, "requests": 2, "page_size": 500,

@@ -50,6 +50,8 @@ INDEX_PAGED_ONLY = ('balanced_churn',)
 
 def flavours_for(fault):
     return [flavour for flavour in FLAVOURS if not (fault in INDEX_PAGED_ONLY and flavour == 'maas360')]
+
+
 # Destructive selections over listings that drift on every page request of every pass.
 GUARD_CASES = [{'name': 'guard-%s' % flavour, 'flavour': flavour, 'action': 'wipe' if flavour in ('maas360', 'manageengine') else 'lock',
                 'faults': {'churn': {'remove': 4, 'enrol': 4, 'budget': 100000}}}

@@ -74,6 +74,8 @@ LISTING_TARGETS = ('devices', 'users')
 def listing_key(vendor, target='devices'):
     """The key of a vendor's listing faults: the vendor for its devices (as before), "<vendor>:<target>" else."""
     return vendor if target == 'devices' else '%s:%s' % (vendor, target)
+
+
 CHURN_KEYS = ('remove', 'enrol', 'budget', 'balanced', 'front')
 
 

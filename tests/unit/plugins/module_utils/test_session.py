@@ -362,20 +362,27 @@ def test_page_number_paging_still_cannot_see_balanced_churn():
     assert result.report.consistent and result.report.passes == 1 and result.report.drift == []
 
 
+def balanced_churn_of(rng, budget):
+    """A hook that removes up to 6 ids anywhere and enrols as many before each request until ``budget`` changes were
+    made; and the removed."""
+    left = {'budget': budget}
+    removed = set()
+
+    def before(_number, server):
+        burst = min(rng.randint(0, 6), left['budget'] // 2)
+        for _unused in range(burst):
+            removed.add(server.remove_at(rng.randrange(len(server.ids))))
+        server.enrol(burst)
+        left['budget'] -= 2 * burst
+    return before, removed
+
+
 def test_random_balanced_churn_property_never_loses_a_device_present_all_along():
     """Balanced churn (as many enrolled as removed before each request, anywhere in the fleet) of 10 % of the fleet
     during the first pass, over 25 seeds: every id present for the whole listing is listed exactly once."""
     for seed in range(25):
         rng = random.Random('balanced-%d' % seed)
-        left = {'budget': 100}
-        removed = set()
-
-        def before(_number, server, rng=rng, left=left, removed=removed):
-            burst = min(rng.randint(0, 6), left['budget'] // 2)
-            for _unused in range(burst):
-                removed.add(server.remove_at(rng.randrange(len(server.ids))))
-            server.enrol(burst)
-            left['budget'] -= 2 * burst
+        before, removed = balanced_churn_of(rng, 100)
         server = Server(1000, before=before)
         result = listing(server, rng.choice([50, 100]), concurrency=rng.choice([1, 4]))
         present = set(range(1, 1001)) - removed
