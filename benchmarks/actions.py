@@ -19,40 +19,21 @@ Run: make bench-actions   (or: PYTHONPATH=tests/simulator:<collections> python b
 from __future__ import absolute_import, division, print_function
 
 import argparse
-import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
-import time
 
 from mdmsim.control import Simulator
+from playbook_run import run_playbook
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BIN = os.path.dirname(sys.executable)
 FLAVOURS = ('maas360', 'manageengine', 'manageengine_onprem', 'mobileiron_core', 'mobileiron_cloud')
 VENDOR_OF = {'manageengine_onprem': 'manageengine'}
 ID_FIELD = {'maas360': 'maas360DeviceID', 'manageengine': 'device_id', 'mobileiron_core': 'common.uuid',
             'mobileiron_cloud': 'id'}
 # Requests before the first command: a log-in for token auth (MaaS360, Zoho OAuth); none for Basic auth or an API key.
 AUTH_REQUESTS = {'maas360': 1, 'manageengine': 1, 'manageengine_onprem': 0, 'mobileiron_core': 0, 'mobileiron_cloud': 0}
-
-
-def run_playbook(playbook, variables, workdir, env):
-    """Wall time of one ansible-playbook run; the variables go in a file (thousands of ids do not fit a command line)."""
-    vars_file = os.path.join(workdir, 'vars.json')
-    with open(vars_file, 'w') as handle:
-        json.dump(variables, handle)
-    cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook, '-e', '@' + vars_file]
-    with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
-            out.seek(0)
-            raise SystemExit('%s failed:\n%s' % (os.path.basename(playbook), out.read().decode()[-3000:]))
-    return elapsed
 
 
 def requests_made(sim, flavour):

@@ -20,11 +20,9 @@ Run: make bench-login   (or: PYTHONPATH=tests/simulator:<collections> python ben
 from __future__ import absolute_import, division, print_function
 
 import argparse
-import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,8 +32,8 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.login_cache import Lo
 from ansible_collections.fleetops.mdm.plugins.plugin_utils.login_broker import ensure_broker
 
 from mdmsim.control import Simulator
+from playbook_run import run_playbook
 
-BIN = os.path.dirname(sys.executable)
 ID_FIELD = {'maas360': 'maas360DeviceID', 'manageengine': 'device_id', 'mobileiron_cloud': 'id'}
 # What "a login" is, per vendor: the request the cache saves (vendor of the log, path prefix).
 LOGIN = {'manageengine': ('zoho_accounts', '/oauth/v2/token'), 'maas360': ('maas360', '/auth-apis/auth/'),
@@ -50,21 +48,6 @@ def write_play(path, tasks):
                   '        device_id: "{{ ids[%d] }}"' % number]
     with open(path, 'w') as handle:
         handle.write('\n'.join(lines) + '\n')
-
-
-def run_play(play, variables, workdir, env):
-    vars_file = os.path.join(workdir, 'vars.json')
-    with open(vars_file, 'w') as handle:
-        json.dump(variables, handle)
-    cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', play, '-e', '@' + vars_file]
-    with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
-            out.seek(0)
-            raise SystemExit('the play failed:\n%s' % out.read().decode()[-3000:])
-    return elapsed
 
 
 def logins(sim, vendor):
@@ -135,7 +118,7 @@ def main():
                 for cached in ((True, False) if number % 2 == 0 else (False, True)):
                     sim.clear_log()
                     conn = dict(sim.params(vendor), login_cache=cached)
-                    times[cached].append(run_play(play, {'conn': conn, 'ids': ids}, workdir, env))
+                    times[cached].append(run_playbook(play, {'conn': conn, 'ids': ids}, workdir, env))
                     counts[cached] = logins(sim, vendor)
             rows.append((vendor, counts[True], counts[False], statistics.median(times[True]), statistics.median(times[False]),
                          login_cost(sim, vendor)))
