@@ -31,7 +31,6 @@ import errno
 import hashlib
 import json
 import os
-import tempfile
 import time
 import uuid
 from urllib.parse import urlsplit
@@ -45,6 +44,7 @@ except ImportError:  # pragma: no cover - not on POSIX controllers
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import result
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
+from ansible_collections.fleetops.mdm.plugins.module_utils.private_file import write_private_atomic
 
 DEFAULT_PATH = '~/.ansible/fleetops.mdm/journal'
 DEFAULT_WINDOW_HOURS = 24
@@ -206,20 +206,7 @@ class Journal:
     def _save(self, entries):
         now = self.clock()
         data = {'format': FORMAT, 'server': self.scope, 'entries': self._prune(entries, now)}
-        descriptor, temporary = tempfile.mkstemp(prefix='.journal-', suffix='.tmp', dir=self.directory)
-        try:
-            with os.fdopen(descriptor, 'w') as handle:
-                json.dump(data, handle, sort_keys=True, separators=(',', ':'))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temporary, 0o600)
-            os.rename(temporary, self.file)
-        except BaseException:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
-            raise
+        write_private_atomic(self.file, json.dumps(data, sort_keys=True, separators=(',', ':')))
 
     def _update(self, change):
         descriptor = self._locked()

@@ -52,7 +52,6 @@ import logging
 import os
 import random
 import sys
-import tempfile
 import time
 
 
@@ -60,18 +59,18 @@ def _import_client():
     """The collection's client.  ansible-rulebook runs a source by its file path (runpy), so the directory holding
     ``ansible_collections`` is not always on sys.path: it is found from this file's place in the collection."""
     try:
-        from ansible_collections.fleetops.mdm.plugins.module_utils import client, errors, options
+        from ansible_collections.fleetops.mdm.plugins.module_utils import client, errors, options, private_file
     except ImportError:
         # <root>/ansible_collections/fleetops/mdm/extensions/eda/plugins/event_source/device_events.py
         namespace_dir = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), *(['..'] * 6)))
         if os.path.basename(namespace_dir) != 'ansible_collections':
             raise
         sys.path.insert(0, os.path.dirname(namespace_dir))
-        from ansible_collections.fleetops.mdm.plugins.module_utils import client, errors, options
-    return client, errors, options
+        from ansible_collections.fleetops.mdm.plugins.module_utils import client, errors, options, private_file
+    return client, errors, options, private_file
 
 
-client, errors, options = _import_client()  # pylint: disable=invalid-name
+client, errors, options, private_file = _import_client()  # pylint: disable=invalid-name
 
 SOURCE = 'fleetops.mdm.device_events'
 EVENT_TYPES = ('enrolled', 'removed', 'status_changed', 'compliance_changed', 'labels_changed', 'stale', 'error')
@@ -195,26 +194,6 @@ def epoch_of(iso):
     return when.replace(tzinfo=datetime.timezone.utc).timestamp()
 
 
-def write_private_atomic(path, text):
-    """Write ``text`` to ``path`` so that a reader sees the old or the new file, never a part, and only its owner
-    can read it (the state names users and devices)."""
-    folder = os.path.dirname(path) or '.'
-    handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=folder)
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, 'w', encoding='utf-8') as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-
-
 class FleetWatcher:
     """The devices of one server as last listed, and the events between two listings.  Blocking (the client is
     synchronous): main() runs poll() in a worker thread."""
@@ -256,7 +235,7 @@ class FleetWatcher:
             return
         state = {'schema': STATE_SCHEMA, 'source': SOURCE, 'scope': self.scope, 'saved_at': utc_iso(self.clock()),
                  'devices': self.devices, 'stale': sorted(self.stale)}
-        write_private_atomic(path, json.dumps(state, sort_keys=True, ensure_ascii=False))
+        private_file.write_private_atomic(path, json.dumps(state, sort_keys=True, ensure_ascii=False))
 
     # -- polling ------------------------------------------------------------------------------------------------------
     def list_devices(self):
