@@ -187,15 +187,8 @@ def test_check_mode_sends_no_write(sim, picker, tmp_path):
     assert writes(sim) == [] and new_ledger(sim, start) == []
 
 
-def test_bad_input_fails_before_any_request(sim, tmp_path):
-    result, _start = act(sim, tmp_path, action='lock', devices=['not-a-uuid'])
-    assert result.get('failed') and 'devices' in result['msg'] and sim.log(VENDOR) == []
-    result, _start = act(sim, tmp_path, action='send_message', devices=['a57dcd91-f9a4-428e-bd47-3dd96bb7e1f9'],
-                         message='hello', message_type='email')
-    assert result.get('failed') and 'subject' in result['msg'] and sim.log(VENDOR) == []
-    result, _start = act(sim, tmp_path, vendor_action='ENABLE_DATA_ROAMING', devices=['a57dcd91-f9a4-428e-bd47-3dd96bb7e1f9'],
-                         params={'note': 'x' * 201})
-    assert result.get('failed') and 'params.note' in result['msg'] and sim.log(VENDOR) == []
+# Bad input (a malformed UUID, an e-mail without subject, a note over 200 characters) fails before any request: unit
+# tests (tests/unit/plugins/modules/test_bad_inputs.py).
 
 
 def test_unknown_device_fails_with_the_vendor_message(sim, picker, tmp_path):

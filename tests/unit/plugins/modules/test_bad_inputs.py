@@ -107,6 +107,18 @@ ACTION_CASES = [
      ['text', 'U+001B']),
     ('newline in a MobileIron Core note', 'mobileiron_core', dict(vendor_action='UPDATE_OS', params={'note': 'a\nb'}, devices=CORE[:1]),
      ['params.note', 'U+000A']),
+    # Each vendor's own limits, as its end-to-end file checked them before (test_action_mobileiron_*.py).
+    ('MobileIron Cloud id that is not a number', 'mobileiron_cloud', dict(action='lock', devices=['abc']), ['option devices']),
+    ('MobileIron Cloud sends no SMS', 'mobileiron_cloud', dict(action='send_message', devices=['1'], text='hi', message_type='sms'),
+     ['option message_type']),
+    ('MobileIron Cloud e-mail without subject', 'mobileiron_cloud',
+     dict(action='send_message', devices=['1'], text='hi', message_type='email'), ['option subject']),
+    ('MobileIron Cloud unlock takes no text', 'mobileiron_cloud', dict(action='unlock', devices=['1'], text='hi'), ['option text']),
+    ('MobileIron Cloud has no remote_session', 'mobileiron_cloud', dict(action='remote_session', devices=['1']), ['option action']),
+    ('MobileIron Core e-mail without subject', 'mobileiron_core',
+     dict(action='send_message', devices=CORE[:1], text='hello', message_type='email'), ['subject']),
+    ('MobileIron Core note too long for a vendor action', 'mobileiron_core',
+     dict(vendor_action='ENABLE_DATA_ROAMING', devices=CORE[:1], params={'note': 'x' * 201}), ['params.note']),
 ]
 
 MODULE_CASES = [
