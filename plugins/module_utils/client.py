@@ -20,7 +20,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.options import (
     VENDORS,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.transport import Transport
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import compose
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import compose, declaration
 
 
 def _env_name(option):
@@ -50,21 +50,6 @@ def _checked_url(value, option, vendor):
     if not url.startswith(('https://', 'http://')):
         raise InvalidInputError('%s %r must start with https:// (or http://)' % (option, url), option=option, vendor=vendor)
     return url.rstrip('/')
-
-
-# ManageEngine on-premises authenticates with an API key, the cloud with Zoho OAuth.  Given both (say MDM_API_KEY in
-# the environment and OAuth settings in the task), either guess could send a credential to a server it does not
-# belong to, so the mix is refused and the message says how to choose.
-MANAGEENGINE_OAUTH_OPTIONS = ('client_id', 'client_secret', 'refresh_token', 'accounts_url')
-
-
-def _refuse_mixed_manageengine_auth(options):
-    oauth = [name for name in MANAGEENGINE_OAUTH_OPTIONS if options.get(name) not in (None, '')]
-    if options.get('api_key') not in (None, '') and oauth:
-        raise InvalidInputError(
-            'both api_key (on-premises) and OAuth settings (cloud: %s) are set; give only one of the two (check the '
-            'MDM_API_KEY and MDM_CLIENT_ID, MDM_CLIENT_SECRET, MDM_REFRESH_TOKEN, MDM_ACCOUNTS_URL variables too)'
-            % ', '.join(oauth), option='api_key', vendor='manageengine')
 
 
 def check_connection_options(options):
@@ -97,8 +82,7 @@ def _check_vendor_options(vendor, options):
     options['url'] = _checked_url(options['url'], 'url', vendor)
     if options.get('accounts_url'):
         options['accounts_url'] = _checked_url(options['accounts_url'], 'accounts_url', vendor)
-    if vendor == 'manageengine':
-        _refuse_mixed_manageengine_auth(options)
+    declaration(vendor).session.check_connection_options(options)
     for name, low, high in (('timeout', 1, 3600), ('max_retries', 0, 20), ('device_space_id', 1, None)):
         value = options.get(name)
         if value is None:

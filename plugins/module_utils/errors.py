@@ -21,13 +21,6 @@ try:
 except ImportError:  # pragma: no cover - Python 2 is not supported, the import test still parses this
     from urllib import quote, quote_plus
 
-VENDOR_NAMES = {
-    'maas360': 'IBM MaaS360',
-    'manageengine': 'ManageEngine MDM',
-    'mobileiron_core': 'MobileIron Core',
-    'mobileiron_cloud': 'MobileIron Cloud',
-}
-
 REDACTED = '********'
 _MIN_SECRET_LEN = 4
 # Credentials can also hide in text we did not build ourselves (a proxy echoing a
@@ -99,8 +92,13 @@ def shorten(text, limit=300):
 
 
 def vendor_display_name(vendor):
-    """The name users know a vendor by (``IBM MaaS360`` for ``maas360``); the text itself for an unknown one."""
-    return VENDOR_NAMES.get(vendor, vendor or 'MDM')
+    """The name users know a vendor by (``IBM MaaS360`` for ``maas360``, its declaration's display_name); the text
+    itself for an unknown one."""
+    # Imported here, not at the top: the vendor packages the registry imports import this module.
+    from ansible_collections.fleetops.mdm.plugins.module_utils.vendors import registry
+
+    declaration = getattr(registry, 'VENDORS', {}).get(vendor)  # VENDORS is missing while the registry is imported
+    return declaration.display_name if declaration is not None else (vendor or 'MDM')
 
 
 class MdmError(Exception):

@@ -14,7 +14,11 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
 
-VENDORS = ('maas360', 'manageengine', 'mobileiron_core', 'mobileiron_cloud')
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import VENDORS as DECLARATIONS
+
+# The vendor names, in the registry's order (a vendor is one line there; the doc fragment's static choices are
+# checked against it by tests/unit/plugins/module_utils/vendors/test_registry.py).
+VENDORS = tuple(DECLARATIONS)
 
 # name: (argument spec without fallback, environment variable)
 CONNECTION_OPTIONS = {
@@ -48,13 +52,8 @@ MODULE_OPTIONS = {
 
 SECRET_OPTIONS = tuple(name for name, (spec, _env) in CONNECTION_OPTIONS.items() if spec.get('no_log'))
 
-# What each vendor needs, as alternatives: every option of one set must be given.
-REQUIRED_BY_VENDOR = {
-    'maas360': [('url', 'billing_id', 'username', 'password', 'app_id', 'app_version', 'platform_id', 'app_access_key')],
-    'manageengine': [('url', 'client_id', 'client_secret', 'refresh_token', 'accounts_url'), ('url', 'api_key')],
-    'mobileiron_core': [('url', 'username', 'password')],
-    'mobileiron_cloud': [('url', 'username', 'password')],
-}
+# What each vendor needs, as alternatives: every option of one set must be given (from its declaration).
+REQUIRED_BY_VENDOR = dict((name, list(declaration.required_options)) for name, declaration in DECLARATIONS.items())
 
 
 def connection_argument_spec():

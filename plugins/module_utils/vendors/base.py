@@ -51,6 +51,12 @@ class VendorSession(abc.ABC):
     # {capability: why the vendor has it not} (capabilities.VendorDeclaration), worded into the registry's refusal.
     refusals = {}
 
+    @classmethod
+    def check_connection_options(cls, options):
+        """Refuse a combination of connection options the vendor cannot use (client.check_connection_options() calls
+        it, before any request, after the required options of the vendor's declaration are there).  Most vendors have
+        none."""
+
     def __init__(self, options, transport):
         self.options = options
         self.transport = transport

@@ -171,10 +171,18 @@ class VendorDeclaration:
 
     ``capabilities`` maps a capability name of the registry (registry.CAPABILITIES) to the class that provides it;
     one class may provide several capabilities (one instance serves them all).  ``session`` is listed for the
-    capabilities the session itself provides (the device listing: ``devices``; the label listing: ``labels``)."""
+    capabilities the session itself provides (the device listing: ``devices``; the label listing: ``labels``).
 
-    def __init__(self, name, session, capabilities, session_capabilities=('devices',), refusals=None):
+    The connection side follows the declaration: ``display_name`` is the name users know the vendor by (every error
+    message names it), ``required_options`` the connection options it needs, as alternatives (every option of one
+    tuple must be given); options.VENDORS / REQUIRED_BY_VENDOR and errors.vendor_display_name() read them through
+    the registry."""
+
+    def __init__(self, name, session, capabilities, display_name, required_options, session_capabilities=('devices',),
+                 refusals=None):
         self.name = name
+        self.display_name = display_name
+        self.required_options = [tuple(alternative) for alternative in required_options]
         self.session = session
         self.capabilities = dict(capabilities)
         self.session_capabilities = tuple(session_capabilities)

@@ -5,7 +5,8 @@
 
 Modules, roles (through their checks), the client and the tests ask here, before any request; an operation a vendor
 cannot do is refused with one error type, NotSupportedError ("<operation> is not supported by <Vendor>").  Adding a
-vendor is one line in VENDORS (see docs/adding-a-vendor.md).
+vendor is one line in VENDORS (see docs/adding-a-vendor.md): the connection options (options.VENDORS,
+REQUIRED_BY_VENDOR) and the display names of errors.vendor_display_name() are read from the declarations here.
 """
 
 from __future__ import absolute_import, division, print_function

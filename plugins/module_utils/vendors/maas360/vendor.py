@@ -16,6 +16,8 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.maas360.users
 
 VENDOR = VendorDeclaration(
     'maas360', MaaS360Session,
+    display_name='IBM MaaS360',
+    required_options=[('url', 'billing_id', 'username', 'password', 'app_id', 'app_version', 'platform_id', 'app_access_key')],
     capabilities={
         'actions': MaaS360Actions,
         'labels': MaaS360Labels,

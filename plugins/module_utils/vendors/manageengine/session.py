@@ -86,6 +86,10 @@ def member_id(item):
     return str(item)
 
 
+# The Zoho OAuth settings of the cloud edition (on-premises takes api_key instead).
+OAUTH_OPTIONS = ('client_id', 'client_secret', 'refresh_token', 'accounts_url')
+
+
 class ManageEngineSession(VendorSession):
     name = 'manageengine'
     max_page_size = MAX_LIMIT
@@ -101,9 +105,21 @@ class ManageEngineSession(VendorSession):
         'searchfield': None,
     }
 
+    @classmethod
+    def check_connection_options(cls, options):
+        # On-premises authenticates with an API key, the cloud with Zoho OAuth.  Given both (say MDM_API_KEY in the
+        # environment and OAuth settings in the task), either guess could send a credential to a server it does not
+        # belong to, so the mix is refused and the message says how to choose.
+        oauth = [name for name in OAUTH_OPTIONS if options.get(name) not in (None, '')]
+        if options.get('api_key') not in (None, '') and oauth:
+            raise InvalidInputError(
+                'both api_key (on-premises) and OAuth settings (cloud: %s) are set; give only one of the two (check the '
+                'MDM_API_KEY and MDM_CLIENT_ID, MDM_CLIENT_SECRET, MDM_REFRESH_TOKEN, MDM_ACCOUNTS_URL variables too)'
+                % ', '.join(oauth), option='api_key', vendor=cls.name)
+
     def __init__(self, options, transport):
         super(ManageEngineSession, self).__init__(options, transport)
-        self.cloud = all(options.get(name) not in (None, '') for name in ('client_id', 'client_secret', 'refresh_token', 'accounts_url'))
+        self.cloud = all(options.get(name) not in (None, '') for name in OAUTH_OPTIONS)
         # Cloud access tokens expire and are renewed once on a 401; an on-premises key that gets a 401 is wrong.
         self.renewable_auth = self.cloud
 

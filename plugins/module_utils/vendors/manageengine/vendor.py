@@ -17,6 +17,9 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine.
 
 VENDOR = VendorDeclaration(
     'manageengine', ManageEngineSession,
+    display_name='ManageEngine MDM',
+    # Cloud (Zoho OAuth) or on-premises (an API key).
+    required_options=[('url', 'client_id', 'client_secret', 'refresh_token', 'accounts_url'), ('url', 'api_key')],
     capabilities={
         'actions': ManageEngineActions,
         'labels': ManageEngineLabels,

@@ -14,6 +14,8 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_cl
 
 VENDOR = VendorDeclaration(
     'mobileiron_cloud', MobileIronCloudSession,
+    display_name='MobileIron Cloud',
+    required_options=[('url', 'username', 'password')],
     capabilities={
         'actions': MobileIronCloudActions,
         'users': MobileIronCloudUsers,

@@ -16,6 +16,8 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_co
 
 VENDOR = VendorDeclaration(
     'mobileiron_core', MobileIronCoreSession,
+    display_name='MobileIron Core',
+    required_options=[('url', 'username', 'password')],
     capabilities={
         'actions': MobileIronCoreActions,
         'labels': MobileIronCoreLabels,

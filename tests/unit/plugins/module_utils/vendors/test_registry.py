@@ -204,6 +204,24 @@ def test_connection_options_name_the_vendors_of_the_registry():
 
     assert options.VENDORS == tuple(registry.VENDORS)
     assert sorted(options.REQUIRED_BY_VENDOR) == sorted(registry.VENDORS)
-    assert sorted(errors.VENDOR_NAMES) == sorted(registry.VENDORS)
+    assert options.CONNECTION_OPTIONS['vendor'][0]['choices'] == list(registry.VENDORS)
+    for name, declaration in registry.VENDORS.items():
+        # Read from the declaration: a fifth vendor adds nothing to options.py or errors.py.
+        assert options.REQUIRED_BY_VENDOR[name] == list(declaration.required_options)
+        assert errors.vendor_display_name(name) == declaration.display_name
+        for alternative in declaration.required_options:
+            assert set(alternative) <= set(options.CONNECTION_OPTIONS), (name, alternative)
+    assert not hasattr(errors, 'VENDOR_NAMES')
     for fragment in (ModuleDocFragment.DOCUMENTATION, ModuleDocFragment.PLUGINS):
         assert yaml.safe_load(fragment)['options']['vendor']['choices'] == list(registry.VENDORS)
+
+
+def test_display_names_and_required_options_users_know():
+    from ansible_collections.fleetops.mdm.plugins.module_utils import options
+
+    assert dict((name, vendor_display_name(name)) for name in registry.VENDORS) == {
+        'maas360': 'IBM MaaS360', 'manageengine': 'ManageEngine MDM', 'mobileiron_core': 'MobileIron Core',
+        'mobileiron_cloud': 'MobileIron Cloud'}
+    assert vendor_display_name('acme') == 'acme' and vendor_display_name(None) == 'MDM'
+    assert options.REQUIRED_BY_VENDOR['manageengine'] == [
+        ('url', 'client_id', 'client_secret', 'refresh_token', 'accounts_url'), ('url', 'api_key')]
