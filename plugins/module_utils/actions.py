@@ -207,12 +207,15 @@ def default_precheck(spec, devices):
 GATEWAY_STATUSES = (502, 504)
 
 
-def unreached(device_id, exc):
+def unreached(device_id, exc, gateway_unknown=True):
     """The result of a command request that raised: unknown when the server may have acted on it (no reply, a
-    gateway's 502 / 504, a reply that cannot be read), else failed."""
+    gateway's 502 / 504, a reply that cannot be read), else failed.
+
+    ``gateway_unknown=False`` reads a 502 / 504 as failed: ManageEngine's command calls keep that reading (the fault
+    matrix in docs/reliability.md records it), the other vendors' the default."""
     if isinstance(exc, TransportError) and exc.maybe_sent:
         return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
-    if isinstance(exc, ServerError) and exc.status in GATEWAY_STATUSES:
+    if gateway_unknown and isinstance(exc, ServerError) and exc.status in GATEWAY_STATUSES:
         return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
     if isinstance(exc, BadResponseError):
         return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))

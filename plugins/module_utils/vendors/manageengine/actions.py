@@ -27,21 +27,19 @@ import re
 import time
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
-    UNKNOWN_ADVICE,
     ActionSpec,
     ParamSpec,
     check_params,
     default_precheck,
     result,
+    unreached,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DeviceActions
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine.facts import ManageEngineFacts
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
-    BadResponseError,
     InvalidInputError,
     MdmError,
     NotFoundError,
-    TransportError,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.device import text_or_none
 
@@ -270,17 +268,11 @@ class ManageEngineActions(DeviceActions):
         try:
             # Never re-sent once it may have reached the server (safe=False; transport.py).
             self.session.call('POST', path, operation, json_body=body, safe=False)
-        except TransportError as exc:
-            if exc.maybe_sent:
-                return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
-            return result(device_id, 'failed', str(exc))
         except NotFoundError as exc:
             return result(device_id, 'failed', 'no such device (or the server has no %s for it): %s' % (action, exc))
-        except BadResponseError as exc:
-            # The server answered something unreadable (too large, say): it may have acted on the command.
-            return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
         except MdmError as exc:
-            return result(device_id, 'failed', str(exc))
+            # Unknown when the request may have reached the server, or when its reply is unreadable (too large, say).
+            return unreached(device_id, exc, gateway_unknown=False)
         return result(device_id, 'sent', 'accepted by the server (202): %s' % action,
                       data={'action_name': action, 'command_name': spec.extra.get('command_name')})
 
@@ -288,14 +280,8 @@ class ManageEngineActions(DeviceActions):
         operation = 'remove the pending %s of device %s' % (action, device_id)
         try:
             self.session.call('DELETE', REMOVE_ACTION_PATH % (device_id, action), operation, safe=False)
-        except TransportError as exc:
-            if exc.maybe_sent:
-                return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
-            return result(device_id, 'failed', str(exc))
-        except BadResponseError as exc:
-            return result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE))
         except MdmError as exc:
-            return result(device_id, 'failed', str(exc))
+            return unreached(device_id, exc, gateway_unknown=False)
         return result(device_id, 'completed', 'the pending %s was removed' % action, data={'action_name': action})
 
     def _send_bulk(self, spec, params, devices):
@@ -323,14 +309,9 @@ class ManageEngineActions(DeviceActions):
         try:
             data = self.session.call_json('POST', BULK_ACTION_PATH % command, operation, json_body=body, safe=False)
             verdicts = self._bulk_verdicts(data, spec, operation)
-        except TransportError as exc:
-            outcome, message = ('unknown', '%s; %s' % (exc, UNKNOWN_ADVICE)) if exc.maybe_sent else ('failed', str(exc))
-            return [result(device_id, outcome, message) for device_id in batch]
-        except BadResponseError as exc:
-            # The server took the call (a 2xx) but its reply cannot be read: the command may well be scheduled.
-            return [result(device_id, 'unknown', '%s; %s' % (exc, UNKNOWN_ADVICE)) for device_id in batch]
         except MdmError as exc:
-            return [result(device_id, 'failed', str(exc)) for device_id in batch]
+            # A reply that cannot be read after a 2xx is unknown too: the command may well be scheduled.
+            return [unreached(device_id, exc, gateway_unknown=False) for device_id in batch]
         results = [verdicts.pop(device_id, None) or result(
             device_id, 'failed', 'the server named the device in neither success_list nor na_list (no such device?)')
             for device_id in batch]
