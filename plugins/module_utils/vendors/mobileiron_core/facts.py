@@ -20,6 +20,7 @@ import re
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.facts import DEVICE, FLEET, Fact, DeviceFacts, int_param
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.session import query_text
 
 DEVICES_PATH = '/api/v2/devices'
 # fact -> (path with {uuid}); all take adminDeviceSpaceId.
@@ -74,14 +75,7 @@ class MobileIronCoreFacts(DeviceFacts):
 
     def check_gather_params(self, params, names, option):
         params = super(MobileIronCoreFacts, self).check_gather_params(params, names, option)
-        query = params.get('query', '')
-        if query is None:
-            query = ''
-        if not isinstance(query, str):
-            raise InvalidInputError('the query must be text', option='%s.query' % option)
-        if len(query) > MAX_QUERY_LENGTH:
-            raise InvalidInputError('the query is %d characters long; MobileIron Core accepts at most %d here'
-                                    % (len(query), MAX_QUERY_LENGTH), option='%s.query' % option)
+        query = query_text(params.get('query', ''), MAX_QUERY_LENGTH, 'here', '%s.query' % option)
         groups = params.get('fieldGroups', list(DEFAULT_FIELD_GROUPS))
         if isinstance(groups, str):
             groups = [group.strip() for group in groups.split(',') if group.strip()]

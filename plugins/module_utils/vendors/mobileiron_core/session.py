@@ -101,6 +101,19 @@ def _or_clause(field, values):
     return terms[0] if len(terms) == 1 else '(%s)' % ' OR '.join(terms)
 
 
+def query_text(query, limit, where, option):
+    """A search expression (None is the empty one, every device) of at most ``limit`` characters, the limit of the call
+    named by ``where``; InvalidInputError naming ``option`` otherwise."""
+    if query is None:
+        query = ''
+    if not isinstance(query, str):
+        raise InvalidInputError('the query must be text', option=option)
+    if len(query) > limit:
+        raise InvalidInputError('the query is %d characters long; MobileIron Core accepts at most %d %s'
+                                % (len(query), limit, where), option=option)
+    return query
+
+
 def uuid_queries(uuids):
     """``"common.uuid"="a" OR "common.uuid"="b" ...``, each at most MAX_QUERY_LENGTH characters."""
     queries, terms = [], []
@@ -165,15 +178,7 @@ class MobileIronCoreSession(VendorSession):
         if 'fields' in params:
             params['fields'] = self._extra_fields(params['fields'], '%s.fields' % option)
         if 'query' in params:
-            query = params['query']
-            if query is None:
-                query = ''
-            if not isinstance(query, str):
-                raise InvalidInputError('the query must be text', option='%s.query' % option)
-            if len(query) > MAX_QUERY_LENGTH:
-                raise InvalidInputError('the query is %d characters long; MobileIron Core accepts at most %d in a device search'
-                                        % (len(query), MAX_QUERY_LENGTH), option='%s.query' % option)
-            params['query'] = query
+            query = params['query'] = query_text(params['query'], MAX_QUERY_LENGTH, 'in a device search', '%s.query' % option)
             self._check_query(query, 'labelId' in params, '%s.query' % option)
         return params
 
