@@ -175,12 +175,36 @@ def check_listing(report, allow, purpose, vendor=None, option=ALLOW_OPTION):
         % (purpose, report.summary(), option), report, vendor=vendor)
 
 
-def listing_warning(report):
-    """The warning for a read-only listing that was not consistent, with the numbers; None when it was."""
+def listing_warning(report, items='devices'):
+    """The warning for a read-only listing (of ``items``) that was not consistent, with the numbers; None when it
+    was."""
     if report is None or report.consistent:
         return None
-    return ('the listing was not consistent after %d pass(es): devices may be missing or gone; %s'
-            % (report.passes, report.summary()))
+    return ('the listing was not consistent after %d pass(es): %s may be missing or gone; %s'
+            % (report.passes, items, report.summary()))
+
+
+def return_listing(result, report, warn, items='devices'):
+    """What a read-only module returns of its listing: the report as ``result['listing']``, and a warning (through
+    ``warn``) when the listing was not consistent.  Nothing without a report (a look-up by id lists nothing)."""
+    if report is None:
+        return
+    result['listing'] = report.as_dict()
+    warning = listing_warning(report, items)
+    if warning:
+        warn(warning)
+
+
+def fold_reports(reports, main=None):
+    """One report for a result that used several listings: ``main`` (default: the first of ``reports``) with every
+    other report of ``reports`` folded in, so that it is as consistent as the least consistent one; None without
+    any report."""
+    if main is None:
+        main = reports[0] if reports else None
+    for report in reports:
+        if report is not main:
+            main.include(report)
+    return main
 
 
 class Listing(list):

@@ -342,7 +342,7 @@ facts:
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
-from ansible_collections.fleetops.mdm.plugins.module_utils.session import listing_warning
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import return_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
@@ -379,12 +379,7 @@ def run(module, adapter):
             **extra
         )
     result = dict(devices=list(devices))
-    report = getattr(devices, 'report', None)
-    if report is not None:
-        result['listing'] = report.as_dict()
-        warning = listing_warning(report)
-        if warning:
-            module.warn(warning)
+    return_listing(result, getattr(devices, 'report', None), module.warn)
     if plan is not None:
         warnings = []
         if plan.per_device:

@@ -108,7 +108,7 @@ listing:
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
-from ansible_collections.fleetops.mdm.plugins.module_utils.session import ListingReport, listing_warning
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import fold_reports, return_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.users import check_uid
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
@@ -133,15 +133,7 @@ def run(module, adapter):
         records = users.list_users(query=query, page_size=page_size, concurrency=concurrency)
     result = dict(users=[users.normalise_user_record(record) for record in records])
     # The report of the user listing (a look-up by id that the vendor answers without a listing reports none).
-    reports = collector.since(mark) if collector is not None else []
-    report = reports[0] if reports else ListingReport('users')
-    for other in reports[1:]:
-        report.include(other)
-    if reports:
-        result['listing'] = report.as_dict()
-        warning = listing_warning(report)
-        if warning:
-            module.warn(warning.replace('devices may be missing or gone', 'users may be missing or gone'))
+    return_listing(result, fold_reports(collector.since(mark) if collector is not None else []), module.warn, 'users')
     return False, result, None
 
 

@@ -24,7 +24,13 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     basic_credential,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.device import device_matches, validate_neutral_filters
-from ansible_collections.fleetops.mdm.plugins.module_utils.session import Listing, ListingReport, ReportCollector, list_pages
+from ansible_collections.fleetops.mdm.plugins.module_utils.session import (
+    Listing,
+    ListingReport,
+    ReportCollector,
+    fold_reports,
+    list_pages,
+)
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import require
 
 # Renew a token this long before the vendor says it expires.
@@ -329,14 +335,8 @@ class VendorSession(abc.ABC):
     def selection_report(self, mark, records=None):
         """The ListingReport of the device listing that ``records`` came from, with every listing run since ``mark``
         (label members) folded in: a selection is as consistent as the least consistent listing it used."""
-        reports = self.listing_reports.since(mark)
-        main = getattr(records, 'report', None)
-        if main is None:
-            main = reports[0] if reports else ListingReport('devices')
-        for report in reports:
-            if report is not main:
-                main.include(report)
-        return main
+        report = fold_reports(self.listing_reports.since(mark), getattr(records, 'report', None))
+        return report if report is not None else ListingReport('devices')
 
     def add_last_seen(self, devices, concurrency):
         """Fill ``mdm_last_seen`` of normalised devices whose listing did not carry it.  Every vendor but ManageEngine
