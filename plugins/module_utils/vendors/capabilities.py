@@ -165,6 +165,16 @@ class DeviceActions(Capability):
             return got if isinstance(item, (list, tuple)) else got[0]
         return self.session.map_concurrently(guarded, items, concurrency)
 
+    def send_batches(self, send, devices, size, concurrency):
+        """send_each over ``devices`` cut into batches of at most ``size`` (the vendor's documented maximum a call),
+        ``send(batch)`` returning the batch's results in order; the results of all devices, in order."""
+        devices = list(devices)
+        results = []
+        for batch_results in self.send_each(send, [devices[start:start + size] for start in range(0, len(devices), size)],
+                                            concurrency):
+            results.extend(batch_results)
+        return results
+
 
 class VendorDeclaration:
     """One vendor, declared once (``vendors/<vendor>/vendor.py``): its session class and its capability classes.

@@ -290,14 +290,12 @@ class ManageEngineActions(DeviceActions):
         beyond the given ids are reported in the first result's ``data.via_groups`` (device_id, outcome, message)."""
         command = spec.extra['command_name']
         groups = list(params.get('groups') or [])
-        batches = [devices[start:start + BULK_MAX] for start in range(0, len(devices), BULK_MAX)]
-        # One call at a time: the groups go with the first.
-        first_batch = batches[0] if batches else None
-        results = []
-        for batch_results in self.send_each(
-                lambda batch: self._bulk_batch(spec, command, groups if batch is first_batch else [], batch, devices), batches, 1):
-            results.extend(batch_results)
-        return results
+        unsent_groups = [groups]
+
+        # One call at a time, in order: the groups go with the first call, and with no other.
+        def send(batch):
+            return self._bulk_batch(spec, command, unsent_groups.pop() if unsent_groups else [], batch, devices)
+        return self.send_batches(send, devices, BULK_MAX, 1)
 
     def _bulk_batch(self, spec, command, groups, batch, devices):
         """One call of _send_bulk: the results of ``batch``, in order; ``groups`` only with the first call."""

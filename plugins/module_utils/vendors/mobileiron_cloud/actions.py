@@ -86,12 +86,8 @@ class MobileIronCloudActions(DeviceActions):
         # The message call names the partition (XSOAR client); the action calls take ids only (NOTES.md), and name the
         # partition only when one is configured - no lookup request for them.
         partition = self.session.partition_id() if spec.name == 'send_message' else self.session.options.get('partition_id')
-        batches = [devices[start:start + CLOUD_BATCH] for start in range(0, len(devices), CLOUD_BATCH)]
-        results = []
-        for batch_results in self.send_each(lambda batch: self._cloud_batch(spec, params, batch, partition),
-                                            batches, concurrency):
-            results.extend(batch_results)
-        return results
+        return self.send_batches(lambda batch: self._cloud_batch(spec, params, batch, partition), devices, CLOUD_BATCH,
+                                 concurrency)
 
     def _cloud_form(self, spec, params, ids, partition):
         if spec.name == 'send_message':

@@ -168,11 +168,7 @@ class MobileIronCoreActions(DeviceActions):
             return self.send_each(lambda uuid: self._teamviewer(spec, uuid), devices, concurrency)
         if spec.name == 'check_compliance' and params.get('all_devices'):
             return self.send_each(lambda batch: self._batch(spec, params, batch, all_devices=True), [devices], 1)[0]
-        results = []
-        batches = [devices[start:start + CORE_BATCH] for start in range(0, len(devices), CORE_BATCH)]
-        for batch_results in self.send_each(lambda batch: self._batch(spec, params, batch), batches, concurrency):
-            results.extend(batch_results)
-        return results
+        return self.send_batches(lambda batch: self._batch(spec, params, batch), devices, CORE_BATCH, concurrency)
 
     def _request(self, spec, params, uuids, all_devices=False):
         """(method, path, query, body) of one batch."""
