@@ -13,6 +13,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError, vendor_display_name
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import option_names
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 # The install options of an app item (mdm_device option apps), the same names the vendor capability sends.
@@ -82,7 +84,8 @@ def plan_items(kind, wanted, current, device_id, vendor):
 def plan_assignments(params, adapter, devices):
     """Read the profiles and apps of every device and plan what to send; raises before any write on bad input."""
     assignments = require(adapter, 'assignments')
-    devices = assignments.check_device_ids(devices, option='devices')
+    with option_names({DEVICES: 'devices'}):
+        devices = assignments.check_device_ids(devices)
     wanted = dict((kind, check_items(kind, params.get(kind), assignments.check_item_id)) for kind in ('profiles', 'apps')
                   if params.get(kind))
     readers = dict(profiles=assignments.device_profiles, apps=assignments.device_apps)

@@ -160,6 +160,20 @@ class InvalidInputError(MdmError):
             message = '%s (option %s)' % (message, option)
         super(InvalidInputError, self).__init__(message, **kwargs)
 
+    def with_option_names(self, names):
+        """Name the module's option where a capability named a neutral field key (``devices``, ``device_fields.x``):
+        ``names`` maps a key to the option; the message's "(option ...)" follows.  Returns self."""
+        head, dot, rest = (self.option or '').partition('.')
+        if head in names:
+            option = names[head] + dot + rest
+            marker = '(option %s' % self.option
+            at = self.message.rfind(marker)
+            if at >= 0:
+                self.message = '%s(option %s%s' % (self.message[:at], option, self.message[at + len(marker):])
+            self.option = option
+            self.args = (str(self),)
+        return self
+
 
 class AuthenticationError(MdmError):
     error_type = 'authentication_failed'

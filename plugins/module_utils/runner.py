@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import re
 import traceback
 
@@ -15,7 +16,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter, credentials_in_url
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import MdmError, redact, secret_forms, vendor_display_name
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError, redact, secret_forms, vendor_display_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.login_cache import LoginCache
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import connection_params
 from ansible_collections.fleetops.mdm.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -64,6 +65,16 @@ class MdmModule(AnsibleModule):
         super(MdmModule, self)._load_params()
         for value in secret_values_of(self.params or {}):
             self.no_log_values.update(secret_forms(value))
+
+
+@contextlib.contextmanager
+def option_names(names):
+    """Around a capability's check: an InvalidInputError naming a neutral field key (capabilities.DEVICES, ...)
+    names the module's option instead (``names``: key -> option), so the user reads the option they wrote."""
+    try:
+        yield
+    except InvalidInputError as exc:
+        raise exc.with_option_names(names)
 
 
 class PartialFailure(Exception):

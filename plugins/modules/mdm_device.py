@@ -248,7 +248,8 @@ failures:
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, option_names, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICE_FIELDS, DEVICES
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 from ansible_collections.fleetops.mdm.plugins.module_utils.device_assignments import (
     merge_assignments,
@@ -274,9 +275,14 @@ def same(current, wanted):
     return current == wanted or str(current) == str(wanted)
 
 
+# The neutral field keys the capabilities' errors name -> this module's options.
+OPTION_NAMES = {DEVICES: 'devices', DEVICE_FIELDS: 'details'}
+
+
 def update(module, adapter, devices):
     updates = require(adapter, 'device_updates')
-    devices, details = updates.check_device_updates(devices, module.params['details'], option='details')
+    with option_names(OPTION_NAMES):
+        devices, details = updates.check_device_updates(devices, module.params['details'])
     report, failures, plans = [], [], []
     before, after = {}, {}
     for device_id in devices:
@@ -308,7 +314,8 @@ def update(module, adapter, devices):
 def delete(module, adapter, devices):
     # The vendor check first: a vendor that cannot delete says so whatever else is wrong.
     deletes = require(adapter, 'device_deletes')
-    devices = deletes.check_device_deletes(devices, option='devices')
+    with option_names(OPTION_NAMES):
+        devices = deletes.check_device_deletes(devices)
     if module.params['details'] is not None:
         raise InvalidInputError('applies to state=present only', option='details')
     statuses = deletes.device_statuses(devices)

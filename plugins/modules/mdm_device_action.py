@@ -405,10 +405,11 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.journal import (
     DEFAULT_WINDOW_HOURS, claim_or_skip, journal_verdicts, open_journal, record_sent, send_claimed,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, option_names, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.send_control import SendControl, WaitInterrupted
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import check_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import VENDORS, require
 
 SELECTORS = ('filters', 'vendor_filters', 'label', 'label_pattern', 'query', 'all_devices')
@@ -581,7 +582,8 @@ def resolve(module, adapter, spec):
     """(ids in order, {id: normalised device} where the listing already read them)."""
     params = module.params
     if params['devices'] is not None:
-        ids = normalised_ids(adapter, require(adapter, 'actions').check_device_ids(params['devices'], option='devices'))
+        with option_names({DEVICES: 'devices'}):
+            ids = normalised_ids(adapter, require(adapter, 'actions').check_device_ids(params['devices']))
         if not ids:
             raise InvalidInputError('give one or more device ids', option='devices')
         return ids, None

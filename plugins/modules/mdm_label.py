@@ -200,9 +200,10 @@ failures:
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, option_names, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import check_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 
@@ -271,7 +272,8 @@ def run(module, adapter):
     # The vendor must document the call before anything is read: "not supported" is known without a request.
     lifecycle = require(adapter, 'label_lifecycle') if state == 'deleted' or create else None
     labels_of = require(adapter, 'label_writes')
-    devices = set(labels_of.check_label_writes(params['devices'] or [], option='devices'))
+    with option_names({DEVICES: 'devices'}):
+        devices = set(labels_of.check_label_writes(params['devices'] or []))
     wanted = set(names)
     mark = adapter.listing_reports.mark()
     labels = labels_of.list_labels(with_members=True, concurrency=params['concurrency'], select=lambda name: name in wanted)

@@ -31,7 +31,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.session import (
     fold_reports,
     list_pages,
 )
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import require
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES, require
 
 # Renew a token this long before the vendor says it expires.
 TOKEN_RENEW_MARGIN = 300
@@ -253,14 +253,14 @@ class VendorSession(abc.ABC):
         text = str(device_id).strip()
         return text or None
 
-    def check_device_ids(self, devices, option='devices'):
-        """The ids as the vendor writes them (normalise_device_id()), each once and in order; InvalidInputError naming
-        ``option`` for an id that cannot be one of this vendor's (vendors whose ids have a form check it)."""
+    def check_device_ids(self, devices):
+        """The ids as the vendor writes them (normalise_device_id()), each once and in order; InvalidInputError with
+        the neutral key DEVICES for an id that cannot be one of this vendor's (vendors whose ids have a form check it)."""
         ids = []
         for device in devices or []:
             text = self.normalise_device_id(device)
             if not text:
-                raise InvalidInputError('a device id must not be empty', option=option)
+                raise InvalidInputError('a device id must not be empty', option=DEVICES)
             ids.append(text)
         return list(dict.fromkeys(ids))
 

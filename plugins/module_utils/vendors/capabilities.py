@@ -21,6 +21,13 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.actions import UNKNOW
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import NotSupportedError, redact
 
 
+# Neutral field keys: what a capability's InvalidInputError names as its ``option`` for the input it was handed.  The
+# capability does not know the module's option names; each module maps these keys to its own options
+# (runner.option_names()), so the user reads the option they wrote.
+DEVICES = 'devices'  # the device ids of check_device_ids() and of the checks built on it
+DEVICE_FIELDS = 'device_fields'  # the device details of check_device_updates(), 'device_fields.<field>' for one
+
+
 class CapabilitySpec:
     """A capability: the operation as the error names it, the calls its class must offer (the contract), and the
     feature row of the README support matrix that documents it."""
@@ -119,10 +126,10 @@ class DeviceActions(Capability):
         Vendors override it for rules across parameters (an e-mail message needs a subject, ...)."""
         return check_params(spec, params, option=option)
 
-    def check_device_ids(self, devices, option='devices'):
+    def check_device_ids(self, devices):
         """The ids to command as the vendor writes them, each once and in order (the session's check_device_ids());
-        InvalidInputError for an id that cannot be one of this vendor's."""
-        return self.session.check_device_ids(devices, option=option)
+        InvalidInputError (key DEVICES) for an id that cannot be one of this vendor's."""
+        return self.session.check_device_ids(devices)
 
     def action_targets(self, spec, devices, concurrency=4):
         """``{id: normalised device}`` of the given ids that exist (for platform and status checks)."""

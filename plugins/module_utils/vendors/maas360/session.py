@@ -44,6 +44,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     text_or_none,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES
 
 AUTH_PATH = '/auth-apis/auth/1.0/authenticate/%s'
 SEARCH_PATH = '/device-apis/devices/2.0/search/customer/%s'
@@ -290,17 +291,17 @@ class MaaS360Session(VendorSession):
     # (ApplF17KLK9FF4K0, Androidc1234567890 in public records) and no document says the server folds case, so case
     # is kept.
 
-    def check_device_ids(self, devices, option='devices'):
+    def check_device_ids(self, devices):
         """maas360DeviceIDs (letters and digits), each once; InvalidInputError for anything else."""
         ids = []
         for device in devices or []:
             text = self.normalise_device_id(device)
             if not text:
-                raise InvalidInputError('a device id must not be empty', option=option)
+                raise InvalidInputError('a device id must not be empty', option=DEVICES)
             if not DEVICE_ID_PATTERN.match(text):
                 raise InvalidInputError(
                     '%r is not a MaaS360 device id (maas360DeviceID: letters and digits, e.g. ApplD8DTH6RCIH86)' % text,
-                    option=option)
+                    option=DEVICES)
             ids.append(text)
         return list(dict.fromkeys(ids))
 

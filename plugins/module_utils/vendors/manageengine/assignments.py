@@ -54,9 +54,9 @@ def check_numeric_id(value, option):
 class ManageEngineAssignments(Capability):
     """Read and change the profiles and apps of one ManageEngine device."""
 
-    def check_device_ids(self, devices, option='devices'):
+    def check_device_ids(self, devices):
         """The device ids as ManageEngine writes them (numbers), each once; InvalidInputError before any request."""
-        return self.session.check_device_ids(devices, option=option)
+        return self.session.check_device_ids(devices)
 
     @staticmethod
     def check_item_id(value, option):

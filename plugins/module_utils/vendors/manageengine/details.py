@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import Capability
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICE_FIELDS, Capability
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine.session import DEVICES_PATH
 
 # "Update device details" (PUT /api/v1/mdm/devices/{device_id}): the fields of the reference's request body, less
@@ -36,20 +36,20 @@ DETAIL_FIELDS = {
 class ManageEngineDetails(Capability):
     """The details of ManageEngine devices, over a ManageEngineSession."""
 
-    def check_device_updates(self, devices, details, option='details'):
+    def check_device_updates(self, devices, details):
         """``(device ids, details)`` checked before any request: only the fields the device update takes, texts and
         numbers as the reference types them."""
         if not isinstance(details, dict) or not details:
-            raise InvalidInputError('give one or more device detail fields to set', option=option, allowed=sorted(DETAIL_FIELDS))
+            raise InvalidInputError('give one or more device detail fields to set', option=DEVICE_FIELDS, allowed=sorted(DETAIL_FIELDS))
         unknown = sorted(str(key) for key in details if key not in DETAIL_FIELDS)
         if unknown:
             raise InvalidInputError('%s cannot be set with the ManageEngine MDM device update' % ', '.join(unknown),
-                                    option=option, allowed=sorted(DETAIL_FIELDS))
+                                    option=DEVICE_FIELDS, allowed=sorted(DETAIL_FIELDS))
         for key, value in details.items():
             if isinstance(value, (dict, list)):
                 raise InvalidInputError('%s takes a single value, not %s' % (key, type(value).__name__),
-                                        option='%s.%s' % (option, key))
-        return self.session.check_device_ids(devices, option='devices'), dict(details)
+                                        option='%s.%s' % (DEVICE_FIELDS, key))
+        return self.session.check_device_ids(devices), dict(details)
 
     def device_details(self, device_id, fields):
         """``{field: current value}`` of one device for the given detail fields; None when there is no such device."""

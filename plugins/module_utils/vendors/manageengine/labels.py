@@ -67,9 +67,9 @@ class ManageEngineLabels(Capability):
                     label['device_count'] = len(ids)
         return labels
 
-    def check_label_writes(self, devices, option='devices'):
+    def check_label_writes(self, devices):
         """The device ids to add to or remove from groups (the session's check_device_ids())."""
-        return self.session.check_device_ids(devices, option=option)
+        return self.session.check_device_ids(devices)
 
     def change_label_members(self, labels, additions, removals, concurrency=4):
         """Add: ``POST /api/v1/mdm/groups/{group_id}/members`` with ``{"member_ids": [...]}`` (NOTES.md).

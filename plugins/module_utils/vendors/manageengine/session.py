@@ -35,6 +35,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     text_or_none,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES
 
 DEVICES_PATH = '/api/v1/mdm/devices'
 # NOTES.md: GET /api/v1/mdm/groups; manageengine.com "Get Group list" (groups: group_id, name, group_type) and
@@ -279,13 +280,13 @@ class ManageEngineSession(VendorSession):
         data.setdefault('device_id', device_id)
         return data
 
-    def check_device_ids(self, devices, option='devices'):
+    def check_device_ids(self, devices):
         """Device ids as ManageEngine writes them (numbers), each once; InvalidInputError for anything else."""
         ids = []
         for device in devices:
             text = self.normalise_device_id(device) or ''
             if not DEVICE_ID.match(text):
-                raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device,), option=option)
+                raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device,), option=DEVICES)
             ids.append(text)
         return list(dict.fromkeys(ids))
 

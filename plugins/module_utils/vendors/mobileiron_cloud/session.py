@@ -28,6 +28,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     text_or_none,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES
 
 DEVICES_PATH = '/api/v1/device'
 PARTITIONS_PATH = '/api/v1/tenant/partition/device'
@@ -198,14 +199,14 @@ class MobileIronCloudSession(VendorSession):
         text = super(MobileIronCloudSession, self).normalise_device_id(device_id)
         return str(int(text)) if text and text.isdigit() else text
 
-    def check_device_ids(self, devices, option='devices'):
+    def check_device_ids(self, devices):
         """Device ids (numbers), each once; InvalidInputError for anything else."""
         ids = []
         for device in devices or []:
             text = self.normalise_device_id(device) or ''
             if not text.isdigit():
                 raise InvalidInputError('%r is not a MobileIron Cloud device id (a number, like 1000001)' % (device,),
-                                        option=option)
+                                        option=DEVICES)
             ids.append(text)
         return list(dict.fromkeys(ids))
 

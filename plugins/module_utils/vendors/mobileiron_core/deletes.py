@@ -22,9 +22,9 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_co
 class MobileIronCoreDeletes(Capability):
     """Deleting retired MobileIron Core devices, over a MobileIronCoreSession."""
 
-    def check_device_deletes(self, devices, option='devices'):
+    def check_device_deletes(self, devices):
         """The device UUIDs to delete, each once (the session's check_device_ids())."""
-        return list(dict.fromkeys(self.session.check_device_ids(devices, option=option)))
+        return list(dict.fromkeys(self.session.check_device_ids(devices)))
 
     @staticmethod
     def deletable(status):

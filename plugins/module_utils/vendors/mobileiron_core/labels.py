@@ -72,9 +72,9 @@ class MobileIronCoreLabels(Capability):
                 label['members'] = uuids
         return labels
 
-    def check_label_writes(self, devices, option='devices'):
+    def check_label_writes(self, devices):
         """The device UUIDs to add to or remove from labels (the session's check_device_ids())."""
-        return self.session.check_device_ids(devices, option=option)
+        return self.session.check_device_ids(devices)
 
     def change_label_members(self, labels, additions, removals, concurrency=4):
         """"Apply labels to devices" / "Remove labels from devices": ``PUT /api/v2/devices/labels/{l1,l2}/add|remove``.

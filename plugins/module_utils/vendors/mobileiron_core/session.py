@@ -27,6 +27,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     text_or_none,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES
 
 DEVICES_PATH = '/api/v2/devices'
 QUERY_TEST_PATH = '/api/v2/devices/query_test'
@@ -308,14 +309,14 @@ class MobileIronCoreSession(VendorSession):
 
     # -- device deletion -------------------------------------------------------------------
 
-    def check_device_ids(self, devices, option='devices'):
+    def check_device_ids(self, devices):
         """Device UUIDs as Core writes them (lower case), each once; InvalidInputError for anything else."""
         uuids = []
         for device in devices:
             text = self.normalise_device_id(device) or ''
             if not UUID_RE.match(text):
                 raise InvalidInputError('%r is not a MobileIron Core device UUID (like a57dcd91-f9a4-428e-bd47-3dd96bb7e1f9)'
-                                        % (device,), option=option)
+                                        % (device,), option=DEVICES)
             uuids.append(text)
         return list(dict.fromkeys(uuids))
 

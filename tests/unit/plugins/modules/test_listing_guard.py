@@ -72,7 +72,7 @@ class Fleet:
         return [result(device, 'sent', 'accepted') for device in devices]
 
     # mdm_label
-    def check_label_writes(self, devices, option='devices'):
+    def check_label_writes(self, devices):
         return list(devices)
 
     def list_labels(self, with_members=False, concurrency=4, select=None):

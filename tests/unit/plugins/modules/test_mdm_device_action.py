@@ -57,10 +57,10 @@ class Recorder:
         self.calls.append(('check_action', spec.name))
         return check_params(spec, params, option=option)
 
-    def check_device_ids(self, devices, option='devices'):
+    def check_device_ids(self, devices):
         for device in devices:
             if not device.startswith('d'):
-                raise InvalidInputError('%r is not a device id' % device, option=option)
+                raise InvalidInputError('%r is not a device id' % device, option='devices')
         return list(devices)
 
     def list_devices(self, filters=None, vendor_filters=None, concurrency=4, **_kwargs):

@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, fleetops.mdm contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Capabilities name neutral field keys in their errors; the modules name their own options (runner.option_names)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import option_names
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICE_FIELDS, DEVICES
+from ansible_collections.fleetops.mdm.plugins.modules import mdm_device
+
+from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import build
+from ansible_collections.fleetops.mdm.tests.unit.plugins.modules.fakes import FakeModule
+
+ME = dict(vendor='manageengine', url='https://mdm.corp.example:8383', api_key='D92D4A7E-0B1C-4E5F-8A9B-API-KEY-VALUE')
+
+
+def test_a_neutral_key_and_its_sub_key_become_the_option_in_the_error_and_its_message():
+    with pytest.raises(InvalidInputError) as info:
+        with option_names({DEVICE_FIELDS: 'details'}):
+            raise InvalidInputError('office takes a single value, not list', option=DEVICE_FIELDS + '.office')
+    assert info.value.option == 'details.office'
+    assert info.value.message == 'office takes a single value, not list (option details.office)'
+    assert str(info.value) == 'MDM: office takes a single value, not list (option details.office)'
+    with pytest.raises(InvalidInputError) as info:
+        with option_names({DEVICE_FIELDS: 'details'}):
+            raise InvalidInputError('serial_number cannot be set', option=DEVICE_FIELDS, allowed=['asset_tag', 'office'])
+    assert info.value.message == 'serial_number cannot be set (option details; allowed: asset_tag, office)'
+
+
+def test_keys_the_module_does_not_map_and_other_errors_pass_unchanged():
+    with pytest.raises(InvalidInputError) as info:
+        with option_names({DEVICE_FIELDS: 'details'}):
+            raise InvalidInputError('device_fields_extra is wrong', option='device_fields_extra')
+    assert info.value.option == 'device_fields_extra' and info.value.message == 'device_fields_extra is wrong (option device_fields_extra)'
+    with pytest.raises(KeyError):
+        with option_names({DEVICES: 'devices'}):
+            raise KeyError('x')
+
+
+@pytest.mark.parametrize('details, key, message', [
+    ({'office': ['a']}, 'office', 'office takes a single value, not list (option %s.office)'),
+    ({'serial_number': 'x'}, None, 'serial_number cannot be set with the ManageEngine MDM device update (option %s; allowed: '),
+])
+def test_the_capability_names_the_neutral_key_and_mdm_device_its_details_option(details, key, message):
+    adapter, session, _sleeps = build(ME, [])
+    with pytest.raises(InvalidInputError) as info:
+        adapter.capabilities['device_updates'].check_device_updates(['1'], details)
+    assert info.value.option == DEVICE_FIELDS + ('.' + key if key else '')
+    assert (message % DEVICE_FIELDS) in info.value.message
+    with pytest.raises(InvalidInputError) as info:
+        mdm_device.run(FakeModule.of(mdm_device, devices=['1'], details=details), adapter)
+    assert info.value.option == 'details' + ('.' + key if key else '')
+    assert (message % 'details') in str(info.value) and DEVICE_FIELDS not in str(info.value)
+    assert session.calls == []
