@@ -258,11 +258,17 @@ class VendorSession(abc.ABC):
         the neutral key DEVICES for an id that cannot be one of this vendor's (vendors whose ids have a form check it)."""
         ids = []
         for device in devices or []:
-            text = self.normalise_device_id(device)
-            if not text:
-                raise InvalidInputError('a device id must not be empty', option=DEVICES)
+            text = self.normalise_device_id(device) or ''
+            problem = self.device_id_problem(text, device)
+            if problem:
+                raise InvalidInputError(problem, option=DEVICES)
             ids.append(text)
         return list(dict.fromkeys(ids))
+
+    def device_id_problem(self, text, given):
+        """Why ``text`` (``given``, normalised) cannot be one of this vendor's device ids; None when it can.  Vendors
+        whose ids have a form say so here; every check of a device id before a request asks this."""
+        return None if text else 'a device id must not be empty'
 
     def push_filters(self, filters):
         """Vendor search parameters that narrow the listing for the neutral filters (an optimisation only:

@@ -44,7 +44,6 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     text_or_none,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES
 
 AUTH_PATH = '/auth-apis/auth/1.0/authenticate/%s'
 SEARCH_PATH = '/device-apis/devices/2.0/search/customer/%s'
@@ -291,19 +290,13 @@ class MaaS360Session(VendorSession):
     # (ApplF17KLK9FF4K0, Androidc1234567890 in public records) and no document says the server folds case, so case
     # is kept.
 
-    def check_device_ids(self, devices):
-        """maas360DeviceIDs (letters and digits), each once; InvalidInputError for anything else."""
-        ids = []
-        for device in devices or []:
-            text = self.normalise_device_id(device)
-            if not text:
-                raise InvalidInputError('a device id must not be empty', option=DEVICES)
-            if not DEVICE_ID_PATTERN.match(text):
-                raise InvalidInputError(
-                    '%r is not a MaaS360 device id (maas360DeviceID: letters and digits, e.g. ApplD8DTH6RCIH86)' % text,
-                    option=DEVICES)
-            ids.append(text)
-        return list(dict.fromkeys(ids))
+    def device_id_problem(self, text, given):
+        # maas360DeviceIDs are letters and digits.
+        if not text:
+            return 'a device id must not be empty'
+        if not DEVICE_ID_PATTERN.match(text):
+            return '%r is not a MaaS360 device id (maas360DeviceID: letters and digits, e.g. ApplD8DTH6RCIH86)' % text
+        return None
 
     def device_id_of(self, raw):
         return self.normalise_device_id(text_or_none(raw.get('maas360DeviceID')))

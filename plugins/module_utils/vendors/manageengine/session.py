@@ -35,7 +35,6 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     text_or_none,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES
 
 DEVICES_PATH = '/api/v1/mdm/devices'
 # NOTES.md: GET /api/v1/mdm/groups; manageengine.com "Get Group list" (groups: group_id, name, group_type) and
@@ -268,8 +267,9 @@ class ManageEngineSession(VendorSession):
 
     def get_device_record(self, device_id):
         # Ids are 64-bit numbers (9007199254741000): kept as the text given, never through float.
-        if not DEVICE_ID.match(device_id):
-            raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device_id,), option='device_id')
+        problem = self.device_id_problem(device_id, device_id)
+        if problem:
+            raise InvalidInputError(problem, option='device_id')
         try:
             data = self.call_json('GET', '%s/%s' % (DEVICES_PATH, device_id), 'get device')
         except NotFoundError:
@@ -280,15 +280,9 @@ class ManageEngineSession(VendorSession):
         data.setdefault('device_id', device_id)
         return data
 
-    def check_device_ids(self, devices):
-        """Device ids as ManageEngine writes them (numbers), each once; InvalidInputError for anything else."""
-        ids = []
-        for device in devices:
-            text = self.normalise_device_id(device) or ''
-            if not DEVICE_ID.match(text):
-                raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device,), option=DEVICES)
-            ids.append(text)
-        return list(dict.fromkeys(ids))
+    def device_id_problem(self, text, given):
+        # Device ids are numbers.
+        return None if DEVICE_ID.match(text) else '%r is not a ManageEngine MDM device id (a number)' % (given,)
 
     def normalise_device_id(self, device_id):
         # Device ids are 64-bit numbers (JSON numbers in the reference): "0123", 123 and "123" are one device.

@@ -28,7 +28,6 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     text_or_none,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES
 
 DEVICES_PATH = '/api/v1/device'
 PARTITIONS_PATH = '/api/v1/tenant/partition/device'
@@ -199,16 +198,9 @@ class MobileIronCloudSession(VendorSession):
         text = super(MobileIronCloudSession, self).normalise_device_id(device_id)
         return str(int(text)) if text and text.isdigit() else text
 
-    def check_device_ids(self, devices):
-        """Device ids (numbers), each once; InvalidInputError for anything else."""
-        ids = []
-        for device in devices or []:
-            text = self.normalise_device_id(device) or ''
-            if not text.isdigit():
-                raise InvalidInputError('%r is not a MobileIron Cloud device id (a number, like 1000001)' % (device,),
-                                        option=DEVICES)
-            ids.append(text)
-        return list(dict.fromkeys(ids))
+    def device_id_problem(self, text, given):
+        # Device ids are numbers (e.g. 1000001).
+        return None if text.isdigit() else '%r is not a MobileIron Cloud device id (a number, like 1000001)' % (given,)
 
     def device_id_of(self, raw):
         return self.normalise_device_id(text_or_none(raw.get('id')))

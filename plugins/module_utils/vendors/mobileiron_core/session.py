@@ -27,7 +27,6 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.device import (
     text_or_none,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import VendorSession
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES
 
 DEVICES_PATH = '/api/v2/devices'
 QUERY_TEST_PATH = '/api/v2/devices/query_test'
@@ -287,9 +286,9 @@ class MobileIronCoreSession(VendorSession):
         return self.list_pages(fetch, page_size, concurrency, key=self.device_id_of, what='devices')
 
     def get_device_record(self, device_id):
-        if not UUID_RE.match(device_id):
-            raise InvalidInputError('%r is not a MobileIron Core device UUID (like a57dcd91-f9a4-428e-bd47-3dd96bb7e1f9)'
-                                    % (device_id,), option='device_id')
+        problem = self.device_id_problem(device_id, device_id)
+        if problem:
+            raise InvalidInputError(problem, option='device_id')
         params = {
             'adminDeviceSpaceId': self.device_space_id,
             'fields': ','.join(DEVICE_FIELDS),
@@ -309,16 +308,11 @@ class MobileIronCoreSession(VendorSession):
 
     # -- device deletion -------------------------------------------------------------------
 
-    def check_device_ids(self, devices):
-        """Device UUIDs as Core writes them (lower case), each once; InvalidInputError for anything else."""
-        uuids = []
-        for device in devices:
-            text = self.normalise_device_id(device) or ''
-            if not UUID_RE.match(text):
-                raise InvalidInputError('%r is not a MobileIron Core device UUID (like a57dcd91-f9a4-428e-bd47-3dd96bb7e1f9)'
-                                        % (device,), option=DEVICES)
-            uuids.append(text)
-        return list(dict.fromkeys(uuids))
+    def device_id_problem(self, text, given):
+        # Device ids are UUIDs, which Core writes in lower case (normalise_device_id).
+        if UUID_RE.match(text):
+            return None
+        return '%r is not a MobileIron Core device UUID (like a57dcd91-f9a4-428e-bd47-3dd96bb7e1f9)' % (given,)
 
     def normalise_device_id(self, device_id):
         # Core reports device UUIDs in lower case (reference examples); a UUID is hexadecimal, so an upper-case
