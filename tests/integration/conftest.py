@@ -12,6 +12,7 @@ __metaclass__ = type
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -152,6 +153,19 @@ def ansible_env(extra=None):
     return env
 
 
+def run_bounded(cmd, env, timeout):
+    """subprocess.run(cmd) in a process group of its own: on timeout the whole group is killed, the workers that
+    ansible-playbook forked included (killing ansible-playbook alone leaves them running after the test)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+
+
 def run_playbook(tmp_path, playbook, conn, extra=None, check=False, verbosity=4, env=None, timeout=600, diff=True):
     """Run a test playbook with the connection options in ``conn``; the playbook writes its result to out_file.
 
@@ -172,7 +186,7 @@ def run_playbook(tmp_path, playbook, conn, extra=None, check=False, verbosity=4,
     # The journal of destructive commands lives in the test's directory, never in the home of the user running the
     # tests; a test that shares one journal between runs passes MDM_JOURNAL_PATH itself.
     env = dict({'MDM_JOURNAL_PATH': str(tmp_path / 'journal')}, **(env or {}))
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(env), timeout=timeout, check=False)
+    proc = run_bounded(cmd, ansible_env(env), timeout)
     assert_no_secrets(proc.stdout + proc.stderr, 'the output of %s' % playbook)
     audit_files(tmp_path, skip=('vars.json', 'conns.json'))
     assert_no_broker_left()
