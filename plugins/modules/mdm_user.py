@@ -359,8 +359,9 @@ registration_pin:
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import REDACTED, InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, option_names, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.users import check_uid
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import USER_SOURCE
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 PRESENT_ONLY = ('invite', 'ldap_import', 'enrollment_url', 'registration_pin', 'send_invite', 'force_overwrite')
@@ -405,7 +406,8 @@ def check_options(params, users):
         raise InvalidInputError('update_password=always needs a password', option='user_password')
     if params['ldap_import'] and params['user_password'] is not None:
         raise InvalidInputError('an imported LDAP user has no password here', option='user_password')
-    users.check_create(params['source'], params['user_password'] is not None, params['ldap_import'], option='source')
+    with option_names({USER_SOURCE: 'source'}):
+        users.check_create(params['source'], params['user_password'] is not None, params['ldap_import'])
     for option in ('ldap_wait', 'ldap_poll_interval', 'ldap_timeout'):
         if params[option] < 0:
             raise InvalidInputError('must be 0 or more seconds', option=option)

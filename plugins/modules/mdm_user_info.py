@@ -107,10 +107,11 @@ listing:
 
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, option_names, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import fold_reports, return_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.users import check_uid
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import USER_PAGE_SIZE
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 
@@ -121,7 +122,8 @@ def run(module, adapter):
     concurrency = check_concurrency(params['concurrency'])
     page_size = params['page_size']
     if page_size is not None:
-        users.check_user_page_size(page_size, option='page_size')
+        with option_names({USER_PAGE_SIZE: 'page_size'}):
+            users.check_user_page_size(page_size)
     # The session's reports of every listing it ran (a test's fake session may keep none).
     collector = getattr(adapter, 'listing_reports', None)
     mark = collector.mark() if collector is not None else 0

@@ -26,6 +26,8 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import NotSupp
 # (runner.option_names()), so the user reads the option they wrote.
 DEVICES = 'devices'  # the device ids of check_device_ids() and of the checks built on it
 DEVICE_FIELDS = 'device_fields'  # the device details of check_device_updates(), 'device_fields.<field>' for one
+USER_PAGE_SIZE = 'user_page_size'  # the page size of check_user_page_size()
+USER_SOURCE = 'user_source'  # the user source of check_create()
 
 
 class CapabilitySpec:

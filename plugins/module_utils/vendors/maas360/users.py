@@ -16,7 +16,8 @@ __metaclass__ = type
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, vendor_display_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import Page
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import Capability
+# The neutral field key of check_user_page_size() (USER_PAGE_SIZE here is MaaS360's page size).
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import USER_PAGE_SIZE as PAGE_SIZE_KEY, Capability
 from ansible_collections.fleetops.mdm.plugins.module_utils.device import text_or_none
 
 USER_SEARCH_PATH = '/user-apis/user/1.0/search/%s'
@@ -60,10 +61,10 @@ class MaaS360Users(Capability):
         echoed = str(users.get('pageSize') or '')
         return Page(records, total, page_size=int(echoed) if echoed.isdigit() else None)
 
-    def check_user_page_size(self, page_size, option='page_size'):
+    def check_user_page_size(self, page_size):
         """A page size the user search takes (NOTES.md: one of USER_PAGE_SIZES); InvalidInputError otherwise."""
         if page_size not in USER_PAGE_SIZES:
-            raise InvalidInputError('not a page size %s accepts' % vendor_display_name(self.name), option=option,
+            raise InvalidInputError('not a page size %s accepts' % vendor_display_name(self.name), option=PAGE_SIZE_KEY,
                                     allowed=list(USER_PAGE_SIZES))
         return page_size
 

@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import Capability
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import USER_PAGE_SIZE, USER_SOURCE, Capability
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
 from ansible_collections.fleetops.mdm.plugins.module_utils.device import iso_from_epoch_ms, text_or_none
 
@@ -138,12 +138,12 @@ class MobileIronCloudUsers(Capability):
             raise InvalidInputError('must be a number', option=option_of('gdpr_profile_id'))
         return wanted
 
-    def check_create(self, source, password_given, ldap_import, option='source'):
+    def check_create(self, source, password_given, ldap_import):
         """Fail before any request on a creation the vendor does not document: an LDAP-source user needs a password
         (or an LDAP import)."""
         if source == 'ldap' and not password_given and not ldap_import:
             raise InvalidInputError('MobileIron Cloud creates an LDAP-source user only with a password; give user_password, '
-                                    'or ldap_import to import the user from the directory', option=option)
+                                    'or ldap_import to import the user from the directory', option=USER_SOURCE)
 
     def changed_fields(self, record, wanted):
         """``{neutral field: wanted value}`` of the fields whose value in ``record`` differs as the update sends it."""
@@ -208,10 +208,10 @@ class MobileIronCloudUsers(Capability):
                 return record
         return None
 
-    def check_user_page_size(self, page_size, option='page_size'):
+    def check_user_page_size(self, page_size):
         """A page size of "Get All Accounts" (``rows``: 1 to MAX_ROWS); InvalidInputError otherwise."""
         if not 1 <= page_size <= self.user_page_size:
-            raise InvalidInputError('out of range', option=option, allowed=['1 to %d' % self.user_page_size])
+            raise InvalidInputError('out of range', option=USER_PAGE_SIZE, allowed=['1 to %d' % self.user_page_size])
         return page_size
 
     def list_users(self, query=None, page_size=None, concurrency=4):

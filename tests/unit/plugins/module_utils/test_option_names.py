@@ -11,12 +11,15 @@ import pytest
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import option_names
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICE_FIELDS, DEVICES
-from ansible_collections.fleetops.mdm.plugins.modules import mdm_device
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICE_FIELDS, DEVICES, USER_PAGE_SIZE, USER_SOURCE
+from ansible_collections.fleetops.mdm.plugins.modules import mdm_device, mdm_user, mdm_user_info
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import build
 from ansible_collections.fleetops.mdm.tests.unit.plugins.modules.fakes import FakeModule
 
+CLOUD = dict(vendor='mobileiron_cloud', url='https://na1.mobileiron.example', username='admin', password='p-secret')
+MAAS = dict(vendor='maas360', url='https://services.m3.maas360.example', billing_id='1000', username='u', password='p-secret',
+            app_id='a', app_version='1', app_access_key='k-secret', platform_id='3')
 ME = dict(vendor='manageengine', url='https://mdm.corp.example:8383', api_key='D92D4A7E-0B1C-4E5F-8A9B-API-KEY-VALUE')
 
 
@@ -57,4 +60,31 @@ def test_the_capability_names_the_neutral_key_and_mdm_device_its_details_option(
         mdm_device.run(FakeModule.of(mdm_device, devices=['1'], details=details), adapter)
     assert info.value.option == 'details' + ('.' + key if key else '')
     assert (message % 'details') in str(info.value) and DEVICE_FIELDS not in str(info.value)
+    assert session.calls == []
+
+
+@pytest.mark.parametrize('options, page_size, message', [
+    (CLOUD, 501, 'out of range (option %s; allowed: 1 to 500)'),
+    (MAAS, 30, 'not a page size IBM MaaS360 accepts (option %s; allowed: '),
+], ids=['mobileiron_cloud', 'maas360'])
+def test_the_user_page_size_is_the_neutral_key_and_mdm_user_info_its_page_size_option(options, page_size, message):
+    adapter, session, _sleeps = build(options, [])
+    with pytest.raises(InvalidInputError) as info:
+        adapter.capabilities['user_search'].check_user_page_size(page_size)
+    assert info.value.option == USER_PAGE_SIZE and (message % USER_PAGE_SIZE) in info.value.message
+    with pytest.raises(InvalidInputError) as info:
+        mdm_user_info.run(FakeModule.of(mdm_user_info, page_size=page_size), adapter)
+    assert info.value.option == 'page_size' and (message % 'page_size') in info.value.message
+    assert session.calls == []
+
+
+def test_the_user_source_is_the_neutral_key_and_mdm_user_its_source_option():
+    adapter, session, _sleeps = build(CLOUD, [])
+    with pytest.raises(InvalidInputError) as info:
+        adapter.capabilities['users'].check_create('ldap', False, False)
+    assert info.value.option == USER_SOURCE
+    with pytest.raises(InvalidInputError) as info:
+        mdm_user.run(FakeModule.of(mdm_user, uid='jane', source='ldap', state='present'), adapter)
+    assert info.value.option == 'source'
+    assert info.value.message.endswith('give user_password, or ldap_import to import the user from the directory (option source)')
     assert session.calls == []
