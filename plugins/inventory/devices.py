@@ -102,6 +102,16 @@ options:
         nothing more.
     type: bool
     default: false
+  confirm_listing:
+    description:
+      - MaaS360 pages by number; with V(true) the listing is read twice and must agree.
+      - Page numbers cannot overlap, so as many devices removed before the paging cursor as enrolled between two page
+        requests move a device past a page boundary unseen by any single pass. With V(true) a pass counts as consistent
+        only when the pass before it listed exactly the same devices; otherwise the listing runs again (at most three
+        passes) and the inventory holds the union of the passes, with a warning when no two passes agreed.
+      - It costs one more pass of the listing on MaaS360 and has no effect on the other vendors.
+    type: bool
+    default: false
   include_raw:
     description: Add the vendor's own device record as the host variable C(mdm_raw).
     type: bool
@@ -295,6 +305,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 devices = None
             update_cache = devices is None
         if devices is None:
+            adapter.confirm_listings = bool(self.get_option('confirm_listing'))
             try:
                 devices = adapter.list_devices(
                     filters=filters,

@@ -46,7 +46,12 @@ a sort: it changes the row at the boundary, or comes twice.
 
 Page-number paging (MaaS360 ``pageNumber`` with ``pageSize`` in 25, 50, 100, 200, 250) cannot overlap: there, a
 device removed and another enrolled between the same two page requests, with no other drift, still shifts one row
-past a page boundary unseen (docs/reliability.md says what to do about it).
+past a page boundary unseen: no single pass can tell (the totals, the count and the ids all agree).  What a second
+pass can: ``confirm`` (page-number paging only) counts a drift-free pass as consistent only when the pass before it
+listed exactly the same ids.  Balanced churn during a pass changes the ids between passes (the removed device is gone,
+the enrolled one is new, the one the shift hid comes back), so the listing goes on until two passes agree, and the
+union of the passes holds every device present all along; churn that never stops leaves the listing not consistent
+(drift ``passes_differ``), and a selection that feeds a write then writes nothing.  The price is one more pass.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -63,7 +68,7 @@ LISTING_PASSES = 3
 # A server whose end markers never say "the end" is stopped after this many pages of one pass.
 MAX_PAGES = 100000
 
-DRIFT_KINDS = ('total_changed', 'short_page', 'repeated_id', 'count_mismatch', 'shifted')
+DRIFT_KINDS = ('total_changed', 'short_page', 'repeated_id', 'count_mismatch', 'shifted', 'passes_differ')
 # Drift that a server with a wrong but steady total shows on every pass (MaaS360 / Cloud count, ManageEngine
 # total_record_count): two passes with the same ids and only these kinds are a stable listing.
 TOTAL_OFF_KINDS = frozenset(('short_page', 'count_mismatch'))
@@ -105,6 +110,9 @@ class ListingReport:
         self.requests = 0
         self.page_size = None
         self.consistent = True
+        # A page-number listing read until two passes listed the same ids (list_pages ``confirm``): True when they
+        # did, False when asked and they never did, None when not asked (or index paging, whose overlap sees shifts).
+        self.confirmed = None
         # [{'pass': n, 'kind': one of DRIFT_KINDS, 'detail': text}], also of the listings this one includes.
         self.drift = []
         self.parts = []
@@ -120,6 +128,8 @@ class ListingReport:
         self.requests += other.requests
         if not other.consistent:
             self.consistent = False
+        if other.confirmed is False:
+            self.confirmed = False
         for item in other.drift:
             self.add_drift(item['pass'], item['kind'], item['detail'], what=other.what)
 
@@ -127,7 +137,7 @@ class ListingReport:
         """The report as the modules return it (module result key ``listing``)."""
         return {'what': self.what, 'listed': self.listed, 'server_total': self.server_total, 'passes': self.passes,
                 'requests': self.requests, 'page_size': self.page_size, 'consistent': self.consistent,
-                'drift': [dict(item) for item in self.drift]}
+                'confirmed': self.confirmed, 'drift': [dict(item) for item in self.drift]}
 
     def summary(self):
         """One line with the numbers, for warnings and errors."""
@@ -238,15 +248,21 @@ class ReportCollector:
             return list(self.reports[mark:])
 
 
-def list_pages(fetch, key, page_size, concurrency=1, what='items', page_numbers=False, passes=LISTING_PASSES):
+def list_pages(fetch, key, page_size, concurrency=1, what='items', page_numbers=False, passes=LISTING_PASSES,
+               confirm=False):
     """Every item of a paged listing, each key once, as a Listing whose ``report`` says how consistent it was.
 
     ``fetch(start, size)`` returns a Page (or ``(items, total)``) of up to ``size`` items from index ``start``;
     with ``page_numbers`` the vendor addresses pages by number and ``start`` is always a multiple of ``size``
     (page number ``start // size + 1``).  ``key(item)`` is the item's id; items whose key is None are left out.
+    With ``confirm`` and ``page_numbers``, a drift-free pass is consistent only when the pass before it listed exactly
+    the same ids (see the module's docstring); with index paging ``confirm`` changes nothing.
     """
     key = key or (lambda item: item)
     report = ListingReport(what)
+    confirm = bool(confirm and page_numbers)
+    if confirm:
+        report.confirmed = False
     union = {}
     previous = None
     for number in range(1, max(1, passes) + 1):
@@ -259,8 +275,16 @@ def list_pages(fetch, key, page_size, concurrency=1, what='items', page_numbers=
             # The latest pass's record wins; the first pass's order stays.
             union[key(item)] = item
         drift = result['drift']
+        if not drift and confirm and (previous is None or previous['ids'] != result['ids']):
+            # Page numbers cannot see balanced churn within a pass: only a second pass listing the same ids can.
+            if previous is not None:
+                report.add_drift(number, 'passes_differ', _passes_differ(previous['ids'], result['ids'], number))
+            previous = {'ids': result['ids'], 'kinds': set()}
+            report.consistent = False
+            continue
         if not drift:
             report.consistent = True
+            report.confirmed = True if confirm else None
             break
         for kind, detail in drift:
             report.add_drift(number, kind, detail)
@@ -270,11 +294,18 @@ def list_pages(fetch, key, page_size, concurrency=1, what='items', page_numbers=
             # Two passes listed exactly the same ids without a change between pages: the fleet held still, and only
             # the server's total disagrees with it.  The listing is consistent; the report keeps the disagreement.
             report.consistent = True
+            report.confirmed = True if confirm else None
             break
         previous = {'ids': result['ids'], 'kinds': kinds}
         report.consistent = False
     report.listed = len(union)
     return Listing(union.values(), report)
+
+
+def _passes_differ(before, now, number):
+    """The detail of drift ``passes_differ``: how the ids of pass ``number`` differ from the pass before."""
+    return ('pass %d listed %d id(s), pass %d listed %d: %d only in pass %d, %d only in pass %d'
+            % (number - 1, len(before), number, len(now), len(before - now), number - 1, len(now - before), number))
 
 
 def _one_pass(fetch, key, asked, concurrency, page_numbers):

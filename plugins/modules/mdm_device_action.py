@@ -588,6 +588,9 @@ def resolve(module, adapter, spec):
             raise InvalidInputError('give one or more device ids', option='devices')
         return ids, None
     filters, vendor_filters, exact_label = selection(params, adapter)
+    # The listing feeds a write: a page-number listing (MaaS360) is read until two passes agree, since one pass cannot
+    # see balanced churn (session.py); one more pass is cheap beside a device missed or wrongly acted on.
+    adapter.confirm_listings = True
     found = adapter.list_devices(filters=filters, vendor_filters=vendor_filters, concurrency=params['concurrency'])
     # Before any write: a selection from an inconsistent listing may miss devices or hold gone ones (session.py).
     warning = check_listing(getattr(found, 'report', None), params.get('allow_inconsistent_listing'),

@@ -72,6 +72,17 @@ options:
         nothing more.
     type: bool
     default: false
+  confirm_listing:
+    description:
+      - MaaS360 pages by number; with V(true) the listing is read twice and must agree.
+      - Page numbers cannot overlap, so as many devices removed before the paging cursor as enrolled between two page
+        requests move a device past a page boundary unseen by any single pass. With V(true) a pass counts as consistent
+        only when the pass before it listed exactly the same devices; otherwise the listing runs again (at most three
+        passes), RV(devices) is the union of the passes, and RV(listing.confirmed) says whether two passes agreed.
+      - It costs one more pass of the listing on MaaS360 and has no effect on the other vendors, whose pages overlap by a
+        row and see such shifts in one pass.
+    type: bool
+    default: false
   page_size:
     description:
       - Devices asked for per request. By default the largest page the vendor allows
@@ -283,7 +294,8 @@ listing:
       device once.
     - MaaS360 pages by page number and cannot overlap its pages. There, as many devices removed before the paging
       cursor as enrolled between two page requests, with no other drift, can still move a device past a page
-      boundary unseen (docs/reliability.md).
+      boundary unseen by one pass; O(confirm_listing=true) reads the listing until two passes agree
+      (docs/reliability.md).
     - When RV(listing.consistent) is false the module warns with these numbers.
   returned: when listing (no O(device_id))
   type: dict
@@ -313,6 +325,11 @@ listing:
         - A write that selects devices (M(fleetops.mdm.mdm_device_action) with a selector, M(fleetops.mdm.mdm_label)
           with O(fleetops.mdm.mdm_label#module:purge=true)) refuses to act on a listing that is not consistent.
       type: bool
+    confirmed:
+      description:
+        - With O(confirm_listing=true) on MaaS360, whether two passes listed exactly the same devices (when not, the
+          listing is not consistent either); null when not asked or on the other vendors.
+      type: bool
     drift:
       description: What each pass saw, one item per finding.
       type: list
@@ -322,7 +339,9 @@ listing:
           description: The pass, from 1.
           type: int
         kind:
-          description: V(total_changed), V(short_page), V(repeated_id), V(count_mismatch) or V(shifted).
+          description:
+            - V(total_changed), V(short_page), V(repeated_id), V(count_mismatch), V(shifted), or V(passes_differ) (with
+              O(confirm_listing=true): a drift-free pass listed other devices than the pass before it).
           type: str
         detail:
           description: The numbers.
@@ -367,6 +386,7 @@ def run(module, adapter):
         if devices and params.get('fetch_last_seen'):
             adapter.add_last_seen(devices, params['concurrency'])
     else:
+        adapter.confirm_listings = bool(params.get('confirm_listing'))
         # last_seen only when asked: it costs ManageEngine one request per device.
         extra = dict(last_seen=True) if params.get('fetch_last_seen') else {}
         devices = adapter.list_devices(
@@ -405,6 +425,7 @@ def main():
             include_raw=dict(type='bool', default=False),
             fetch_labels=dict(type='bool', default=False),
             fetch_last_seen=dict(type='bool', default=False),
+            confirm_listing=dict(type='bool', default=False),
             page_size=dict(type='int'),
             concurrency=dict(type='int', default=4),
             gather=dict(type='list', elements='str'),

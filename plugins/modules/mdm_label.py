@@ -276,6 +276,8 @@ def run(module, adapter):
         devices = set(labels_of.check_label_writes(params['devices'] or []))
     wanted = set(names)
     mark = adapter.listing_reports.mark()
+    # Purge writes from the member listing: page-number member listings (MaaS360) are read until two passes agree.
+    adapter.confirm_listings = bool(params['purge'])
     labels = labels_of.list_labels(with_members=True, concurrency=params['concurrency'], select=lambda name: name in wanted)
     if params['purge']:
         # Purge removes every member not given: it must not act on a member listing that drifted (session.py).

@@ -405,10 +405,15 @@ class VendorSession(abc.ABC):
             collector = self.__dict__.setdefault('_listing_reports', ReportCollector())
         return collector
 
+    # Read page-number listings until two passes agree (session.list_pages ``confirm``): the modules whose listing
+    # feeds a write set it, mdm_device_info and the inventory from their confirm_listing option.
+    confirm_listings = False
+
     def list_pages(self, fetch, page_size, concurrency, key, what, page_numbers=False):
         """Every item of a paged listing through the one paging engine (session.list_pages); its report is kept in
         listing_reports.  ``fetch(start, size)`` returns a session.Page or ``(items, total)``."""
-        listing = list_pages(fetch, key, page_size, concurrency=concurrency, what=what, page_numbers=page_numbers)
+        listing = list_pages(fetch, key, page_size, concurrency=concurrency, what=what, page_numbers=page_numbers,
+                             confirm=getattr(self, 'confirm_listings', False))
         self.listing_reports.add(listing.report)
         return listing
 

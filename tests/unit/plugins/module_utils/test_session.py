@@ -351,15 +351,70 @@ def test_a_page_cap_of_one_row_pages_without_overlap():
     assert [start for start, _size in server.requests] == [0, 1, 2, 3, 4]
 
 
-def test_page_number_paging_still_cannot_see_balanced_churn():
-    """The limit that docs/reliability.md states for MaaS360: page numbers cannot overlap, so a device removed before
-    the cursor and another enrolled between two page requests shift one row onto a page already read, unseen."""
+def test_page_number_paging_without_confirm_cannot_see_balanced_churn():
+    """The limit that docs/reliability.md states for MaaS360 without a confirming pass: page numbers cannot overlap,
+    so a device removed before the cursor and another enrolled between two page requests shift one row onto a page
+    already read, unseen by the one pass."""
     removed = []
     server = Server(1000, before=balanced_churn((3,), removed), page_numbers=True)
     result = listing(server, 100, concurrency=1)
     lost = set(range(1, 1001)) - set(removed) - set(result)
     assert len(lost) == 1
     assert result.report.consistent and result.report.passes == 1 and result.report.drift == []
+    assert result.report.confirmed is None
+
+
+@pytest.mark.parametrize('concurrency', [1, 4])
+def test_a_confirming_pass_makes_page_number_paging_exact_under_balanced_churn(concurrency):
+    """With ``confirm`` a drift-free page-number pass counts only when the pass before listed the same ids: the churn
+    of the first pass makes the second list other ids (passes_differ), the third agrees with the second, and the union
+    holds every device present all along."""
+    removed = []
+    server = Server(1000, before=balanced_churn((3,), removed), page_numbers=True)
+    result = list_pages(server.fetch, None, 100, concurrency=concurrency, what='devices', page_numbers=True, confirm=True)
+    present_all_along = set(range(1, 1001)) - set(removed)
+    assert present_all_along <= set(result), 'lost %s' % sorted(present_all_along - set(result))
+    assert len(result) == len(set(result))
+    report = result.report
+    assert (report.consistent, report.confirmed, report.passes) == (True, True, 3)
+    assert [(item['pass'], item['kind']) for item in report.drift] == [(2, 'passes_differ')]
+    assert report.requests == len(server.requests) == 30
+    assert report.as_dict()['confirmed'] is True
+
+
+def test_a_confirming_pass_costs_one_pass_more_on_a_fleet_that_holds_still():
+    server = Server(1000, page_numbers=True)
+    result = list_pages(server.fetch, None, 100, concurrency=4, what='devices', page_numbers=True, confirm=True)
+    assert list(result) == list(range(1, 1001))
+    assert (result.report.consistent, result.report.confirmed, result.report.passes) == (True, True, 2)
+    assert len(server.requests) == 20 and result.report.drift == []
+
+
+def test_page_number_churn_on_every_pass_is_not_confirmed():
+    """Balanced churn during every pass: no two passes agree, so the listing is not consistent after the passes limit
+    and its report says how the passes differed."""
+    removed = []
+    server = Server(1000, before=balanced_churn((3, 13, 23), removed), page_numbers=True)
+    result = list_pages(server.fetch, None, 100, concurrency=1, what='devices', page_numbers=True, confirm=True)
+    report = result.report
+    assert (report.consistent, report.confirmed, report.passes) == (False, False, LISTING_PASSES)
+    assert [item['kind'] for item in report.drift] == ['passes_differ'] * (LISTING_PASSES - 1)
+    assert 'only in pass' in report.drift[0]['detail'] and 'NOT consistent' in report.summary()
+
+
+def test_confirm_changes_nothing_with_index_paging():
+    """Index paging overlaps its pages and sees the shift in one pass: ``confirm`` adds no pass."""
+    server = Server(1000)
+    result = list_pages(server.fetch, None, 100, concurrency=4, what='devices', confirm=True)
+    assert (result.report.passes, result.report.confirmed) == (1, None)
+    assert len(server.requests) == minimum_requests(1000, 100, False)
+
+
+def test_a_steady_wrong_total_on_page_numbers_is_confirmed_by_two_equal_passes():
+    server = Server(500, page_numbers=True, total_offset=3)
+    result = list_pages(server.fetch, None, 100, what='devices', page_numbers=True, confirm=True)
+    assert list(result) == list(range(1, 501))
+    assert (result.report.consistent, result.report.confirmed, result.report.passes) == (True, True, 2)
 
 
 def balanced_churn_of(rng, budget):

@@ -37,6 +37,8 @@ class Fleet:
     """Just enough of an adapter: the real paging engine and report collection of VendorSession over a scripted
     listing, and a recorder of writes."""
     name = 'mobileiron_core'
+    # Paged by index (MobileIron Core) unless a test pages by number as MaaS360 does.
+    page_numbers = False
     listing_reports = VendorSession.listing_reports
     list_pages = VendorSession.list_pages
     selection_report = VendorSession.selection_report
@@ -53,7 +55,8 @@ class Fleet:
     # mdm_device_action / mdm_device_info
     def list_devices(self, concurrency=4, **_kwargs):
         mark = self.listing_reports.mark()
-        records = self.list_pages(self.fetch, 10, concurrency, key=lambda raw: raw['id'], what='devices')
+        records = self.list_pages(self.fetch, 10, concurrency, key=lambda raw: raw['id'], what='devices',
+                                  page_numbers=self.page_numbers)
         devices = [dict(mdm_device_id=raw['id'], mdm_platform='ios', mdm_status='active', mdm_labels=[]) for raw in records]
         from ansible_collections.fleetops.mdm.plugins.module_utils.session import Listing
         return Listing(devices, self.selection_report(mark, records))
@@ -76,7 +79,8 @@ class Fleet:
         return list(devices)
 
     def list_labels(self, with_members=False, concurrency=4, select=None):
-        members = self.list_pages(self.fetch, 10, 1, key=lambda raw: raw['id'], what='members of label Kiosk')
+        members = self.list_pages(self.fetch, 10, 1, key=lambda raw: raw['id'], what='members of label Kiosk',
+                                  page_numbers=self.page_numbers)
         return [{'id': '7', 'name': 'Kiosk', 'device_count': len(members), 'members': [raw['id'] for raw in members]}]
 
     def change_label_members(self, labels, additions, removals, concurrency=4):
@@ -126,6 +130,70 @@ def test_a_consistent_selection_acts_without_warning():
     mdm_device_action.run(module, fleet)
     assert fleet.writes == [('send_action', ['d%d' % n for n in range(1, 36)])]
     assert module.warnings == []
+
+
+def balanced_churn_fetch(rows, churn_requests):
+    """A listing paged by number (MaaS360) where, before each request numbered in ``churn_requests``, the first device
+    is removed and one enrolled: the total and the count never change and no id comes twice, so no pass sees drift,
+    while the rows after the cursor shift back by one (a device slips onto a page already read).  The removed ids are
+    kept in ``fetch.removed``."""
+    ids = ['d%d' % n for n in range(1, rows + 1)]
+    state = {'requests': 0, 'next': rows + 1}
+
+    def fetch(start, size):
+        state['requests'] += 1
+        if state['requests'] in churn_requests:
+            fetch.removed.append(ids.pop(0))
+            ids.append('d%d' % state['next'])
+            state['next'] += 1
+        return Page([{'id': item} for item in ids[start:start + size]], len(ids))
+    fetch.removed = []
+    return fetch
+
+
+def page_number_fleet(fetch):
+    fleet = Fleet(fetch)
+    fleet.page_numbers = True
+    return fleet
+
+
+def test_a_selection_over_page_numbers_with_churn_on_every_pass_sends_nothing():
+    """Balanced churn during every pass of a page-number listing: each pass is drift-free, yet no two passes list the
+    same devices, so the selection is not confirmed and nothing is written (one pass alone lost a device silently)."""
+    fleet = page_number_fleet(balanced_churn_fetch(35, churn_requests=range(2, 100)))
+    with pytest.raises(InconsistentListingError) as info:
+        mdm_device_action.run(Module(**ACTION), fleet)
+    assert fleet.writes == []
+    failure = info.value.to_dict()
+    assert failure['listing']['confirmed'] is False and failure['listing']['passes'] == 3
+    assert 'passes_differ' in str(info.value)
+
+
+def test_a_selection_over_page_numbers_with_churn_in_one_pass_acts_on_every_device_present_all_along():
+    fetch = balanced_churn_fetch(35, churn_requests=(2,))
+    fleet = page_number_fleet(fetch)
+    module = Module(**ACTION)
+    mdm_device_action.run(module, fleet)
+    sent = fleet.writes[0][1]
+    present_all_along = set('d%d' % n for n in range(1, 36)) - set(fetch.removed)
+    assert present_all_along <= set(sent), 'missed %s' % sorted(present_all_along - set(sent))
+    assert len(fleet.writes) == 1 and module.warnings == []
+
+
+def test_purge_over_page_numbers_with_churn_on_every_pass_writes_nothing():
+    fleet = page_number_fleet(balanced_churn_fetch(25, churn_requests=range(2, 100)))
+    with pytest.raises(InconsistentListingError):
+        mdm_label.run(Module(**LABEL), fleet)
+    assert fleet.writes == []
+
+
+def test_device_info_confirms_a_page_number_listing_only_when_asked():
+    for confirm, passes, confirmed in ((False, 1, None), (True, 2, True)):
+        params = dict(INFO, confirm_listing=confirm)
+        fleet = page_number_fleet(steady_fetch(35))
+        _changed, result_, _diff = mdm_device_info.run(Module(**params), fleet)
+        assert (result_['listing']['passes'], result_['listing']['confirmed']) == (passes, confirmed)
+        assert len(result_['devices']) == 35
 
 
 LABEL = dict(labels=['Kiosk'], devices=['d1'], state='present', purge=True, concurrency=1)
