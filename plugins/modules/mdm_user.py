@@ -403,7 +403,8 @@ def check_options(params, users):
         if given:
             raise InvalidInputError('applies to state=present only', option=', '.join(given))
     if params['update_password'] == 'always' and params['user_password'] is None:
-        raise InvalidInputError('update_password=always needs a password', option='user_password')
+        # Not worded "update_password=always" (or with a colon): the secret scrubber hides what follows "password=".
+        raise InvalidInputError('update_password set to always needs a password in user_password', option='user_password')
     if params['ldap_import'] and params['user_password'] is not None:
         raise InvalidInputError('an imported LDAP user has no password here', option='user_password')
     with option_names({USER_SOURCE: 'source'}):

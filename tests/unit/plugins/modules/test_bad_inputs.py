@@ -151,7 +151,7 @@ MODULE_CASES = [
     ('unknown device ownership', 'mdm_user', 'mobileiron_cloud', dict(uid='new.hire@example.com', device_ownership='rented'),
      ['device_ownership', 'employee']),
     ('update_password always without a password', 'mdm_user', 'mobileiron_cloud',
-     dict(uid='new.hire@example.com', update_password='always'), ['user_password']),
+     dict(uid='new.hire@example.com', update_password='always'), ['user_password', 'always needs a password']),
     ('users on MobileIron Core', 'mdm_user', 'mobileiron_core', dict(uid='someone'), ['mobileiron core']),
     ('user page size above 500', 'mdm_user_info', 'mobileiron_cloud', dict(page_size=501), ['page_size']),
     ('accounts on MobileIron Core', 'mdm_account', 'mobileiron_core',
