@@ -340,8 +340,9 @@ listing:
           type: int
         kind:
           description:
-            - "V(total_changed), V(short_page), V(repeated_id), V(count_mismatch), V(shifted), or V(passes_differ) (with
-              O(confirm_listing=true), a drift-free pass listed other devices than the pass before it)."
+            - V(total_changed), V(short_page), V(repeated_id), V(count_mismatch), V(shifted), or V(passes_differ).
+            - V(passes_differ) only with O(confirm_listing=true), when a drift-free pass listed other devices than the
+              pass before it.
           type: str
         detail:
           description: The numbers.

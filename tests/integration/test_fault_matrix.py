@@ -72,7 +72,8 @@ FAULTS = [
     # tested in test_listing_exactness.py (2,000 devices, property test over 25 seeds).  Balanced churn - as many
     # devices removed before the paging cursor as enrolled between two page requests, so that the total, the count
     # and the ids agree while rows shift onto pages already read - lost 2 of a MobileIron Core selection's devices
-    # before index paging overlapped its pages by a row (session.py); page numbers cannot overlap (MaaS360).
+    # before index paging overlapped its pages by a row (session.py); page numbers cannot overlap (MaaS360): there a
+    # second pass must list the same ids (confirm_listing, always for a selection that feeds a write).
     ('page_cap', 'listing: every page capped at 40 rows', dict(listing={'page_cap': 40})),
     ('total_off', 'listing: the total off by 7 (low)', dict(listing={'total_offset': -7})),
     ('repeat', 'listing: an id repeated across pages', dict(listing={'repeat': 1})),
@@ -80,9 +81,12 @@ FAULTS = [
      dict(listing={'churn': {'remove': 2, 'budget': 12, 'balanced': True, 'front': 40}})),
 ]
 LISTING_FAULTS = ('page_cap', 'total_off', 'churn', 'repeat', 'balanced')
-# Listings that cannot see balanced churn: MaaS360 pages by page number, which cannot overlap.  Its cells say what
-# happened, marked as this known limit (docs/reliability.md, "What page numbers cannot see"), not as a pass.
-KNOWN_LIMITS = {('maas360', 'balanced'): 'known limit of page numbers (see below)'}
+# Cells of a known limit: they say what happened, marked as the limit, not as a pass.  (None now: MaaS360's page
+# numbers cannot see balanced churn in one pass, and its reads in the "balanced" row confirm by a second pass.)
+KNOWN_LIMITS = {}
+# Faults under which the reads ask for a confirmed listing (mdm_device_info / inventory confirm_listing: true); a
+# selection that feeds a write confirms on its own.  The option changes nothing on index-paged vendors.
+CONFIRMED_READS = ('balanced',)
 LISTING_PAGE = 50
 # Faults a read must recover from: GET is safe to send again after 429, 502-504, a reset or a timeout, and a 401
 # renews the token once.  A 500 is not retried (a server bug rarely heals in a second): it must fail clearly.
@@ -217,6 +221,7 @@ class Matrix:
         before = set(sim_ids(self.sim, vendor))
         self.inject(vendor, fault, spec, READS)
         adapter = build_adapter(self.conn(vendor, fault))
+        adapter.confirm_listings = fault in CONFIRMED_READS
         try:
             devices = adapter.list_devices(concurrency=2, page_size=LISTING_PAGE)
         finally:
@@ -225,15 +230,17 @@ class Matrix:
         ids = [device['mdm_device_id'] for device in devices]
         report = devices.report
         exact = self.exact(vendor, before, ids)
-        self.record('listing', vendor, fault, exact and self.injected(vendor, fault), '%s, %d listed in %d pass%s, %s' % (
+        self.record('listing', vendor, fault, exact and self.injected(vendor, fault), '%s, %d listed in %d pass%s, %s%s' % (
             'exact' if exact else 'NOT EXACT', len(ids), report.passes, '' if report.passes == 1 else 'es',
-            'consistent' if report.consistent else 'inconsistent (warned)'))
+            'consistent' if report.consistent else 'inconsistent (warned)',
+            ' (confirmed: two passes agreed)' if report.confirmed else ''))
 
     def inventory(self, vendor, fault, spec):
         before = set(sim_ids(self.sim, vendor))
         self.inject(vendor, fault, spec, READS)
         config = write_config(self.tmp_path, '%s-%s' % (vendor, fault), self.conn(vendor, fault),
-                              **({'page_size': LISTING_PAGE} if fault in LISTING_FAULTS else {}))
+                              **(dict({'page_size': LISTING_PAGE}, **({'confirm_listing': True} if fault in CONFIRMED_READS else {}))
+                                 if fault in LISTING_FAULTS else {}))
         proc = run_inventory(config, '--list', env={'ANSIBLE_INVENTORY_UNPARSED_FAILED': '1'})
         self.unfault(vendor)
         if proc.returncode != 0:
@@ -500,7 +507,8 @@ def render_doc(matrix):
         'the size asked for, a total that is off, an id repeated across pages, and balanced churn - as many devices',
         'removed before the paging cursor as enrolled between two page requests, so that the total, the count and the',
         'ids all agree while rows shift onto pages already read (random churn of a tenth of the fleet while a listing',
-        'runs: tests/integration/test_listing_exactness.py). Reads then list 50 rows a page. '
+        'runs: tests/integration/test_listing_exactness.py). Reads then list 50 rows a page; under balanced churn they',
+        'ask for a confirmed listing (`confirm_listing: true`, which only MaaS360 needs: see below). '
         'A listing is ✅ when it is **exact**: every device present for',
         'the whole listing appears exactly once. The command row locks every device chosen by `all_devices`: each',
         'device present all along is locked once, or the selection is refused before any write because its listing',
@@ -553,14 +561,22 @@ PAGING_LIMITS = [
     '  installedDate, `sortOrder` asc or dsc: vendor-docs NOTES.md), but a sort keeps rows from moving among each',
     '  other, not from shifting when a device before the cursor is removed; no keyed paging is documented. So when',
     '  as many MaaS360 devices are removed before the cursor as are enrolled between two page requests, and nothing',
-    '  else drifts, one row a removal moves onto a page already read and the listing reports itself consistent',
-    '  without it (the MaaS360 cells of the "balanced" row show it, marked as this limit). Every other change while',
-    '  listing (a total that moves, an id twice, a short page, a count that disagrees) is still drift and re-listed.',
-    '  What to do: run destructive selections on MaaS360 (`mdm_device_action` by filters or `all_devices`,',
-    '  `offboard_user`) when devices are not being retired or removed; prefer devices given by id; and when a',
-    '  selection must be complete, list twice (two `mdm_device_info` tasks) and act only when both listings hold the',
-    '  same ids: a pass that lost a device also listed the device whose removal shifted it, which the next pass no',
-    '  longer lists.',
+    '  else drifts, one row a removal moves onto a page already read, and no single pass can tell: its total, count',
+    '  and ids all agree. A second pass can: a pass that lost a device also listed the device whose removal shifted',
+    '  it, which the next pass no longer lists. So a **confirmed** listing counts a drift-free pass only when the pass',
+    '  before it listed exactly the same ids, and otherwise lists again (at most 3 passes; the result is the union of',
+    '  the passes, so a device present all along that one pass lost is still there). When no two passes agree (churn',
+    '  during every pass) the listing is not consistent, with drift `passes_differ` and the numbers.',
+    '- **Selections that feed a write confirm on their own** on MaaS360: `mdm_device_action` with a selector and',
+    '  `mdm_label` with `purge: true` (and the roles through them) read the listing until two passes agree, and write',
+    '  nothing when they never do (unless `allow_inconsistent_listing: true`). The cost is one more pass of the',
+    '  listing (a fleet of 2,000 in pages of 250: 16 requests instead of 8). **Reads** (`mdm_device_info`, the',
+    '  `fleetops.mdm.devices` inventory) confirm only with `confirm_listing: true`: without it one pass is read (the',
+    '  requests stay the minimum) and balanced churn during it can still hide a device. The option changes nothing',
+    '  on the other vendors. Tested: the "balanced" row above (reads with `confirm_listing: true`),',
+    '  `tests/integration/test_listing_exactness.py` (2,000 MaaS360 devices under balanced churn through',
+    '  `mdm_device_info`, exact; a wipe of every device under balanced churn on every pass, refused before any',
+    '  write) and `tests/unit/plugins/module_utils/test_session.py`.',
     '',
 ]
 

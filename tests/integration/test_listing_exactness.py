@@ -8,7 +8,8 @@ fleetops.mdm.devices inventory under each listing fault of the simulator - pages
 total that is off (high and low), devices removed and enrolled while the listing runs, an id repeated across pages -
 and every device present for the whole listing must appear exactly once.  A property test churns 10 % of the fleet
 over 25 seeds through the client library; a destructive selection over a listing that drifts on every pass sends
-nothing (the simulator's ledger stays empty).
+nothing (the simulator's ledger stays empty).  MaaS360 pages by number, which one pass cannot check against balanced
+churn: its balanced case lists with confirm_listing: true, and its wipe under balanced churn on every pass is refused.
 
 One simulator of 2,000 devices serves the whole file; the module cases share one ansible-playbook run and the
 inventory cases one ansible-inventory run per fault and flavour group, so that the file stays short on two cores.
@@ -44,8 +45,13 @@ FAULTS = {
     # of index paging sees it (session.py); MaaS360's page numbers cannot overlap (docs/reliability.md).
     'balanced_churn': {'churn': {'remove': 3, 'budget': 60, 'balanced': True, 'front': 40}},
 }
-# Faults that only index-paged flavours are held to.
+# Faults that only index-paged flavours are held to in one pass.
 INDEX_PAGED_ONLY = ('balanced_churn',)
+# MaaS360 pages by number: one pass cannot see balanced churn, a confirmed listing (confirm_listing: true) can.  The
+# churn (5 bursts of 3) falls in the first pass (8 pages of 250), so the second pass lists other ids and the third
+# agrees with it.
+CONFIRMED_CASES = [{'name': 'maas360-balanced_churn-confirmed', 'flavour': 'maas360', 'concurrency': 1,
+                    'confirm_listing': True, 'faults': {'churn': {'remove': 3, 'budget': 30, 'balanced': True, 'front': 40}}}]
 
 
 def flavours_for(fault):
@@ -56,6 +62,11 @@ def flavours_for(fault):
 GUARD_CASES = [{'name': 'guard-%s' % flavour, 'flavour': flavour, 'action': 'wipe' if flavour in ('maas360', 'manageengine') else 'lock',
                 'faults': {'churn': {'remove': 4, 'enrol': 4, 'budget': 100000}}}
                for flavour in ('maas360', 'manageengine', 'mobileiron_core', 'mobileiron_cloud')]
+# A wipe on MaaS360 under balanced churn during every pass: no pass drifts, yet no two list the same ids, so the
+# selection (confirmed on its own, as every selection that feeds a write on page numbers) writes nothing.  One page
+# at a time, so that no pass sees anything else (pages answered out of order would repeat ids).
+GUARD_CASES.append({'name': 'guard-maas360-balanced', 'flavour': 'maas360', 'action': 'wipe', 'concurrency': 1,
+                    'faults': {'churn': {'remove': 3, 'budget': 100000, 'balanced': True, 'front': 40}}})
 
 
 def vendor_of(flavour):
@@ -97,7 +108,7 @@ def module_cases(big_sim, tmp_path_factory):
     # ids, which the old engine saw; one page at a time, only the overlap row sees the shift.
     cases = [dict({'name': '%s-%s' % (flavour, fault), 'flavour': flavour, 'faults': spec},
                   **({'concurrency': 1} if fault in INDEX_PAGED_ONLY else {}))
-             for fault, spec in sorted(FAULTS.items()) for flavour in flavours_for(fault)]
+             for fault, spec in sorted(FAULTS.items()) for flavour in flavours_for(fault)] + CONFIRMED_CASES
     # Present before the run; each case's churn is replayed from what the simulator reports it removed and enrolled.
     fleets = dict((vendor, fleet_ids(sim, vendor)) for vendor in set(ID_FIELD))
     ledger_before = len(sim.ledger())
@@ -145,7 +156,12 @@ def test_module_listing_is_exact_under_every_fault_for_every_flavour(module_case
             assert listing['passes'] >= 2, case['name']
         if case['faults'].get('churn', {}).get('balanced'):
             assert len(removed) == len(enrolled) > 0, case['name']
-            assert 'shifted' in [drift['kind'] for drift in listing['drift']], case['name']
+            if case.get('confirm_listing'):
+                # Drift-free passes that differ, then two that agree.
+                assert listing['consistent'] and listing['confirmed'] and listing['passes'] == 3, case['name']
+                assert [drift['kind'] for drift in listing['drift']] == ['passes_differ'], case['name']
+            else:
+                assert 'shifted' in [drift['kind'] for drift in listing['drift']], case['name']
         fleets[vendor] = (fleets[vendor] | enrolled) - removed
 
 
@@ -157,6 +173,9 @@ def test_a_destructive_selection_over_an_inconsistent_listing_sends_nothing(modu
         assert item['action_error'] == 'inconsistent_listing', item['action_msg']
         assert 'allow_inconsistent_listing' in item['action_msg'] and 'Nothing was written' in item['action_msg']
         assert item['action_listing']['consistent'] is False and item['action_listing']['passes'] == 3
+        if case['faults']['churn'].get('balanced'):
+            assert item['action_listing']['confirmed'] is False, item['name']
+            assert set(drift['kind'] for drift in item['action_listing']['drift']) == {'passes_differ'}, item['name']
 
 
 def write_config(tmp_path, flavour, conn):
