@@ -172,10 +172,11 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible.utils.display import Display
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.client import build_adapter
-from ansible_collections.fleetops.mdm.plugins.module_utils.errors import MdmError, vendor_display_name
+from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError, vendor_display_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import CONNECTION_OPTIONS, SECRET_OPTIONS
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import listing_warning
 from ansible_collections.fleetops.mdm.plugins.module_utils.transport import HAS_REQUESTS
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import LISTING_FILTERS, LISTING_PAGE_SIZE, LISTING_VENDOR_FILTERS
 from ansible_collections.fleetops.mdm.plugins.plugin_utils.unsafe import make_unsafe
 
 display = Display()
@@ -317,6 +318,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     last_seen=self.get_option('fetch_last_seen'),
                 )
             except MdmError as exc:
+                if isinstance(exc, InvalidInputError):
+                    # The listing's neutral keys, as this plugin's options are named (runner.option_names for modules).
+                    exc.with_option_names({LISTING_FILTERS: 'filters', LISTING_VENDOR_FILTERS: 'vendor_filters',
+                                           LISTING_PAGE_SIZE: 'page_size'})
                 raise AnsibleParserError('fleetops.mdm.devices: %s' % exc.with_vendor(connection.get('vendor')))
             finally:
                 adapter.transport.close()

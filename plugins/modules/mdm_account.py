@@ -148,7 +148,8 @@ account:
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, vendor_display_name
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, option_names, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import ACCOUNT_ADMIN_EMAIL, ACCOUNT_NAME, ACCOUNT_SERVICE, ACCOUNT_TYPE
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 
@@ -158,7 +159,9 @@ def run(module, adapter):
     params = module.params
     provisioning = require(adapter, 'accounts')
     vendor = vendor_display_name(provisioning.name)
-    form = provisioning.customer_account_form(params['name'], params['account_type'], params['admin_email'], params['service'])
+    with option_names({ACCOUNT_NAME: 'name', ACCOUNT_TYPE: 'account_type', ACCOUNT_ADMIN_EMAIL: 'admin_email',
+                       ACCOUNT_SERVICE: 'service'}):
+        form = provisioning.customer_account_form(params['name'], params['account_type'], params['admin_email'], params['service'])
     wanted = provisioning.account_of(form)
     name = wanted['name']
     available, description = provisioning.account_name_available(name)

@@ -85,14 +85,16 @@ accounts:
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, option_names, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import ACCOUNT_NAME
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 
 def run(module, adapter):
     """Check each name; an _info module never changes anything."""
     provisioning = require(adapter, 'accounts')
-    names = [provisioning.check_account_name(name, option='names') for name in module.params['names'] or []]
+    with option_names({ACCOUNT_NAME: 'names'}):
+        names = [provisioning.check_account_name(name) for name in module.params['names'] or []]
     if not names:
         raise InvalidInputError('give one or more account names', option='names')
     accounts = []

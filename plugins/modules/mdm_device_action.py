@@ -409,7 +409,8 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModu
 from ansible_collections.fleetops.mdm.plugins.module_utils.send_control import SendControl, WaitInterrupted
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import check_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import (
+    COMMAND_MESSAGE_TYPE, COMMAND_PARAMS, COMMAND_SUBJECT, DEVICES, LISTING_FILTERS, LISTING_VENDOR_FILTERS)
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import VENDORS, require
 
 SELECTORS = ('filters', 'vendor_filters', 'label', 'label_pattern', 'query', 'all_devices')
@@ -467,7 +468,8 @@ def check_command(actions, spec, params):
     """actions.check_action(), with an error about a message option named after the option the user wrote."""
     merged = command_params(spec, params)
     try:
-        return actions.check_action(spec, merged, option='params')
+        with option_names({COMMAND_PARAMS: 'params', COMMAND_SUBJECT: 'subject', COMMAND_MESSAGE_TYPE: 'message_type'}):
+            return actions.check_action(spec, merged)
     except InvalidInputError as exc:
         for option, key, _words in MESSAGE_OPTIONS:
             if params[option] is not None and exc.option == 'params.%s' % key:
@@ -591,7 +593,8 @@ def resolve(module, adapter, spec):
     # The listing feeds a write: a page-number listing (MaaS360) is read until two passes agree, since one pass cannot
     # see balanced churn (session.py); one more pass is cheap beside a device missed or wrongly acted on.
     adapter.confirm_listings = True
-    found = adapter.list_devices(filters=filters, vendor_filters=vendor_filters, concurrency=params['concurrency'])
+    with option_names({LISTING_FILTERS: 'filters', LISTING_VENDOR_FILTERS: 'vendor_filters'}):
+        found = adapter.list_devices(filters=filters, vendor_filters=vendor_filters, concurrency=params['concurrency'])
     # Before any write: a selection from an inconsistent listing may miss devices or hold gone ones (session.py).
     warning = check_listing(getattr(found, 'report', None), params.get('allow_inconsistent_listing'),
                             'the devices to %s' % spec.name, vendor=adapter.name)

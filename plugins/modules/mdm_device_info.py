@@ -361,14 +361,26 @@ facts:
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.options import module_argument_spec
-from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, run_module
+from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, option_names, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import return_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import (
+    DEVICE_ID, FACT_PARAMS, FACTS, LISTING_FILTERS, LISTING_PAGE_SIZE, LISTING_VENDOR_FILTERS)
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
+
+# The options of this module that the capabilities' neutral keys stand for (runner.option_names).
+OPTION_NAMES = {DEVICE_ID: 'device_id', FACTS: 'gather', FACT_PARAMS: 'gather_params', LISTING_FILTERS: 'filters',
+                LISTING_VENDOR_FILTERS: 'vendor_filters', LISTING_PAGE_SIZE: 'page_size'}
 
 
 def run(module, adapter):
     """List or look up devices; an _info module never changes anything."""
+    with option_names(OPTION_NAMES):
+        return look_up(module, adapter)
+
+
+def look_up(module, adapter):
+    """run(), naming the capabilities' neutral keys as they come."""
     params = module.params
     plan = None
     if params.get('gather') or params.get('gather_params') or params.get('gather_firmware_password'):

@@ -203,7 +203,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.options import module
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import MdmModule, PartialFailure, option_names, run_module
 from ansible_collections.fleetops.mdm.plugins.module_utils.session import check_listing
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.base import check_concurrency
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES, LABELS
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.registry import require
 
 
@@ -329,7 +329,8 @@ def run(module, adapter):
                 before[name] = sorted(current)
             after[name] = sorted(final)
     if (additions or removals) and not module.check_mode:
-        more, more_failures = labels_of.change_label_members(by_name, additions, removals, concurrency=params['concurrency'])
+        with option_names({LABELS: 'labels'}):
+            more, more_failures = labels_of.change_label_members(by_name, additions, removals, concurrency=params['concurrency'])
         sent += more
         failures.extend(more_failures)
     return finish(report, sent, failures, before, after)

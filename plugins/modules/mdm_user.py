@@ -462,7 +462,8 @@ def create(module, users, uid, wanted, actions, result):
             raise PartialFailure('the server reported the LDAP import of %s COMPLETED, but no such user exists' % uid,
                                  True, dict(result, user=None))
         return record, False
-    created = users.create_user(uid, email, source, params['send_invite'], password=params['user_password'], names=names)
+    with option_names({USER_SOURCE: 'source'}):
+        created = users.create_user(uid, email, source, params['send_invite'], password=params['user_password'], names=names)
     actions.append('create')
     # The create replies are not the whole record the update merges on: read it back.
     return users.find_user(uid) or created, params['user_password'] is not None

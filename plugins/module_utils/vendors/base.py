@@ -31,7 +31,8 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.session import (
     fold_reports,
     list_pages,
 )
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICES, require
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import (
+    CONCURRENCY, DEVICE_ID, DEVICES, LISTING_FILTERS, LISTING_PAGE_SIZE, LISTING_VENDOR_FILTERS, require)
 
 # Renew a token this long before the vendor says it expires.
 TOKEN_RENEW_MARGIN = 300
@@ -275,7 +276,7 @@ class VendorSession(abc.ABC):
         every neutral filter is checked again on the normalised devices)."""
         return {}
 
-    def check_vendor_filters(self, vendor_filters, option='vendor_filters'):
+    def check_vendor_filters(self, vendor_filters, option=LISTING_VENDOR_FILTERS):
         """Validate vendor-native filters before any request; returns them as the vendor's parameters."""
         if not vendor_filters:
             return {}
@@ -307,7 +308,7 @@ class VendorSession(abc.ABC):
         extra requests.  A ``label`` filter turns it on, since it cannot be checked otherwise.
         ``last_seen``: also fill ``mdm_last_seen`` where the listing does not carry it (add_last_seen()).
         """
-        neutral = validate_neutral_filters(filters)
+        neutral = validate_neutral_filters(filters, option=LISTING_FILTERS)
         params = self.check_vendor_filters(vendor_filters)
         page_size = self.check_page_size(page_size)
         concurrency = check_concurrency(concurrency)
@@ -380,7 +381,7 @@ class VendorSession(abc.ABC):
         """One device by id, normalised; None when there is no such device."""
         device_id = self.normalise_device_id(device_id)
         if not device_id:
-            raise InvalidInputError('a device id must not be empty', option='device_id')
+            raise InvalidInputError('a device id must not be empty', option=DEVICE_ID)
         raw = self.get_device_record(device_id)
         if raw is None:
             return None
@@ -392,7 +393,7 @@ class VendorSession(abc.ABC):
         if page_size is None:
             return self.max_page_size
         if not isinstance(page_size, int) or page_size < 1 or page_size > self.max_page_size:
-            raise InvalidInputError('page size %r is out of range for %s' % (page_size, self.name), option='page_size',
+            raise InvalidInputError('page size %r is out of range for %s' % (page_size, self.name), option=LISTING_PAGE_SIZE,
                                     allowed=['1 to %d' % self.max_page_size])
         return page_size
 
@@ -423,5 +424,5 @@ def check_concurrency(concurrency):
     if concurrency is None:
         return 4
     if not isinstance(concurrency, int) or concurrency < 1 or concurrency > 32:
-        raise InvalidInputError('concurrency %r is out of range' % (concurrency,), option='concurrency', allowed=['1 to 32'])
+        raise InvalidInputError('concurrency %r is out of range' % (concurrency,), option=CONCURRENCY, allowed=['1 to 32'])
     return concurrency

@@ -23,11 +23,29 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.errors import NotSupp
 
 # Neutral field keys: what a capability's InvalidInputError names as its ``option`` for the input it was handed.  The
 # capability does not know the module's option names; each module maps these keys to its own options
-# (runner.option_names()), so the user reads the option they wrote.
+# (runner.option_names()), so the user reads the option they wrote.  A key may read like the option most modules
+# call it (DEVICES), yet a module maps every key its calls may raise.
 DEVICES = 'devices'  # the device ids of check_device_ids() and of the checks built on it
 DEVICE_FIELDS = 'device_fields'  # the device details of check_device_updates(), 'device_fields.<field>' for one
 USER_PAGE_SIZE = 'user_page_size'  # the page size of check_user_page_size()
 USER_SOURCE = 'user_source'  # the user source of check_create()
+COMMAND_PARAMS = 'params'  # the parameters of check_action(), 'params.<key>' for one
+COMMAND_SUBJECT = 'subject'  # the subject of a message command (vendors with rules across its parameters)
+COMMAND_MESSAGE_TYPE = 'message_type'  # the message type of a message command
+FACTS = 'gather'  # the fact names of check_gather()
+FACT_PARAMS = 'gather_params'  # the fact parameters of check_gather() / check_gather_params(), 'gather_params.<key>'
+LISTING_FILTERS = 'filters'  # the neutral filters of list_devices(), 'filters.<filter>'
+LISTING_VENDOR_FILTERS = 'vendor_filters'  # the vendor's own filters of list_devices()
+LISTING_PAGE_SIZE = 'page_size'  # the page size of list_devices() (check_page_size())
+DEVICE_ID = 'device_id'  # the one device id of get_device() and of the facts checks
+LABELS = 'labels'  # the label names of change_label_members()
+ACCOUNT_NAME = 'account_name'  # the account name of check_account_name() and customer_account_form()
+ACCOUNT_TYPE = 'account_kind'  # the account type of customer_account_form()
+ACCOUNT_ADMIN_EMAIL = 'account_admin_email'  # the administrator's e-mail of customer_account_form()
+ACCOUNT_SERVICE = 'account_service'  # the service of customer_account_form()
+# Shared options: the same name in every module and in the inventory plugin, so no module maps them.  A vendor names
+# a connection option (options.CONNECTION_OPTIONS: api_key, partition_id, billing_id, ...) by its name, and these:
+CONCURRENCY = 'concurrency'  # the concurrency of map_concurrently()
 
 
 class CapabilitySpec:
@@ -123,10 +141,11 @@ class DeviceActions(Capability):
         device; a request that may have reached the server unanswered is ``unknown`` and never sent again."""
         raise NotImplementedError
 
-    def check_action(self, spec, params, option='params'):
+    def check_action(self, spec, params):
         """The command's parameters as the vendor sends them; InvalidInputError before any request otherwise.
-        Vendors override it for rules across parameters (an e-mail message needs a subject, ...)."""
-        return check_params(spec, params, option=option)
+        Vendors override it for rules across parameters (an e-mail message needs a subject, ...).  Errors name
+        COMMAND_PARAMS ('params.<key>'), COMMAND_SUBJECT and COMMAND_MESSAGE_TYPE."""
+        return check_params(spec, params, option=COMMAND_PARAMS)
 
     def check_device_ids(self, devices):
         """The ids to command as the vendor writes them, each once and in order (the session's check_device_ids());

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import FACT_PARAMS, FACTS
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     InvalidInputError,
     NotFoundError,
@@ -57,7 +58,7 @@ class DeviceFacts(Capability):
     # Only ManageEngine documents a firmware password call.
     FIRMWARE_PASSWORD = False
 
-    def check_gather(self, gather, params=None, firmware_password=False, option='gather'):
+    def check_gather(self, gather, params=None, firmware_password=False):
         """The GatherPlan of ``gather`` (fact names) and ``params``; InvalidInputError naming the vendor's allowed
         facts or parameters, NotSupportedError for a firmware password where the vendor has none - before any
         request."""
@@ -66,12 +67,12 @@ class DeviceFacts(Capability):
             text = str(item).strip() if item is not None else ''
             if text not in self.FACTS:
                 raise InvalidInputError('%r is not a fact %s documents' % (text, self._display()),
-                                        option=option, allowed=sorted(self.FACTS))
+                                        option=FACTS, allowed=sorted(self.FACTS))
             if text not in names:
                 names.append(text)
         if firmware_password and not self.FIRMWARE_PASSWORD:
             raise NotSupportedError('reading a firmware password (gather_firmware_password)', self.session.name)
-        params = self.check_gather_params(params or {}, names, 'gather_params')
+        params = self.check_gather_params(params or {}, names, FACT_PARAMS)
         device_facts = [name for name in names if self.FACTS[name].scope == DEVICE]
         fleet_facts = [name for name in names if self.FACTS[name].scope == FLEET]
         return GatherPlan(device_facts, fleet_facts, params, bool(firmware_password))

@@ -22,6 +22,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import Capability
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import ACCOUNT_ADMIN_EMAIL, ACCOUNT_NAME, ACCOUNT_SERVICE, ACCOUNT_TYPE
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
 from ansible_collections.fleetops.mdm.plugins.module_utils.device import text_or_none
 
@@ -49,11 +50,11 @@ FORM_HEADERS = {'Content-Type': 'application/x-www-form-urlencoded'}
 EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 
 
-def check_account_name(name, option='name'):
-    """An account name, stripped; InvalidInputError naming ``option`` when it is empty."""
+def check_account_name(name):
+    """An account name, stripped; InvalidInputError (key ACCOUNT_NAME) when it is empty."""
     text = str(name).strip() if name is not None else ''
     if not text:
-        raise InvalidInputError('an account name must not be empty', option=option)
+        raise InvalidInputError('an account name must not be empty', option=ACCOUNT_NAME)
     return text
 
 
@@ -64,13 +65,13 @@ class MaaS360Accounts(Capability):
         """The createCustomerAccount form for these options; InvalidInputError before any request when one is wrong."""
         name = check_account_name(name)
         if account_type not in ACCOUNT_TYPES:
-            raise InvalidInputError('unknown account type %r' % (account_type,), option='account_type', allowed=ACCOUNT_TYPES)
+            raise InvalidInputError('unknown account type %r' % (account_type,), option=ACCOUNT_TYPE, allowed=ACCOUNT_TYPES)
         email = str(admin_email).strip() if admin_email is not None else ''
         if not EMAIL.match(email):
-            raise InvalidInputError('%r is not an e-mail address' % (email,), option='admin_email')
+            raise InvalidInputError('%r is not an e-mail address' % (email,), option=ACCOUNT_ADMIN_EMAIL)
         service = str(service).strip() if service is not None else ''
         if not service:
-            raise InvalidInputError('a service must not be empty (the reference uses MDM)', option='service')
+            raise InvalidInputError('a service must not be empty (the reference uses MDM)', option=ACCOUNT_SERVICE)
         if not self.session.billing_id:
             raise InvalidInputError('the partner billing id is needed', option='billing_id')
         return {
@@ -82,9 +83,9 @@ class MaaS360Accounts(Capability):
         }
 
     @staticmethod
-    def check_account_name(name, option='name'):
-        """An account name, stripped; InvalidInputError naming ``option`` when it is not one."""
-        return check_account_name(name, option=option)
+    def check_account_name(name):
+        """An account name, stripped; InvalidInputError (key ACCOUNT_NAME) when it is not one."""
+        return check_account_name(name)
 
     @staticmethod
     def account_of(form):

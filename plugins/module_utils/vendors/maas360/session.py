@@ -27,6 +27,7 @@ try:
 except ImportError:  # pragma: no cover - exercised by the sanity import test
     HAS_XMLTODICT = False
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import LISTING_PAGE_SIZE, LISTING_VENDOR_FILTERS
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     InvalidInputError,
@@ -217,7 +218,7 @@ class MaaS360Session(VendorSession):
         if page_size is None:
             return self.max_page_size
         if isinstance(page_size, bool) or page_size not in PAGE_SIZES:
-            raise InvalidInputError('page size %r is not one MaaS360 accepts' % (page_size,), option='page_size', allowed=PAGE_SIZES)
+            raise InvalidInputError('page size %r is not one MaaS360 accepts' % (page_size,), option=LISTING_PAGE_SIZE, allowed=PAGE_SIZES)
         return page_size
 
     # -- devices -------------------------------------------------------------------
@@ -234,7 +235,7 @@ class MaaS360Session(VendorSession):
         except InvalidInputError as exc:
             if not user_filters or exc.status != 400:
                 raise
-            raise InvalidInputError('the server rejected the search filters: %s' % exc.message, option='vendor_filters',
+            raise InvalidInputError('the server rejected the search filters: %s' % exc.message, option=LISTING_VENDOR_FILTERS,
                                     vendor=self.name, operation=operation, status=400, secrets=self.transport.secrets)
         data = self.read_reply(response, operation)
         if not isinstance(data, dict) or 'devices' not in data:

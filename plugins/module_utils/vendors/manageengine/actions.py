@@ -36,6 +36,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DeviceActions
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.manageengine.facts import ManageEngineFacts
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import COMMAND_PARAMS
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     InvalidInputError,
     MdmError,
@@ -206,14 +207,14 @@ class ManageEngineActions(DeviceActions):
     def action_catalogue(self):
         return _catalogue()
 
-    def check_action(self, spec, params, option='params'):
-        clean = check_params(spec, params, option=option)
+    def check_action(self, spec, params):
+        clean = check_params(spec, params, option=COMMAND_PARAMS)
         for key in SECRET_PARAMS:
             if clean.get(key):
                 self.session.transport.add_secret(clean[key])
         for value in clean.get('groups') or []:
             if not NUMBER.match(value):
-                raise InvalidInputError('%r is not a ManageEngine MDM group id (a number)' % (value,), option='%s.groups' % option)
+                raise InvalidInputError('%r is not a ManageEngine MDM group id (a number)' % (value,), option='%s.groups' % COMMAND_PARAMS)
         return clean
 
     def action_targets(self, spec, devices, concurrency=4):

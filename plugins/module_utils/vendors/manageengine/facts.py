@@ -14,6 +14,7 @@ __metaclass__ = type
 import time
 from urllib.parse import parse_qs, urlsplit
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICE_ID
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.facts import DEVICE, Fact, DeviceFacts, int_param
 
@@ -87,7 +88,7 @@ class ManageEngineFacts(DeviceFacts):
 
     def _device_path(self, device_id, tail):
         if not str(device_id).isdigit():
-            raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device_id,), option='device_id')
+            raise InvalidInputError('%r is not a ManageEngine MDM device id (a number)' % (device_id,), option=DEVICE_ID)
         return '%s/%s/%s' % (DEVICES_PATH, device_id, tail)
 
     def fetch_device_fact(self, device_id, name, params):

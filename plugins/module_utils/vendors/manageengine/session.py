@@ -19,6 +19,7 @@ __metaclass__ = type
 import json
 import re
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICE_ID as DEVICE_ID_KEY
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     InvalidInputError,
@@ -269,7 +270,7 @@ class ManageEngineSession(VendorSession):
         # Ids are 64-bit numbers (9007199254741000): kept as the text given, never through float.
         problem = self.device_id_problem(device_id, device_id)
         if problem:
-            raise InvalidInputError(problem, option='device_id')
+            raise InvalidInputError(problem, option=DEVICE_ID_KEY)
         try:
             data = self.call_json('GET', '%s/%s' % (DEVICES_PATH, device_id), 'get device')
         except NotFoundError:

@@ -23,6 +23,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.actions import (
     unreached,
 )
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DeviceActions
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import COMMAND_MESSAGE_TYPE, COMMAND_SUBJECT
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
 
 ACTION_PATH = '/api/v1/device/%s'
@@ -68,16 +69,16 @@ class MobileIronCloudActions(DeviceActions):
     def action_catalogue(self):
         return _catalogue()
 
-    def check_action(self, spec, params, option='params'):
+    def check_action(self, spec, params):
         if spec.name == 'send_message' and (params or {}).get('message_type') == 'sms':
             raise InvalidInputError('MobileIron Cloud sends messages as push notifications or e-mails, not SMS',
-                                    option='message_type', allowed=MODES)
-        clean = super(MobileIronCloudActions, self).check_action(spec, params, option=option)
+                                    option=COMMAND_MESSAGE_TYPE, allowed=MODES)
+        clean = super(MobileIronCloudActions, self).check_action(spec, params)
         if spec.name == 'send_message':
             if clean.get('message_type') == 'email' and not clean.get('subject'):
-                raise InvalidInputError('an e-mail needs a subject', option='subject')
+                raise InvalidInputError('an e-mail needs a subject', option=COMMAND_SUBJECT)
             if clean.get('subject') and clean.get('message_type') != 'email':
-                raise InvalidInputError('MobileIron Cloud takes a subject only with message_type email', option='subject',
+                raise InvalidInputError('MobileIron Cloud takes a subject only with message_type email', option=COMMAND_SUBJECT,
                                         allowed=['message_type: email'])
         return clean
 

@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import threading
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICE_ID, LISTING_VENDOR_FILTERS
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     InvalidInputError,
@@ -147,7 +148,7 @@ class MobileIronCloudSession(VendorSession):
             except InvalidInputError as exc:
                 if not user_fq or exc.status != 400:
                     raise
-                raise InvalidInputError('invalid filter (%s)' % exc.message, option='vendor_filters.fq',
+                raise InvalidInputError('invalid filter (%s)' % exc.message, option=LISTING_VENDOR_FILTERS + '.fq',
                                         vendor=self.name, operation='list devices', status=400, secrets=self.transport.secrets)
             result = self._result(data, 'list devices')
             if not isinstance(result, dict) or not isinstance(result.get('searchResults'), list):
@@ -163,7 +164,7 @@ class MobileIronCloudSession(VendorSession):
     def get_device_record(self, device_id):
         # Device ids are numbers (e.g. 1000001); anything else cannot name a device.
         if not device_id.isdigit():
-            raise InvalidInputError('%r is not a MobileIron Cloud device id (a number)' % (device_id,), option='device_id')
+            raise InvalidInputError('%r is not a MobileIron Cloud device id (a number)' % (device_id,), option=DEVICE_ID)
         partition = self.partition_id()
         # GET /api/v1/device/{id}: the single-device call of public clients of this API (not in the reference).
         try:

@@ -253,7 +253,7 @@ class MobileIronCloudUsers(Capability):
         if password is None:
             if source != 'LOCAL':
                 raise InvalidInputError('MobileIron Cloud creates a user without a password with source local only',
-                                        option='source', allowed=['local'])
+                                        option=USER_SOURCE, allowed=['local'])
             form = {'accounts[0].emailAddress': email, 'accounts[0].accountSource': source, 'accounts[0].uid': uid}
             result = self._user_call('POST', ACCOUNTS_PATH, 'create user', params=params, data=form).get('result')
             record = result[0] if isinstance(result, list) and result else None

@@ -29,6 +29,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_co
     MAX_LIMIT,
     uuid_queries,
 )
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import COMMAND_SUBJECT
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
 
 # NOTES.md: at most 512 UUIDs per call, for delete and for action batches alike.
@@ -116,13 +117,13 @@ class MobileIronCoreActions(DeviceActions):
     def action_catalogue(self):
         return _catalogue()
 
-    def check_action(self, spec, params, option='params'):
-        clean = super(MobileIronCoreActions, self).check_action(spec, params, option=option)
+    def check_action(self, spec, params):
+        clean = super(MobileIronCoreActions, self).check_action(spec, params)
         if spec.name == 'send_message':
             if clean.get('message_type') == 'email' and not clean.get('subject'):
-                raise InvalidInputError('an email message needs a subject', option='subject')
+                raise InvalidInputError('an email message needs a subject', option=COMMAND_SUBJECT)
             if clean.get('subject') and clean.get('message_type') != 'email':
-                raise InvalidInputError('MobileIron Core takes a subject only with message_type email', option='subject',
+                raise InvalidInputError('MobileIron Core takes a subject only with message_type email', option=COMMAND_SUBJECT,
                                         allowed=['message_type: email'])
         return clean
 

@@ -18,6 +18,7 @@ import csv
 import io
 import re
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICE_ID
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.facts import DEVICE, FLEET, Fact, DeviceFacts, int_param
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.session import query_text
@@ -103,7 +104,7 @@ class MobileIronCoreFacts(DeviceFacts):
 
     def fetch_device_fact(self, device_id, name, params):
         if not UUID_RE.match(str(device_id)):
-            raise InvalidInputError('%r is not a MobileIron Core device UUID' % (device_id,), option='device_id')
+            raise InvalidInputError('%r is not a MobileIron Core device UUID' % (device_id,), option=DEVICE_ID)
         operation = 'read %s of device %s' % (name, device_id)
         data = self.session.call_json('GET', DEVICE_FACT_PATHS[name].format(uuid=device_id), operation,
                                       params={'adminDeviceSpaceId': self.session.device_space_id})

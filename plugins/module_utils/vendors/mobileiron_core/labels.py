@@ -11,6 +11,7 @@ __metaclass__ = type
 from urllib.parse import quote
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.device import bool_or_none, text_or_none
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import LABELS
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError, MdmError
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import Capability
 from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.mobileiron_core.session import DEVICES_PATH, MAX_ACTION_UUIDS, MAX_LIMIT
@@ -86,7 +87,7 @@ class MobileIronCoreLabels(Capability):
             if ',' in name:
                 # The path separates label names with commas: such a label cannot be named in this call.
                 raise InvalidInputError('label %r has a comma in its name, which the label call of MobileIron Core cannot '
-                                        'carry' % (name,), option='labels')
+                                        'carry' % (name,), option=LABELS)
         sent = 0
         failures = []
         for action, changes in (('add', additions), ('remove', removals)):

@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICE_ID
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import (
     AuthenticationError,
     InvalidInputError,
@@ -288,7 +289,7 @@ class MobileIronCoreSession(VendorSession):
     def get_device_record(self, device_id):
         problem = self.device_id_problem(device_id, device_id)
         if problem:
-            raise InvalidInputError(problem, option='device_id')
+            raise InvalidInputError(problem, option=DEVICE_ID)
         params = {
             'adminDeviceSpaceId': self.device_space_id,
             'fields': ','.join(DEVICE_FIELDS),

@@ -11,8 +11,10 @@ import pytest
 
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import option_names
-from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import DEVICE_FIELDS, DEVICES, USER_PAGE_SIZE, USER_SOURCE
-from ansible_collections.fleetops.mdm.plugins.modules import mdm_device, mdm_user, mdm_user_info
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import (
+    ACCOUNT_ADMIN_EMAIL, ACCOUNT_NAME, ACCOUNT_SERVICE, ACCOUNT_TYPE, DEVICE_FIELDS, DEVICE_ID, DEVICES, FACT_PARAMS, FACTS,
+    LISTING_FILTERS, LISTING_PAGE_SIZE, LISTING_VENDOR_FILTERS, USER_PAGE_SIZE, USER_SOURCE)
+from ansible_collections.fleetops.mdm.plugins.modules import mdm_account, mdm_account_info, mdm_device, mdm_device_info, mdm_user, mdm_user_info
 
 from ansible_collections.fleetops.mdm.tests.unit.plugins.module_utils.scripted import build
 from ansible_collections.fleetops.mdm.tests.unit.plugins.modules.fakes import FakeModule
@@ -87,4 +89,43 @@ def test_the_user_source_is_the_neutral_key_and_mdm_user_its_source_option():
         mdm_user.run(FakeModule.of(mdm_user, uid='jane', source='ldap', state='present'), adapter)
     assert info.value.option == 'source'
     assert info.value.message.endswith('give user_password, or ldap_import to import the user from the directory (option source)')
+    assert session.calls == []
+
+
+@pytest.mark.parametrize('params, key, option, message', [
+    (dict(name='  '), ACCOUNT_NAME, 'name', 'an account name must not be empty (option name)'),
+    (dict(account_type='Gold'), ACCOUNT_TYPE, 'account_type', "unknown account type 'Gold' (option account_type; allowed: Trial, Customer)"),
+    (dict(admin_email='nobody'), ACCOUNT_ADMIN_EMAIL, 'admin_email', "'nobody' is not an e-mail address (option admin_email)"),
+    (dict(service=' '), ACCOUNT_SERVICE, 'service', 'a service must not be empty (the reference uses MDM) (option service)'),
+])
+def test_the_account_form_names_neutral_keys_and_mdm_account_its_options(params, key, option, message):
+    wanted = dict(dict(name='Example Corp', account_type='Trial', admin_email='it-admin@example.com', service='MDM'), **params)
+    adapter, session, _sleeps = build(MAAS, [])
+    with pytest.raises(InvalidInputError) as info:
+        adapter.capabilities['accounts'].customer_account_form(wanted['name'], wanted['account_type'], wanted['admin_email'],
+                                                               wanted['service'])
+    assert info.value.option == key
+    with pytest.raises(InvalidInputError) as info:
+        mdm_account.run(FakeModule.of(mdm_account, **wanted), adapter)
+    assert info.value.option == option and info.value.message == message
+    assert session.calls == []
+
+
+def test_mdm_account_info_names_its_names_option_for_an_empty_account_name():
+    adapter, session, _sleeps = build(MAAS, [])
+    with pytest.raises(InvalidInputError) as info:
+        mdm_account_info.run(FakeModule.of(mdm_account_info, names=['Example Corp', ' ']), adapter)
+    assert info.value.option == 'names' and info.value.message == 'an account name must not be empty (option names)'
+    assert session.calls == []
+
+
+def test_a_module_maps_every_neutral_key_its_calls_may_raise():
+    # The keys of mdm_device_info's calls (get_device, list_devices, check_gather) each become its own option.
+    assert set(mdm_device_info.OPTION_NAMES) == {DEVICE_ID, FACTS, FACT_PARAMS, LISTING_FILTERS, LISTING_VENDOR_FILTERS,
+                                                 LISTING_PAGE_SIZE}
+    adapter, session, _sleeps = build(ME, [])
+    with pytest.raises(InvalidInputError) as info:
+        mdm_device_info.run(FakeModule.of(mdm_device_info, device_id='../groups'), adapter)
+    assert info.value.option == 'device_id'
+    assert info.value.message == "'../groups' is not a ManageEngine MDM device id (a number) (option device_id)"
     assert session.calls == []

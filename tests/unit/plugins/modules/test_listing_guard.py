@@ -64,7 +64,7 @@ class Fleet:
     def action_catalogue(self):
         return {'lock': ActionSpec('lock', 'lock', batch=512)}
 
-    def check_action(self, spec, params, option='params'):
+    def check_action(self, spec, params):
         return {}
 
     def precheck_action(self, spec, devices):

@@ -13,6 +13,7 @@ from ansible_collections.fleetops.mdm.plugins.module_utils.actions import Action
 from ansible_collections.fleetops.mdm.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.fleetops.mdm.plugins.module_utils.runner import PartialFailure
 from ansible_collections.fleetops.mdm.plugins.module_utils.device import device_matches, validate_neutral_filters
+from ansible_collections.fleetops.mdm.plugins.module_utils.vendors.capabilities import COMMAND_PARAMS
 from ansible_collections.fleetops.mdm.plugins.modules import mdm_device_action
 from ansible_collections.fleetops.mdm.tests.unit.plugins.modules import fakes
 
@@ -53,9 +54,9 @@ class Recorder:
             'UPDATE_OS': ActionSpec('UPDATE_OS', neutral=False, platforms=('ios',)),
         }
 
-    def check_action(self, spec, params, option='params'):
+    def check_action(self, spec, params):
         self.calls.append(('check_action', spec.name))
-        return check_params(spec, params, option=option)
+        return check_params(spec, params, option=COMMAND_PARAMS)
 
     def check_device_ids(self, devices):
         for device in devices:
