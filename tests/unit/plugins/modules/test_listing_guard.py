@@ -163,8 +163,10 @@ def test_a_selection_over_page_numbers_with_churn_on_every_pass_sends_nothing():
     fleet = page_number_fleet(balanced_churn_fetch(35, churn_requests=range(2, 100)))
     # One page at a time: with concurrent pages the order of the requests (and so where the churn lands) is up to the
     # threads, and a pass may then see a repeated id instead, which is drift of another kind.
+    one_at_a_time = dict(ACTION)
+    one_at_a_time['concurrency'] = 1
     with pytest.raises(InconsistentListingError) as info:
-        mdm_device_action.run(Module(**dict(ACTION, concurrency=1)), fleet)
+        mdm_device_action.run(Module(**one_at_a_time), fleet)
     assert fleet.writes == []
     failure = info.value.to_dict()
     assert failure['listing']['confirmed'] is False and failure['listing']['passes'] == 3
